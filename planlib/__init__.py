@@ -1,0 +1,31 @@
+"""planlib: the Police and Crime Plan workbench library.
+
+>>> import planlib
+>>> planlib.__version__ == __import__("importlib.metadata").metadata.version("planlib")
+True
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from planlib.errors import PlanError, PlanlibError, Problem
+from planlib.io import DEFAULT_PLAN, load_plan, save_plan, validate
+from planlib.model import Plan
+from planlib.types import FinancialYear
+
+try:
+    __version__ = version("planlib")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DEFAULT_PLAN",
+    "FinancialYear",
+    "Plan",
+    "PlanError",
+    "PlanlibError",
+    "Problem",
+    "__version__",
+    "load_plan",
+    "save_plan",
+    "validate",
+]

@@ -1,0 +1,31 @@
+"""Reference data packaged with planlib (see README.md in this folder for sources)."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+
+@cache
+def statutory_requirements() -> tuple[dict[str, str], ...]:
+    """The statutory requirements of a Police and Crime Plan, one dict per row.
+
+    Columns: ``id, kind, requirement, basis``; kinds are ``plan_content`` (s.7(1)(a)-(f)),
+    ``function`` (f01-f14), ``process`` (p01-p06) and ``equality`` (e01).
+
+    >>> ids = [r["id"] for r in statutory_requirements()]
+    >>> ids[:3], "f14" in ids
+    (['s7a', 's7b', 's7c'], True)
+    """
+    text = resources.files(__name__).joinpath("statutory_plan_requirements.csv").read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+def statutory_function_ids() -> frozenset[str]:
+    """Ids of the Commissioner's statutory and other functions (f01-f14).
+
+    >>> sorted(statutory_function_ids())[:2]
+    ['f01', 'f02']
+    """
+    return frozenset(r["id"] for r in statutory_requirements() if r["kind"] == "function")
