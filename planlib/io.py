@@ -180,25 +180,28 @@ _FLOAT_RE = re.compile(
 )
 
 
-class _PlanLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses aliases and duplicate keys and records line numbers."""
+class _PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe YAML loader that refuses aliases and duplicate keys and records line numbers.
+
+    libyaml (C) parses when it is installed, Python otherwise; construction is ours either way.
+    """
 
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         self._nodes = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # An alias is the same node met a second time: refusing it here stops "billion laughs"
+        # expansions before they start, whatever the parser.
+        if node in self.constructed_objects or node in self.recursive_objects:
             raise YamlProblem(
-                event.start_mark.line + 1,
-                f"aliases (*{event.anchor}) are not allowed: write the value out in full",
+                node.start_mark.line + 1,
+                "anchors and aliases (&name, *name) are not allowed: the value anchored here is reused; write it out in full",
             )
         self._nodes += 1
         if self._nodes > MAX_YAML_NODES:
-            event = self.peek_event()
-            raise YamlProblem(event.start_mark.line + 1, f"more than {MAX_YAML_NODES:,} values in one file")
-        return super().compose_node(parent, index)
+            raise YamlProblem(node.start_mark.line + 1, f"more than {MAX_YAML_NODES:,} values in one file")
+        return super().construct_object(node, deep)
 
     def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
         data = LineDict()
@@ -384,8 +387,6 @@ def parse_csv(text: str, spec: CsvSpec, display: str) -> tuple[list[tuple[int, d
             else:
                 row[column] = cell.strip()
         rows.append((start, row))
-    if not rows and not problems:
-        problems.append(Problem(display, None, "", "file has a header but no rows"))
     return rows, problems
 
 
@@ -506,7 +507,7 @@ def _read_folder(path: Path, display_root: str) -> tuple[dict[str, Any], _Origin
         if spec.csv is not None:
             rows, row_problems = parse_csv(text, spec.csv, display)
             problems += row_problems
-            if not rows:
+            if row_problems and not rows:
                 unread |= _fields_of(spec.name)
             csv_rows[spec.name] = rows
             continue
@@ -665,8 +666,17 @@ def load_plan(path: str | os.PathLike[str] = DEFAULT_PLAN) -> Plan:
 # --------------------------------------------------------------------------- writing
 
 
+class _PlanDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Writes YAML that :class:`_PlanLoader` reads back unchanged: text such as ``1e3`` that
+    the loader would read as a number is quoted."""
+
+
+_PlanDumper.yaml_implicit_resolvers = {k: list(v) for k, v in _PlanLoader.yaml_implicit_resolvers.items()}
+
+
 def _yaml_dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return yaml.dump(data, Dumper=_PlanDumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)
 
 
 def _csv_dump(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:

@@ -28,6 +28,7 @@ from planlib.types import (
     Flag,
     Id,
     Money,
+    Note,
     Number,
     Status,
     Text,
@@ -99,7 +100,7 @@ class Assumption(Record):
     allow_negative: ClassVar[bool] = True
 
     id: Id | None = None
-    description: str = ""
+    description: Note = ""
     value: Number | None = None
     low: Number | None = None
     high: Number | None = None
@@ -180,7 +181,7 @@ class YearSeries(Record):
 
     allow_negative: ClassVar[bool] = False
 
-    description: str = ""
+    description: Note = ""
     unit: Text
     source: Text
     confidence: ConfidenceGrade
@@ -279,7 +280,7 @@ class Objective(Record):
     id: Id
     title: Text
     section: Id
-    description: str = ""
+    description: Note = ""
 
 
 class CostLine(Record):
@@ -338,7 +339,7 @@ class EqualityImpact(Record):
 
     rating: Literal["positive", "neutral", "negative", "mixed", "not_assessed"]
     groups: tuple[Text, ...] = ()
-    notes: str = ""
+    notes: Note = ""
 
 
 class Commitment(Record):
@@ -349,7 +350,7 @@ class Commitment(Record):
     objective_id: Id
     workstream: Workstream
     owner: Text
-    description: str = ""
+    description: Note = ""
     evidence: tuple[Id, ...] = ()
     functions: tuple[Id, ...] = ()
     commissioning: Commissioning
@@ -384,7 +385,7 @@ class Kpi(Record):
     frequency: Literal["monthly", "quarterly", "annual"]
     owner: Text
     national_measure: NationalMeasure | None = None
-    description: str = ""
+    description: Note = ""
     source: Text
     status: Status
 
@@ -410,7 +411,7 @@ class KpiActual(Record):
 
     kpi_id: Id
     period: FinancialYear
-    local_authority: str = ""
+    local_authority: Note = ""
     value: Number
     source: Text
     status: Status
@@ -456,7 +457,7 @@ class Evidence(Record):
     id: Id
     kind: EvidenceKind
     title: Text
-    description: str = ""
+    description: Note = ""
     source: Text
 
 
@@ -467,7 +468,7 @@ class UnitCost(Record):
     unit_cost_gbp: Money
     price_year: FinancialYear
     status: Status
-    status_note: str = ""
+    status_note: Note = ""
     source: Text
     confidence: ConfidenceGrade
 
@@ -478,7 +479,7 @@ class LocalAuthority(Record):
     name: Text
     population: Count
     status: Status
-    status_note: str = ""
+    status_note: Note = ""
     source: Text
 
 
@@ -548,7 +549,7 @@ class Plan(Record):
     name: Text
     police_area: Text
     version: Text
-    description: str = ""
+    description: Note = ""
     period: Period
     election_date: dt.date
     sections: tuple[Section, ...]

@@ -19,7 +19,7 @@ import re
 from functools import total_ordering
 from typing import Annotated, Any, Iterator, Literal
 
-from pydantic import Field, GetCoreSchemaHandler, Strict
+from pydantic import Field, GetCoreSchemaHandler, Strict, StringConstraints
 from pydantic_core import core_schema
 
 _FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
@@ -177,8 +177,11 @@ sourced figures; illustrative (assumed, to be replaced); unverified (a recollect
 Id = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")]
 """An identifier: a letter, then letters, digits, ``_``, ``.`` or ``-`` (at most 64)."""
 
-Text = Annotated[str, Strict(), Field(min_length=1, max_length=20_000)]
-"""Non-empty text."""
+Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+"""Non-empty text; surrounding spaces are removed (as a spreadsheet cell is read)."""
+
+Note = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=20_000)]
+"""Optional free text (may be empty); surrounding spaces are removed."""
 
 Flag = Annotated[bool, Strict()]
 """``true`` or ``false``; ``1``, ``"yes"`` and the like are type errors."""

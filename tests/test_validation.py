@@ -29,7 +29,7 @@ BAD = FIXTURES / "bad"
 CASES: dict[str, tuple[str, int | None, list[str]]] = {
     "yaml_syntax": ("plan.yaml", 7, ["YAML syntax error"]),
     "yaml_duplicate_key": ("commitments.yaml", 14, ["duplicate key 'title'", "first on line 13"]),
-    "yaml_alias_bomb": ("assumptions.yaml", 2, ["aliases", "not allowed"]),
+    "yaml_alias_bomb": ("assumptions.yaml", 1, ["anchors and aliases", "not allowed"]),
     "yaml_not_utf8": ("evidence.yaml", 2, ["not UTF-8"]),
     "unknown_field": ("commitments.yaml", 32, ["commitments.C03.titel", "unknown field"]),
     "field_in_wrong_file": ("grants.yaml", 1, ["kpis", "belongs in kpis.yaml"]),
@@ -151,7 +151,7 @@ def test_the_real_command_exits_1_without_traceback(tmp_path):
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
-    assert f"{plan}/assumptions.yaml:2: aliases" in done.stdout
+    assert f"{plan}/assumptions.yaml:1: anchors and aliases" in done.stdout
     assert "1 problem found" in done.stderr
 
 
