@@ -1,0 +1,60 @@
+"""A small harness: time a function and its baseline side by side, report the ratio."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Case:
+    """One comparison: ``subject`` is what we measure, ``baseline`` what we compare it with."""
+
+    name: str
+    subject: Callable[[], object]
+    baseline_name: str
+    baseline: Callable[[], object]
+    goal: str = ""
+
+
+def best_time(fn: Callable[[], object], budget_s: float = 1.5, min_runs: int = 5) -> tuple[float, int]:
+    """Median of repeated runs within a time budget (after one warm-up run): seconds, runs."""
+    fn()
+    times: list[float] = []
+    start = time.perf_counter()
+    while len(times) < min_runs or time.perf_counter() - start < budget_s:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+        if len(times) >= 1000:
+            break
+    return statistics.median(times), len(times)
+
+
+def run(cases: list[Case]) -> list[dict[str, object]]:
+    """Measure every case, subject and baseline interleaved, and return rows for printing."""
+    rows = []
+    for case in cases:
+        base_s, base_n = best_time(case.baseline)
+        subject_s, subject_n = best_time(case.subject)
+        rows.append({
+            "benchmark": case.name,
+            "time_ms": subject_s * 1e3,
+            "runs": subject_n,
+            "baseline": case.baseline_name,
+            "baseline_ms": base_s * 1e3,
+            "ratio": subject_s / base_s,
+            "goal": case.goal,
+        })
+    return rows
+
+
+def print_rows(rows: list[dict[str, object]]) -> None:
+    head = f"{'benchmark':<34} {'median':>10} {'baseline':<34} {'median':>10} {'ratio':>7}  goal"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(f"{r['benchmark']:<34} {r['time_ms']:>8.2f}ms {r['baseline']:<34} "
+              f"{r['baseline_ms']:>8.2f}ms {r['ratio']:>6.2f}x  {r['goal']}")
