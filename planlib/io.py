@@ -371,6 +371,7 @@ def parse_csv(text: str, spec: CsvSpec, display: str) -> tuple[list[tuple[int, d
             problems.append(Problem(display, start, "", f"row has {len(cells)} cells; the header has {len(header)}"))
             continue
         row: dict[str, Any] = {}
+        before = len(problems)
         for column, cell in zip(header, cells):
             if not cell.strip():
                 if column in spec.optional:
@@ -386,7 +387,8 @@ def parse_csv(text: str, spec: CsvSpec, display: str) -> tuple[list[tuple[int, d
                     problems.append(Problem(display, start, column, str(exc)))
             else:
                 row[column] = cell.strip()
-        rows.append((start, row))
+        if len(problems) == before:  # a row with a bad cell is reported once, not again as incomplete
+            rows.append((start, row))
     return rows, problems
 
 
