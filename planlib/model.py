@@ -507,7 +507,8 @@ class FinanceAssumptions(Record):
     non_pay_inflation: YearSeries
     uplift_target_officers: Quantity
     neighbourhood_officer_target: Quantity
-    neighbourhood_officers_added: YearSeries
+    neighbourhood_officers_in_post: YearSeries
+    """Officers added to neighbourhood policing and in post at each year end (cumulative)."""
     reserves_opening: DatedValue
     minimum_reserves: Quantity
     planned_use_of_reserves: SignedYearSeries
@@ -522,7 +523,7 @@ class FinanceAssumptions(Record):
         "staff_fte",
         "pay_award",
         "non_pay_inflation",
-        "neighbourhood_officers_added",
+        "neighbourhood_officers_in_post",
         "planned_use_of_reserves",
     )
 

@@ -14,7 +14,7 @@ from planlib.cli import main
 from planlib.reference import statutory_function_ids
 from planlib.types import FinancialYear
 
-from conftest import ROOT
+from tests.conftest import ROOT
 
 SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 needs_reference = pytest.mark.skipif(not SHARED_REFERENCE.exists(), reason="shared/reference is not beside this clone")
@@ -72,7 +72,7 @@ def test_commitments_with_benefits_use_registered_assumptions(example_plan):
 def test_the_450_neighbourhood_officers_commitment(example_plan):
     target = example_plan.finance.neighbourhood_officer_target
     assert target.value == 450 and target.status == "verified"
-    in_post = [example_plan.finance.neighbourhood_officers_added.value(y) for y in example_plan.years]
+    in_post = [example_plan.finance.neighbourhood_officers_in_post.value(y) for y in example_plan.years]
     assert in_post == sorted(in_post), "cumulative: never falls"
     assert in_post[-1] == pytest.approx(450)
     assert in_post[0] == 177  # recruited by December 2021 (Express & Star, 31 Dec 2021)

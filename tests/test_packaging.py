@@ -12,7 +12,7 @@ import yaml
 
 import planlib
 
-from conftest import ROOT
+from tests.conftest import ROOT
 
 SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 

@@ -21,7 +21,7 @@ import planlib
 from planlib.cli import main
 from planlib.io import MAX_FILE_BYTES
 
-from conftest import FIXTURES, MINIMAL
+from tests.conftest import FIXTURES, MINIMAL
 
 BAD = FIXTURES / "bad"
 
