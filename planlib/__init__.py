@@ -10,6 +10,8 @@ from importlib.metadata import PackageNotFoundError, version
 from planlib.errors import PlanError, PlanlibError, Problem
 from planlib.io import DEFAULT_PLAN, load_plan, save_plan, validate
 from planlib.model import Plan
+from planlib.results import Result, compare, run
+from planlib.scenario import Scenario
 from planlib.types import FinancialYear
 
 try:
@@ -24,8 +26,12 @@ __all__ = [
     "PlanError",
     "PlanlibError",
     "Problem",
+    "Result",
+    "Scenario",
     "__version__",
+    "compare",
     "load_plan",
+    "run",
     "save_plan",
     "validate",
 ]

@@ -11,13 +11,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from planlib import __version__
 from planlib.errors import PlanlibError
 from planlib.io import DEFAULT_PLAN, load_plan, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _display(path: Path) -> str:
@@ -90,6 +93,102 @@ def validate_command(plan: Path | None) -> None:
         f"{len(loaded.objectives)} objectives, {len(loaded.commitments)} commitments, "
         f"{len(loaded.kpis)} KPIs, {len(loaded.grants)} grants"
     )
+
+
+HEADLINE = [
+    ("police_grant", "Police grant (£m)"),
+    ("other_grants", "Other grants (£m)"),
+    ("precept_band_d", "Band D precept (£)"),
+    ("precept_increase", "Band D increase (£)"),
+    ("referendum_limit", "Referendum limit (£)"),
+    ("tax_base", "Tax base (Band D, 000s)"),
+    ("precept_income", "Precept income (£m)"),
+    ("use_of_reserves", "Planned use of reserves (£m)"),
+    ("total_funding", "Total funding (£m)"),
+    ("total_cost", "Total revenue cost (£m)"),
+    ("budget_gap", "Budget gap (£m, + = shortfall)"),
+    ("reserves_closing", "Reserves at year end (£m)"),
+    ("commitment_capital", "Commitments' capital (£m)"),
+    ("officers_total", "Officers (average FTE)"),
+    ("officers_neighbourhood", "Neighbourhood officers in post"),
+]
+
+
+def _format_cell(measure: str, value: float) -> str:
+    if measure in ("precept_band_d", "precept_increase", "referendum_limit"):
+        return f"{value:,.2f}"
+    if measure == "tax_base":
+        return f"{value / 1e3:,.1f}"
+    if measure in ("officers_total", "officers_neighbourhood"):
+        return f"{value:,.0f}"
+    return f"{value / 1e6:,.1f}"
+
+
+def _finance_table(table: "pd.DataFrame", plan_name: str) -> str:
+    """A readable block per scenario: headline measures as rows, years as columns."""
+    lines = []
+    for scenario, rows in table.groupby("scenario", sort=False):
+        wide = rows.pivot(index="measure", columns="year", values="value")
+        years = list(wide.columns)
+        lines.append(f"{plan_name}: {scenario}")
+        lines.append(f"{'':<32}" + "".join(f"{y:>11}" for y in years))
+        for measure, label in HEADLINE:
+            lines.append(f"{label:<32}" + "".join(f"{_format_cell(measure, wide.at[measure, y]):>11}" for y in years))
+        flagged = [y for y in years if wide.at["referendum_required", y] > 0]
+        below = [y for y in years if wide.at["reserves_below_minimum", y] > 0]
+        if flagged:
+            lines.append(f"  ! Band D increase above the referendum limit in {', '.join(flagged)}: a referendum would be required")
+        if below:
+            lines.append(f"  ! Reserves below the minimum in {', '.join(below)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+FORMAT_OPTION = click.option(
+    "--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="table: readable, years as columns, money in £m; csv/json: the long form.",
+)
+
+
+@main.command("run")
+@PLAN_ARGUMENT
+@click.option("-s", "--scenario", "scenario_files", multiple=True, type=click.Path(path_type=Path),
+              help="A scenario file (YAML); repeat for several.")
+@FORMAT_OPTION
+@click.option("--xlsx", "xlsx_out", type=click.Path(path_type=Path), default=None,
+              help="Also write an Excel workbook: a sheet per scenario and a comparison sheet.")
+@_friendly
+def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_format: str, xlsx_out: Path | None) -> None:
+    """The medium-term financial plan for the baseline and each scenario."""
+    import json
+
+    from planlib.errors import PlanError
+    from planlib.results import compare
+    from planlib.scenario import Scenario
+
+    loaded = load_plan(str(plan) if plan is not None else _display(DEFAULT_PLAN))
+    scenarios, problems = [], []
+    for file in scenario_files:
+        try:
+            scenario = Scenario.from_yaml(file)
+            problems += scenario.problems(loaded)
+            scenarios.append(scenario)
+        except PlanError as exc:
+            problems += exc.problems
+    if problems:
+        raise PlanError(problems)
+    table = compare(loaded, scenarios)
+    if output_format == "csv":
+        click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
+    elif output_format == "json":
+        click.echo(json.dumps(table.to_dict(orient="records"), indent=1))
+    else:
+        click.echo(_finance_table(table, loaded.name))
+    if xlsx_out is not None:
+        from planlib.excel import write_results_xlsx
+
+        write_results_xlsx(table, xlsx_out)
+        click.echo(f"wrote {xlsx_out}", err=True)
 
 
 @main.command("serve")

@@ -1,0 +1,203 @@
+"""The medium-term financial plan (MTFP): funding against costs, year by year.
+
+For each financial year of the plan (all money in GBP, cash terms):
+
+- **Funding.** ``precept_band_d(y) = precept_band_d(y-1) + precept_increase(y)``, starting
+  from ``precept_band_d_base`` (the year before the plan);
+  ``precept_income = precept_band_d x tax_base``; ``total_funding = police_grant +
+  other_grants + precept_income + use_of_reserves`` (the planned use of reserves).
+- **Referendum limit.** ``referendum_required`` is 1 in a year whose Band D increase is above
+  that year's limit: such a precept needs a local referendum, and is flagged, never accepted
+  silently.
+- **Costs.** ``baseline_force_costs`` are given in ``price_base_year`` prices and uprated by
+  ``non_pay_inflation`` in each later year. Officers cost ``cost_per_officer x (1 +
+  officer_on_costs)``, uprated by ``pay_award`` in each year after the year of the pay figure;
+  staff likewise. Officer and staff FTE are the core force's (``officer_fte``, ``staff_fte``)
+  plus those of every enabled commitment; commitments' ``revenue_gbp`` (their non-pay revenue
+  cost) is added as entered. ``total_cost`` is the revenue cost; commitments' capital is shown
+  apart (``commitment_capital``), as it is financed through the capital programme.
+- **Gap and reserves.** ``budget_gap = total_cost - total_funding`` (positive: a shortfall).
+  ``reserves_closing = reserves_opening - use_of_reserves - budget_gap``: a gap that savings do
+  not close falls on reserves; ``reserves_below_minimum`` is 1 when the closing balance is under
+  ``minimum_reserves``.
+- **Officers.** ``officers_total`` (average FTE), ``officers_neighbourhood`` (the officers added
+  to neighbourhood policing and in post at the year end), ``neighbourhood_officer_target``,
+  ``uplift_target_officers``.
+
+The result is a long ("tidy") DataFrame with the columns ``scenario, year, measure, value, unit``.
+
+>>> from planlib.io import load_plan, DEFAULT_PLAN
+>>> table = mtfp(load_plan(DEFAULT_PLAN))
+>>> list(table.columns)
+['scenario', 'year', 'measure', 'value', 'unit']
+>>> gap = table[(table.measure == "budget_gap")].set_index("year")["value"]
+>>> cost = table[(table.measure == "total_cost")].set_index("year")["value"]
+>>> funding = table[(table.measure == "total_funding")].set_index("year")["value"]
+>>> bool(((cost - funding - gap).abs() < 1e-6).all())
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planlib.model import DatedValue, Plan, YearSeries
+from planlib.types import FinancialYear
+
+COLUMNS = ["scenario", "year", "measure", "value", "unit"]
+
+MEASURES: dict[str, str] = {
+    "police_grant": "GBP",
+    "other_grants": "GBP",
+    "precept_increase": "GBP per Band D property",
+    "referendum_limit": "GBP per Band D property",
+    "referendum_required": "flag",
+    "precept_band_d": "GBP per Band D property",
+    "tax_base": "Band D equivalent properties",
+    "precept_income": "GBP",
+    "use_of_reserves": "GBP",
+    "total_funding": "GBP",
+    "baseline_force_costs": "GBP",
+    "officer_costs": "GBP",
+    "staff_costs": "GBP",
+    "commitment_revenue": "GBP",
+    "commitment_capital": "GBP",
+    "total_cost": "GBP",
+    "budget_gap": "GBP",
+    "reserves_opening": "GBP",
+    "reserves_closing": "GBP",
+    "minimum_reserves": "GBP",
+    "reserves_below_minimum": "flag",
+    "officers_total": "FTE",
+    "staff_total": "FTE",
+    "officers_neighbourhood": "officers",
+    "neighbourhood_officer_target": "officers",
+    "uplift_target_officers": "officers",
+}
+"""Every measure of the MTFP table, in order, with its unit."""
+
+
+def _values(series: YearSeries, years: list[FinancialYear]) -> np.ndarray:
+    return np.array([series.values[y].central for y in years], dtype=float)
+
+
+def growth_index(rates: np.ndarray, years: list[FinancialYear], base: FinancialYear) -> np.ndarray:
+    """Cumulative index that is 1 in ``base`` and grows by ``rates[i]`` in each later year.
+
+    A year before ``base`` is deflated by the rates of the years between.
+
+    >>> years = [FinancialYear(y) for y in (2021, 2022, 2023)]
+    >>> growth_index(np.array([0.5, 0.1, 0.2]), years, FinancialYear(2021)).round(4).tolist()
+    [1.0, 1.1, 1.32]
+    >>> growth_index(np.array([0.5, 0.1, 0.2]), years, FinancialYear(2022)).round(4).tolist()
+    [0.9091, 1.0, 1.2]
+    """
+    cumulative = np.cumsum(np.log1p(rates))
+    if base < years[0]:  # every year's rate applies (years between base and the first: none known)
+        return np.exp(cumulative)
+    at_base = cumulative[min(base - years[0], len(years) - 1)]
+    return np.exp(cumulative - at_base)
+
+
+def _fte_and_costs(plan: Plan, years: list[FinancialYear]) -> dict[str, np.ndarray]:
+    index = {y: i for i, y in enumerate(years)}
+    totals = {k: np.zeros(len(years)) for k in ("revenue_gbp", "capital_gbp", "officer_fte", "staff_fte")}
+    for commitment in plan.commitments:
+        if not commitment.enabled:
+            continue
+        for line in commitment.costs:
+            i = index.get(line.year)
+            if i is None:
+                continue
+            totals["revenue_gbp"][i] += line.revenue_gbp
+            totals["capital_gbp"][i] += line.capital_gbp
+            totals["officer_fte"][i] += line.officer_fte
+            totals["staff_fte"][i] += line.staff_fte
+    return totals
+
+
+def _unit_pay(cost: DatedValue, on_costs: float, pay_index_rates: np.ndarray, years: list[FinancialYear]) -> np.ndarray:
+    return cost.central * (1 + on_costs) * growth_index(pay_index_rates, years, cost.year)
+
+
+def mtfp_arrays(plan: Plan) -> dict[str, np.ndarray]:
+    """Every MTFP measure as an array over the plan's years (see :data:`MEASURES`)."""
+    f = plan.finance
+    years = plan.years
+    n = len(years)
+    police_grant = _values(f.police_grant, years)
+    other_grants = np.zeros(n)
+    for series in f.other_grants.values():
+        other_grants += _values(series, years)
+    increase = _values(f.precept_increase, years)
+    limit = _values(f.referendum_limit, years)
+    band_d = f.precept_band_d_base.central + np.cumsum(increase)
+    tax_base = _values(f.tax_base, years)
+    precept_income = band_d * tax_base
+    use_of_reserves = _values(f.planned_use_of_reserves, years)
+    total_funding = police_grant + other_grants + precept_income + use_of_reserves
+
+    pay_award = _values(f.pay_award, years)
+    officer_unit = _unit_pay(f.cost_per_officer, f.officer_on_costs.central, pay_award, years)
+    staff_unit = _unit_pay(f.cost_per_staff, f.staff_on_costs.central, pay_award, years)
+    non_pay = _values(f.baseline_force_costs, years) * growth_index(_values(f.non_pay_inflation, years), years, f.price_base_year)
+    commitments = _fte_and_costs(plan, years)
+    officers_total = _values(f.officer_fte, years) + commitments["officer_fte"]
+    staff_total = _values(f.staff_fte, years) + commitments["staff_fte"]
+    officer_costs = officers_total * officer_unit
+    staff_costs = staff_total * staff_unit
+    total_cost = non_pay + officer_costs + staff_costs + commitments["revenue_gbp"]
+    budget_gap = total_cost - total_funding
+
+    closing = f.reserves_opening.central - np.cumsum(use_of_reserves + budget_gap)
+    opening = np.concatenate([[f.reserves_opening.central], closing[:-1]])
+    minimum = np.full(n, f.minimum_reserves.central)
+
+    neighbourhood = _values(f.neighbourhood_officers_in_post, years)
+    return {
+        "police_grant": police_grant,
+        "other_grants": other_grants,
+        "precept_increase": increase,
+        "referendum_limit": limit,
+        "referendum_required": (increase > limit + 1e-9).astype(float),
+        "precept_band_d": band_d,
+        "tax_base": tax_base,
+        "precept_income": precept_income,
+        "use_of_reserves": use_of_reserves,
+        "total_funding": total_funding,
+        "baseline_force_costs": non_pay,
+        "officer_costs": officer_costs,
+        "staff_costs": staff_costs,
+        "commitment_revenue": commitments["revenue_gbp"],
+        "commitment_capital": commitments["capital_gbp"],
+        "total_cost": total_cost,
+        "budget_gap": budget_gap,
+        "reserves_opening": opening,
+        "reserves_closing": closing,
+        "minimum_reserves": minimum,
+        "reserves_below_minimum": (closing < minimum).astype(float),
+        "officers_total": officers_total,
+        "staff_total": staff_total,
+        "officers_neighbourhood": neighbourhood,
+        "neighbourhood_officer_target": np.full(n, f.neighbourhood_officer_target.central),
+        "uplift_target_officers": np.full(n, f.uplift_target_officers.central),
+    }
+
+
+def mtfp(plan: Plan, scenario: str = "baseline") -> pd.DataFrame:
+    """The MTFP of ``plan`` as a long DataFrame: ``scenario, year, measure, value, unit``.
+
+    Rows are ordered by measure (as in :data:`MEASURES`) then year.
+    """
+    arrays = mtfp_arrays(plan)
+    years = [str(y) for y in plan.years]
+    n = len(years)
+    names = list(MEASURES)
+    return pd.DataFrame({
+        "scenario": [scenario] * (n * len(names)),
+        "year": years * len(names),
+        "measure": np.repeat(names, n),
+        "value": np.concatenate([arrays[m] for m in names]),
+        "unit": np.repeat([MEASURES[m] for m in names], n),
+    })

@@ -1,0 +1,359 @@
+"""Scenarios: named, sparse sets of changes to a baseline plan.
+
+A scenario file (YAML) names itself, says what it tests and where its figures came from, and
+lists ``changes``: dotted paths into the plan, each set to a value or to ``{year: value}``::
+
+    name: precept_plus_15
+    description: Band D +£15 in each remaining year
+    source: finance officer's proposal, 2022 budget round
+    changes:
+      finance.precept_increase: {2022/23: 15, 2023/24: 15, 2024/25: 15}
+      finance.police_grant: {2023/24: 590.0e6}
+      commitments.C07.enabled: false
+
+Paths that can be changed (see :data:`CHANGEABLE`):
+
+- ``finance.<series>`` with ``{year: value}`` for any year-by-year series (police grant, precept
+  increase, tax base, pay award...), ``finance.other_grants.<name>`` likewise;
+- ``finance.<quantity>`` with a number (cost per officer, on-costs, minimum reserves...);
+- ``commitments.<id>.enabled`` with true or false (a mandatory commitment cannot be disabled);
+- ``commitments.<id>.costs.<revenue_gbp|capital_gbp|officer_fte|staff_fte>`` with ``{year: value}``;
+- ``assumptions.<id>`` with a number, or ``assumptions.<id>.<value|low|high>``.
+
+Applying a scenario returns a new :class:`~planlib.model.Plan`; the baseline is never changed.
+Values a scenario sets take the scenario's name and source as their source, and the status
+``illustrative``.
+
+>>> from planlib.io import load_plan, DEFAULT_PLAN
+>>> plan = load_plan(DEFAULT_PLAN)
+>>> s = Scenario(name="grant_up", description="More grant", source="test",
+...              changes={"finance.police_grant": {"2023/24": 600e6}})
+>>> new = s.apply(plan)
+>>> new.finance.police_grant.value("2023/24"), plan.finance.police_grant.value("2023/24") != 600e6
+(600000000.0, True)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
+
+from planlib.errors import PlanError, Problem
+from planlib.model import Assumption, CostLine, FinanceAssumptions, Plan, Quantity, Record, YearSeries
+from planlib.types import FinancialYear, Id, Text
+
+RENAMED_PATHS: dict[str, str] = {
+    "finance.neighbourhood_officers_added": "finance.neighbourhood_officers_in_post",
+    "finance.precept": "finance.precept_increase",
+    "finance.band_d_increase": "finance.precept_increase",
+    "finance.grant": "finance.police_grant",
+    "finance.government_grant": "finance.police_grant",
+    "finance.reserves_use": "finance.planned_use_of_reserves",
+    "finance.use_of_reserves": "finance.planned_use_of_reserves",
+    "finance.inflation": "finance.non_pay_inflation",
+    "finance.officers": "finance.officer_fte",
+    "finance.staff": "finance.staff_fte",
+}
+"""Paths people may reasonably write (or that older files used), and what to write instead."""
+
+COST_FIELDS = ("revenue_gbp", "capital_gbp", "officer_fte", "staff_fte")
+
+CHANGEABLE = (
+    "finance.<series>: {year: value}",
+    "finance.other_grants.<name>: {year: value}",
+    "finance.<quantity>: value",
+    "commitments.<id>.enabled: true|false",
+    "commitments.<id>.costs.<" + "|".join(COST_FIELDS) + ">: {year: value}",
+    "assumptions.<id>[.value|.low|.high]: value",
+)
+"""The forms of path a scenario may change."""
+
+MAX_SCENARIO_BYTES = 1024 * 1024
+
+
+class ScenarioError(ValueError):
+    """One change that cannot be applied; ``path`` is the change's key."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+class Scenario(Record):
+    """A named, sparse set of changes to a baseline plan.
+
+    Parameters
+    ----------
+    name : str
+        A short identifier (letters, digits, ``_``, ``-``, ``.``), used for file names.
+    description : str
+        What the scenario tests, in a sentence.
+    source : str
+        Where its figures came from.
+    changes : dict
+        Dotted path -> value or ``{financial year: value}``.
+
+    Examples
+    --------
+    >>> Scenario(name="baseline", description="No change", source="-").changes
+    {}
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    name: Id
+    description: Text
+    source: Text
+    changes: dict[str, Any] = Field(default_factory=dict)
+
+    # Where the scenario was read from: (file, line of "changes", {path: line}), for messages.
+    _lines: Any = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal when the content is equal, wherever each was read from.
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ files
+
+    @classmethod
+    def from_yaml(cls, path: str | os.PathLike[str]) -> Scenario:
+        """Read a scenario file; raises :class:`~planlib.PlanError` naming the file and line.
+
+        >>> Scenario.from_yaml("no/such.yaml")
+        Traceback (most recent call last):
+        ...
+        planlib.errors.PlanError: 1 problem:
+        no/such.yaml: scenario file not found
+        """
+        from planlib.io import read_text
+
+        display = str(path)
+        file = Path(path)
+        if not file.is_file():
+            raise PlanError([Problem(display, None, "", "scenario file not found")])
+        if file.stat().st_size > MAX_SCENARIO_BYTES:
+            raise PlanError([Problem(display, None, "", f"scenario file is over {MAX_SCENARIO_BYTES:,} bytes")])
+        text, problems = read_text(file, display)
+        if text is None:
+            raise PlanError(problems)
+        return cls.from_yaml_text(text, display)
+
+    @classmethod
+    def from_yaml_text(cls, text: str, display: str = "<scenario>") -> Scenario:
+        """Parse scenario YAML text; ``display`` names it in messages."""
+        from planlib.io import LineDict, YamlProblem, parse_yaml
+
+        try:
+            data = parse_yaml(text)
+        except YamlProblem as exc:
+            raise PlanError([Problem(display, exc.line, "", exc.message)]) from None
+        if not isinstance(data, LineDict):
+            raise PlanError([Problem(display, 1, "", "expected a mapping with name, description, source and changes")])
+        try:
+            scenario = cls.model_validate(data)
+        except ValidationError as exc:
+            problems = []
+            for err in exc.errors():
+                key = str(err["loc"][0]) if err["loc"] else ""
+                line = data.key_lines.get(key, data.line)
+                if key == "changes" and len(err["loc"]) > 1 and isinstance(data.get("changes"), LineDict):
+                    line = data["changes"].key_lines.get(str(err["loc"][1]), line)
+                message = "required field is missing" if err["type"] == "missing" else err["msg"]
+                if err["type"] == "extra_forbidden":
+                    message = "unknown field (a scenario has name, description, source and changes)"
+                problems.append(Problem(display, line, ".".join(map(str, err["loc"])), message))
+            raise PlanError(problems) from None
+        scenario._lines = (display, data.key_lines.get("changes", data.line),
+                           dict(data["changes"].key_lines) if isinstance(data.get("changes"), LineDict) else {})
+        return scenario
+
+    def to_yaml(self) -> str:
+        """The scenario as YAML text that :meth:`from_yaml_text` reads back unchanged.
+
+        >>> s = Scenario(name="x", description="d", source="s", changes={"finance.pay_award": {"2022/23": 0.04}})
+        >>> Scenario.from_yaml_text(s.to_yaml()) == s
+        True
+        """
+        from planlib.io import _yaml_dump
+
+        return _yaml_dump(self.model_dump(mode="json"))
+
+    # ------------------------------------------------------------------ applying
+
+    def problems(self, plan: Plan) -> list[Problem]:
+        """Every change that cannot be applied to ``plan``, with the file and line of the change."""
+        display, default_line, lines = self._lines or ("<scenario>", None, {})
+        found = []
+        for path, value in self.changes.items():
+            try:
+                _apply_one(plan, path, value, self)
+            except ScenarioError as exc:
+                found.append(Problem(display, lines.get(path, default_line), path, exc.message))
+        return found
+
+    def apply(self, plan: Plan) -> Plan:
+        """A new plan with this scenario's changes; the baseline is not changed.
+
+        Raises :class:`~planlib.PlanError` listing every change that cannot be applied.
+        """
+        problems = self.problems(plan)
+        if problems:
+            raise PlanError(problems)
+        for path, value in self.changes.items():
+            plan = _apply_one(plan, path, value, self)
+        return plan
+
+
+# --------------------------------------------------------------------------- one change at a time
+
+
+def _provenance(scenario: Scenario) -> dict[str, Any]:
+    return {"source": f"scenario {scenario.name}: {scenario.source}", "status": "illustrative"}
+
+
+def _year_map(path: str, value: Any, plan: Plan) -> dict[FinancialYear, Any]:
+    if not isinstance(value, dict) or not value:
+        raise ScenarioError(path, "expected a mapping of financial year to value, such as {2022/23: 15}")
+    years: dict[FinancialYear, Any] = {}
+    for key, item in value.items():
+        try:
+            year = FinancialYear(str(key))
+        except ValueError as exc:
+            raise ScenarioError(path, str(exc)) from None
+        if year not in plan.period:
+            raise ScenarioError(path, f"year {year} is outside the plan period {plan.period.first} to {plan.period.last}")
+        years[year] = item
+    return years
+
+
+def _number(path: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(path, f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _validation_message(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "greater_than_equal":
+        msg = "must not be negative"
+    return msg
+
+
+def _change_series(path: str, series: YearSeries, value: Any, plan: Plan, scenario: Scenario) -> YearSeries:
+    updates = _year_map(path, value, plan)
+    data = series.model_dump()
+    for year, item in updates.items():
+        number = _number(path, item)
+        old = series.values.get(year)
+        base = old.model_dump() if old is not None else {"unit": series.unit, "confidence": series.confidence}
+        base.update(value=number, low=None, high=None, distribution=None, **_provenance(scenario))
+        data["values"][str(year)] = base
+    try:
+        return type(series).model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(path, _validation_message(exc)) from None
+
+
+def _change_quantity(path: str, quantity: Assumption, value: Any, scenario: Scenario) -> Assumption:
+    data = quantity.model_dump()
+    data.update(value=_number(path, value), low=None, high=None, distribution=None, **_provenance(scenario))
+    try:
+        return type(quantity).model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(path, _validation_message(exc)) from None
+
+
+def _suggest(path: str) -> str:
+    if path in RENAMED_PATHS:
+        return f"; it is now called {RENAMED_PATHS[path]!r}"
+    return "; a scenario can change " + ", ".join(CHANGEABLE)
+
+
+def _apply_finance(plan: Plan, path: str, parts: list[str], value: Any, scenario: Scenario) -> Plan:
+    finance = plan.finance
+    name = parts[1] if len(parts) > 1 else ""
+    if name not in FinanceAssumptions.model_fields:
+        raise ScenarioError(path, f"unknown path {path!r}{_suggest('.'.join(parts[:2]))}")
+    current = getattr(finance, name)
+    if name == "other_grants":
+        if len(parts) != 3 or parts[2] not in current:
+            known = ", ".join(sorted(current)) or "none"
+            raise ScenarioError(path, f"name one of the other grants (finance.other_grants.<name>): {known}")
+        grants = {**current, parts[2]: _change_series(path, current[parts[2]], value, plan, scenario)}
+        return plan.model_copy(update={"finance": finance.model_copy(update={"other_grants": grants})})
+    if len(parts) != 2:
+        raise ScenarioError(path, f"unknown path {path!r}: finance.{name} has no parts to change")
+    if isinstance(current, YearSeries):
+        new: Any = _change_series(path, current, value, plan, scenario)
+    elif isinstance(current, Quantity):
+        new = _change_quantity(path, current, value, scenario)
+    else:
+        raise ScenarioError(path, f"finance.{name} cannot be changed by a scenario")
+    return plan.model_copy(update={"finance": finance.model_copy(update={name: new})})
+
+
+def _apply_commitment(plan: Plan, path: str, parts: list[str], value: Any, scenario: Scenario) -> Plan:
+    ids = [c.id for c in plan.commitments]
+    if len(parts) < 3 or parts[1] not in ids:
+        raise ScenarioError(path, f"unknown commitment {parts[1] if len(parts) > 1 else ''!r}; the plan has {', '.join(ids)}")
+    index = ids.index(parts[1])
+    commitment = plan.commitments[index]
+    if parts[2:] == ["enabled"]:
+        if not isinstance(value, bool):
+            raise ScenarioError(path, f"expected true or false, got {value!r}")
+        if commitment.mandatory and not value:
+            raise ScenarioError(path, f"{commitment.id} is mandatory (a statutory duty) and cannot be disabled")
+        new = commitment.model_copy(update={"enabled": value})
+    elif len(parts) == 4 and parts[2] == "costs" and parts[3] in COST_FIELDS:
+        field = parts[3]
+        lines = {line.year: line for line in commitment.costs}
+        for year, item in _year_map(path, value, plan).items():
+            number = _number(path, item)
+            old = lines.get(year)
+            data = old.model_dump() if old is not None else {"year": year, "confidence": 5}
+            data.update({field: number, **_provenance(scenario)})
+            try:
+                lines[year] = CostLine.model_validate(data)
+            except ValidationError as exc:
+                raise ScenarioError(path, _validation_message(exc)) from None
+        new = commitment.model_copy(update={"costs": tuple(lines[y] for y in sorted(lines))})
+    else:
+        raise ScenarioError(path, f"unknown path {path!r}; for a commitment a scenario can change "
+                                  f"enabled or costs.<{'|'.join(COST_FIELDS)}>")
+    commitments = plan.commitments[:index] + (new,) + plan.commitments[index + 1:]
+    return plan.model_copy(update={"commitments": commitments})
+
+
+def _apply_assumption(plan: Plan, path: str, parts: list[str], value: Any, scenario: Scenario) -> Plan:
+    ids = [a.id for a in plan.assumptions]
+    if len(parts) not in (2, 3) or parts[1] not in ids or (len(parts) == 3 and parts[2] not in ("value", "low", "high")):
+        raise ScenarioError(path, f"unknown path {path!r}; write assumptions.<id> or assumptions.<id>.<value|low|high>")
+    index = ids.index(parts[1])
+    data = plan.assumptions[index].model_dump()
+    field = parts[2] if len(parts) == 3 else "value"
+    data[field] = _number(path, value)
+    if len(parts) == 2:
+        data.update(low=None, high=None, distribution=None)
+    data.update(_provenance(scenario))
+    try:
+        new = Assumption.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(path, _validation_message(exc)) from None
+    return plan.model_copy(update={"assumptions": plan.assumptions[:index] + (new,) + plan.assumptions[index + 1:]})
+
+
+def _apply_one(plan: Plan, path: str, value: Any, scenario: Scenario) -> Plan:
+    parts = path.split(".")
+    handlers = {"finance": _apply_finance, "commitments": _apply_commitment, "assumptions": _apply_assumption}
+    if parts[0] not in handlers:
+        raise ScenarioError(path, f"unknown path {path!r}{_suggest(path)}")
+    return handlers[parts[0]](plan, path, parts, value, scenario)
