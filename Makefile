@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: install app test bench clean
+.PHONY: install app test bench golden clean
 
 install: $(STAMP)
 
@@ -28,3 +28,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# Deliberately regenerate the golden results (review the diff before committing).
+golden: install
+	$(BIN)/python -m tests.golden.regenerate

@@ -35,6 +35,7 @@ Values a scenario sets take the scenario's name and source as their source, and 
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,9 @@ class Scenario(Record):
                 if key == "changes" and len(err["loc"]) > 1 and isinstance(data.get("changes"), LineDict):
                     line = data["changes"].key_lines.get(str(err["loc"][1]), line)
                 message = "required field is missing" if err["type"] == "missing" else err["msg"]
+                if err["type"] == "string_pattern_mismatch" and key == "name":
+                    message = ("a scenario name starts with a letter and has only letters, digits, "
+                               "'_', '-' and '.' (at most 64): it is used in file names")
                 if err["type"] == "extra_forbidden":
                     message = "unknown field (a scenario has name, description, source and changes)"
                 problems.append(Problem(display, line, ".".join(map(str, err["loc"])), message))
@@ -275,6 +279,10 @@ def _change_quantity(path: str, quantity: Assumption, value: Any, scenario: Scen
 def _suggest(path: str) -> str:
     if path in RENAMED_PATHS:
         return f"; it is now called {RENAMED_PATHS[path]!r}"
+    known = [f"finance.{name}" for name in FinanceAssumptions.model_fields]
+    close = difflib.get_close_matches(path, known, n=1, cutoff=0.75)
+    if close:
+        return f"; did you mean {close[0]!r}?"
     return "; a scenario can change " + ", ".join(CHANGEABLE)
 
 

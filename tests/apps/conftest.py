@@ -1,0 +1,252 @@
+"""Fixtures for testing the board apps as a person uses them.
+
+One Voila server (started with :func:`planlib.apps.voila_command`, exactly as ``planlib serve``
+starts it) and one headless Chromium serve the whole test session. Pages are visited through
+:func:`visit`, which records every request the page makes, its console messages and script
+errors, so that tests can assert that nothing left the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+import planlib
+from planlib import apps
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("PLANLIB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+SERVER_START_TIMEOUT = 60.0
+"""Seconds to wait for Voila to answer (it imports Jupyter Server and its extensions)."""
+
+VIEWPORT = {"width": 1280, "height": 900}
+
+_CONTENT_HEIGHT_JS = """() => Math.max(document.documentElement.scrollHeight,
+    ...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"""
+
+RENDER_TIMEOUT_MS = 90_000
+"""Milliseconds to wait for an app to render (kernel start, imports, running every cell)."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing is listening on at the moment."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _log_tail(path: Path, lines: int = 40) -> str:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class VoilaServer:
+    """A running Voila server: where it listens and where it logs."""
+
+    url: str
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    def get(self, path: str) -> tuple[int, str]:
+        """GET ``path`` from the server: the status code and the body as text."""
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=120) as response:
+                return response.status, response.read().decode("utf-8", errors="replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", errors="replace")
+
+
+def _wait_until_answering(server: VoilaServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.process.poll() is not None:
+            pytest.fail(
+                f"Voila exited with code {server.process.returncode} before answering; "
+                f"its log ({server.log}) ends:\n{_log_tail(server.log)}"
+            )
+        try:
+            with urllib.request.urlopen(server.url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"Voila did not answer at {server.url} within {timeout:.0f} s; "
+                f"its log ({server.log}) ends:\n{_log_tail(server.log)}"
+            )
+        time.sleep(0.1)  # polling interval, not synchronisation: the loop waits for an answer
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """The folder for screenshots and logs (``test-artifacts/``, not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def voila_server(artifacts: Path) -> Iterator[VoilaServer]:
+    """Voila serving ``voila_apps/`` as ``planlib serve`` does, on a free port, for the session."""
+    port = free_port()
+    log = artifacts / "voila.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            apps.voila_command(host="127.0.0.1", port=port),
+            env=apps.voila_env(),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+    server = VoilaServer(url=f"http://127.0.0.1:{port}/", log=log, process=process)
+    try:
+        _wait_until_answering(server, SERVER_START_TIMEOUT)
+        yield server
+    finally:
+        # SIGTERM makes Voila shut its kernels down before it exits.
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the session; the test fails (never skips) if it is missing."""
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium is needed for the app tests but {CHROMIUM} was not found. "
+            "Install it (Debian/Ubuntu: `apt-get install chromium`; .ci/run does this) "
+            "or set PLANLIB_CHROMIUM to its path.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def is_local(url: str) -> bool:
+    """True for an address on this machine, or content the page holds (``data:``, ``blob:``).
+
+    A ``blob:`` URL is judged by the origin that made it (``blob:http://127.0.0.1:8866/...``).
+    """
+    if url.startswith("data:"):
+        return True
+    parts = urlsplit(url[len("blob:"):] if url.startswith("blob:") else url)
+    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in LOCAL_HOSTS
+
+
+@dataclass
+class Visit:
+    """What happened while a page was open: its requests, messages and errors."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+    websockets: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    served_html: str = ""
+    text: str = ""
+
+    def external_requests(self) -> list[str]:
+        """Requests (and websockets) the page made to anywhere but this machine."""
+        return [url for url in [*self.requests, *self.websockets] if not is_local(url)]
+
+
+@pytest.fixture(scope="session")
+def visit(browser: object) -> Callable[..., Visit]:
+    """Open a URL in a fresh browser page, call ``until(page)``, and return what happened.
+
+    ``until`` waits for whatever shows the page is ready (a chart, a table cell); the page
+    is closed afterwards. ``screenshot`` names a PNG to save in ``test-artifacts/``.
+    """
+
+    def _visit(url: str, until: Callable[[object], None], screenshot: str | None = None) -> Visit:
+        record = Visit(url=url)
+        context = browser.new_context(viewport=dict(VIEWPORT), locale="en-GB")
+        # Anything bound elsewhere is refused here, so a regression fails the same way with or
+        # without an internet connection (and never reaches the internet from a test).
+        context.route(lambda url: not is_local(url), lambda route: route.abort())
+        page = context.new_page()
+        page.on("request", lambda request: record.requests.append(request.url))
+        page.on("websocket", lambda ws: record.websockets.append(ws.url))
+        page.on("console", lambda message: record.console.append(f"{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+        page.on("requestfailed", lambda request: record.failed_requests.append(request.url))
+        try:
+            response = page.goto(url, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
+            until(page)
+            record.served_html = response.text() if response is not None else ""
+            record.text = page.inner_text("body")
+            if screenshot:
+                # Voila scrolls inside #rendered_cells, so a "full page" screenshot would stop
+                # at the window's edge: make the window as tall as the tallest scrolled content.
+                height = page.evaluate(_CONTENT_HEIGHT_JS)
+                page.set_viewport_size({"width": VIEWPORT["width"], "height": min(height, 16_000)})
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+        finally:
+            context.close()
+        return record
+
+    return _visit
+
+
+@pytest.fixture(scope="session")
+def example_plan_for_apps() -> planlib.Plan:
+    """The plan the apps show (the embedded default)."""
+    return planlib.load_plan(planlib.DEFAULT_PLAN)
+
+
+@pytest.fixture(scope="session")
+def overview(
+    voila_server: VoilaServer, visit: Callable[..., Visit], example_plan_for_apps: planlib.Plan
+) -> Visit:
+    """The plan overview app, opened once, after its chart and commitments table have rendered."""
+    title = example_plan_for_apps.commitments[0].title
+
+    def rendered(page: object) -> None:
+        page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(
+            state="visible", timeout=RENDER_TIMEOUT_MS
+        )
+        page.locator("table.planlib-table td", has_text=title).first.wait_for(
+            state="visible", timeout=RENDER_TIMEOUT_MS
+        )
+
+    return visit(
+        voila_server.url + "voila/render/plan_overview.ipynb",
+        until=rendered,
+        screenshot="plan_overview.png",
+    )
