@@ -8,6 +8,7 @@ True
 from importlib.metadata import PackageNotFoundError, version
 
 from planlib.errors import PlanError, PlanlibError, Problem
+from planlib.excel import load_finance_xlsx, write_finance_template, write_results_xlsx
 from planlib.io import DEFAULT_PLAN, load_plan, save_plan, validate
 from planlib.model import Plan
 from planlib.results import Result, compare, run
@@ -30,8 +31,11 @@ __all__ = [
     "Scenario",
     "__version__",
     "compare",
+    "load_finance_xlsx",
     "load_plan",
     "run",
     "save_plan",
     "validate",
+    "write_finance_template",
+    "write_results_xlsx",
 ]

@@ -187,7 +187,10 @@ def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_form
     if xlsx_out is not None:
         from planlib.excel import write_results_xlsx
 
-        write_results_xlsx(table, xlsx_out)
+        try:
+            write_results_xlsx(table, xlsx_out, plan=loaded)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {xlsx_out}: {exc.strerror or exc}") from None
         click.echo(f"wrote {xlsx_out}", err=True)
 
 
