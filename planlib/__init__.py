@@ -13,6 +13,7 @@ from planlib.io import DEFAULT_PLAN, load_plan, save_plan, validate
 from planlib.model import Plan
 from planlib.results import Result, compare, run
 from planlib.scenario import Scenario
+from planlib.store import ScenarioStore, StoreError
 from planlib.types import FinancialYear
 
 try:
@@ -29,6 +30,8 @@ __all__ = [
     "Problem",
     "Result",
     "Scenario",
+    "ScenarioStore",
+    "StoreError",
     "__version__",
     "compare",
     "load_finance_xlsx",

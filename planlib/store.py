@@ -1,0 +1,559 @@
+"""Saved scenarios: every version of every scenario, kept in a database.
+
+A :class:`ScenarioStore` keeps each scenario's YAML (exactly as :meth:`Scenario.to_yaml`
+writes it) with its name, description, author and the time it was saved (UTC). Saving a
+scenario under a name that already exists adds the next version (1, 2, 3...); no version is
+ever overwritten or deleted, so a board paper can always cite "precept_plus_15, version 3".
+
+Where the store is
+------------------
+``ScenarioStore(url)`` takes any SQLAlchemy database URL, for example
+``sqlite:////srv/opcc/scenarios.db`` for a file or
+``postgresql+psycopg://finance@dbhost/opcc`` for a shared PostgreSQL server (install a
+PostgreSQL driver such as ``psycopg`` for that). With no URL, :func:`default_url` decides:
+
+1. the environment variable ``PLANLIB_STORE``, if set: either a full SQLAlchemy URL
+   (anything containing ``://``) or the path of an SQLite file (``~`` is expanded);
+2. otherwise the SQLite file ``planlib/scenarios.db`` in the user's data folder:
+   ``$XDG_DATA_HOME/planlib/scenarios.db`` when ``XDG_DATA_HOME`` is set to an absolute path,
+   else ``~/.local/share/planlib/scenarios.db``; on Windows
+   ``%LOCALAPPDATA%\\planlib\\scenarios.db``.
+
+The folder of an SQLite file is created if it is missing. The table (``planlib_scenarios``)
+is created on first use.
+
+Several writers at once
+-----------------------
+Several processes (one Voila kernel per board member, notebooks, batch runs) may save at the
+same time without losing or duplicating a version:
+
+- the table has a ``UNIQUE (name, version)`` constraint, so two writers can never both store
+  the same version; a writer that loses the race (``IntegrityError``) rolls back and tries
+  again with the next number, a bounded number of times (``save_attempts``) with a short,
+  growing, random pause, then raises :class:`StoreError`;
+- on SQLite each save runs in ``BEGIN IMMEDIATE``, which takes the database's write lock
+  before reading the latest version, so writers queue for one another (waiting up to
+  ``busy_timeout`` seconds) instead of failing with "database is locked". Reads use a plain
+  ``BEGIN`` and do not block one another. The default rollback journal is kept (not WAL),
+  because WAL does not work on network drives.
+
+Names, descriptions and authors are only ever passed to the database as bound parameters.
+
+Examples
+--------
+>>> from planlib.scenario import Scenario
+>>> store = ScenarioStore("sqlite://")  # in memory here; a file or PostgreSQL in practice
+>>> scenario = Scenario(name="precept_plus_15", description="Band D +£15 each year",
+...                     source="finance officer's proposal",
+...                     changes={"finance.precept_increase": {"2022/23": 15}})
+>>> store.save(scenario, author="A. Finance Officer")
+1
+>>> revised = scenario.model_copy(update={"description": "Band D +£15, revised"})
+>>> store.save(revised, author="A. Finance Officer")
+2
+>>> store.list()[["name", "version", "author", "description"]]
+              name  version              author            description
+0  precept_plus_15        1  A. Finance Officer  Band D +£15 each year
+1  precept_plus_15        2  A. Finance Officer   Band D +£15, revised
+>>> store.load("precept_plus_15") == revised
+True
+>>> store.load("precept_plus_15", version=1) == scenario
+True
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from planlib.errors import PlanError, PlanlibError
+from planlib.scenario import Scenario
+
+ENVIRONMENT_VARIABLE = "PLANLIB_STORE"
+"""The environment variable that names the default store: an SQLAlchemy URL or a file path."""
+
+LIST_COLUMNS = ("name", "version", "author", "saved_at", "description")
+"""The columns of :meth:`ScenarioStore.list`, in order."""
+
+MAX_AUTHOR_LENGTH = 200
+"""Longest author accepted, in characters."""
+
+TABLE_NAME = "planlib_scenarios"
+
+_metadata = sa.MetaData()
+_scenarios = sa.Table(
+    TABLE_NAME,
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("author", sa.String(MAX_AUTHOR_LENGTH), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("scenario_yaml", sa.Text, nullable=False),
+    # The guarantee that no two writers store the same version of a scenario.
+    sa.UniqueConstraint("name", "version", name="uq_planlib_scenarios_name_version"),
+    sa.CheckConstraint("version >= 1", name="ck_planlib_scenarios_version_positive"),
+)
+
+# Execution option that marks a connection whose transaction will write (BEGIN IMMEDIATE on SQLite).
+_WRITE_OPTION = "planlib_store_write"
+
+
+class StoreError(PlanlibError):
+    """A scenario cannot be saved to or loaded from the store.
+
+    Parameters
+    ----------
+    message : str
+        What went wrong and, for a missing scenario, what the store holds.
+    name : str, optional
+        The scenario name concerned.
+    version : int, optional
+        The version concerned.
+
+    Examples
+    --------
+    >>> err = StoreError("no saved scenario is named 'x'", name="x")
+    >>> err.name, str(err)
+    ('x', "no saved scenario is named 'x'")
+    """
+
+    def __init__(self, message: str, *, name: str | None = None, version: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.name = name
+        self.version = version
+
+
+def default_url(environ: Mapping[str, str] | None = None) -> str:
+    """The database URL used when :class:`ScenarioStore` is given none.
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        The environment to read (``os.environ`` by default).
+
+    Returns
+    -------
+    str
+        ``PLANLIB_STORE`` if it is a URL; ``sqlite:///`` and its path if it is a path; otherwise
+        the SQLite file ``planlib/scenarios.db`` in the user's data folder (see the module notes).
+
+    Examples
+    --------
+    >>> default_url({"PLANLIB_STORE": "postgresql+psycopg://finance@dbhost/opcc"})
+    'postgresql+psycopg://finance@dbhost/opcc'
+    >>> default_url({"PLANLIB_STORE": "/srv/opcc/scenarios.db"})
+    'sqlite:////srv/opcc/scenarios.db'
+    >>> default_url({"XDG_DATA_HOME": "/data/me", "HOME": "/home/me"})
+    'sqlite:////data/me/planlib/scenarios.db'
+    >>> default_url({"HOME": "/home/me"})
+    'sqlite:////home/me/.local/share/planlib/scenarios.db'
+    """
+    env = os.environ if environ is None else environ
+    configured = env.get(ENVIRONMENT_VARIABLE, "").strip()
+    if "://" in configured:
+        return configured
+    if configured:
+        path = _expand_home(configured, env)
+    else:
+        path = _data_home(env) / "planlib" / "scenarios.db"
+    return f"sqlite:///{path.absolute()}"
+
+
+def _expand_home(text: str, env: Mapping[str, str]) -> Path:
+    if text == "~" or text.startswith(("~/", "~\\")):
+        home = env.get("HOME") or env.get("USERPROFILE")
+        return Path(home, text[2:]) if home else Path(text).expanduser()
+    return Path(text)
+
+
+def _data_home(env: Mapping[str, str]) -> Path:
+    if os.name == "nt" and env.get("LOCALAPPDATA"):  # pragma: no cover - Windows
+        return Path(env["LOCALAPPDATA"])
+    xdg = env.get("XDG_DATA_HOME", "")
+    # The XDG specification says a relative XDG_DATA_HOME is to be ignored.
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg)
+    return _expand_home("~/.local/share", env)
+
+
+def _check_author(author: Any) -> str:
+    if not isinstance(author, str):
+        raise StoreError(f"author must be text (the name of the person saving), got {type(author).__name__}")
+    cleaned = author.strip()
+    if not cleaned:
+        raise StoreError("author must not be empty: give the name of the person saving the scenario")
+    if len(cleaned) > MAX_AUTHOR_LENGTH:
+        raise StoreError(f"author is {len(cleaned)} characters long; at most {MAX_AUTHOR_LENGTH} are allowed")
+    if any(ch < " " or ch == "\x7f" for ch in cleaned):
+        raise StoreError("author must be a single line of text without control characters")
+    return cleaned
+
+
+def _check_version(name: str, version: Any) -> int:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise StoreError(f"version must be a whole number from 1, got {version!r}", name=name)
+    return version
+
+
+def _ranges(numbers: Iterable[int]) -> str:
+    """Whole numbers written compactly: ``[1, 2, 3, 5]`` as ``"1-3, 5"``.
+
+    >>> _ranges([5, 1, 3, 2])
+    '1-3, 5'
+    """
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
+
+
+def _reason(error: sa_exc.DBAPIError) -> str:
+    """The database's own message, first line only (PostgreSQL adds DETAIL and HINT lines)."""
+    text = str(error.orig).strip()
+    return text.splitlines()[0] if text else type(error.orig).__name__
+
+
+def _is_transient(error: sa_exc.DBAPIError) -> bool:
+    """Whether a database error means "another writer got there first; try again"."""
+    if isinstance(error, sa_exc.IntegrityError):
+        return True
+    if isinstance(error, sa_exc.OperationalError):
+        text = str(error.orig).lower()
+        # SQLite: the busy timeout ran out. PostgreSQL: serialisation failure or deadlock.
+        code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        return "database is locked" in text or "database is busy" in text or code in ("40001", "40P01")
+    return False
+
+
+class ScenarioStore:
+    """Versioned, shared storage of scenarios in an SQL database (SQLite or PostgreSQL).
+
+    Parameters
+    ----------
+    url : str, optional
+        An SQLAlchemy database URL; by default :func:`default_url` (``PLANLIB_STORE`` or the
+        user's data folder).
+    busy_timeout : float, optional
+        SQLite only: seconds a writer waits for another writer's lock before giving up.
+    save_attempts : int, optional
+        How many times :meth:`save` tries when other writers keep taking the next version.
+
+    Raises
+    ------
+    StoreError
+        If the URL is not valid, its database driver is not installed, or the database cannot
+        be opened.
+
+    Examples
+    --------
+    >>> with ScenarioStore("sqlite://") as store:
+    ...     store.list().columns.tolist()
+    ['name', 'version', 'author', 'saved_at', 'description']
+    """
+
+    def __init__(self, url: str | None = None, *, busy_timeout: float = 30.0, save_attempts: int = 20) -> None:
+        if save_attempts < 1:
+            raise ValueError("save_attempts must be at least 1")
+        raw = default_url() if url is None else url
+        try:
+            parsed = sa.make_url(raw)
+        except sa_exc.ArgumentError:
+            raise StoreError(f"{raw!r} is not a database URL: expected one such as "
+                             "sqlite:////path/to/scenarios.db or postgresql+psycopg://user@host/db") from None
+        self._url = parsed
+        self._save_attempts = save_attempts
+        self._busy_timeout_ms = max(0, int(busy_timeout * 1000))
+        self._sqlite = parsed.get_backend_name() == "sqlite"
+        if self._sqlite:
+            self._make_sqlite_folder()
+        try:
+            self._engine = sa.create_engine(parsed)
+        except (ImportError, sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as exc:
+            raise StoreError(f"cannot open the scenario store {self.url}: {exc} "
+                             "(is the database driver installed?)") from None
+        if self._sqlite:
+            sa.event.listen(self._engine, "connect", self._on_sqlite_connect)
+            sa.event.listen(self._engine, "begin", self._on_sqlite_begin)
+        self._create_table()
+
+    # ------------------------------------------------------------------ set-up
+
+    @property
+    def url(self) -> str:
+        """The database URL, with any password hidden."""
+        return self._url.render_as_string(hide_password=True)
+
+    def __repr__(self) -> str:
+        return f"ScenarioStore({self.url!r})"
+
+    def close(self) -> None:
+        """Close the store's database connections (it reopens them if used again)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> ScenarioStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _make_sqlite_folder(self) -> None:
+        database = self._url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return
+        folder = Path(database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder {str(folder)!r} for the scenario store: "
+                             f"{exc.strerror or exc}") from None
+
+    def _on_sqlite_connect(self, dbapi_connection: Any, _record: Any) -> None:
+        # Take over BEGIN from the sqlite3 module (which would not emit it for SELECT or DDL),
+        # so that _on_sqlite_begin decides the kind of transaction.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms:d}")
+        finally:
+            cursor.close()
+
+    @staticmethod
+    def _on_sqlite_begin(connection: sa.Connection) -> None:
+        # A writer takes the write lock before it reads the latest version, so writers queue
+        # (waiting up to busy_timeout) instead of failing on upgrade from a read lock.
+        immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @contextmanager
+    def _transaction(self, *, write: bool, action: str) -> Iterator[sa.Connection]:
+        """A connection in a transaction, committed on success; database failures as StoreError."""
+        try:
+            with self._engine.connect() as connection:
+                if write:
+                    connection.execution_options(**{_WRITE_OPTION: True})
+                with connection.begin():
+                    yield connection
+        except sa_exc.DBAPIError as exc:
+            if write and _is_transient(exc):
+                raise  # the caller decides whether to try again
+            raise StoreError(f"cannot {action} the scenario store {self.url}: {_reason(exc)}") from exc
+
+    def _create_table(self) -> None:
+        # Several processes may open a new store at once. On SQLite the check and the CREATE run
+        # in one BEGIN IMMEDIATE transaction; on PostgreSQL the loser of the race fails and then
+        # finds the table the winner made.
+        if self._table_exists():
+            return  # the usual case: no need to take the write lock
+        try:
+            with self._transaction(write=True, action="open") as connection:
+                _metadata.create_all(connection, checkfirst=True)
+        except (sa_exc.DBAPIError, StoreError) as exc:
+            if self._table_exists():
+                return
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"cannot open the scenario store {self.url}: {_reason(exc)}") from exc
+
+    def _table_exists(self) -> bool:
+        try:
+            with self._engine.connect() as connection:
+                return sa.inspect(connection).has_table(TABLE_NAME)
+        except sa_exc.DBAPIError:
+            return False  # _create_table reports the reason
+
+    @staticmethod
+    def _pause(attempt: int) -> None:
+        # Full jitter so that writers that collided do not collide again in step.
+        time.sleep(random.SystemRandom().uniform(0, min(0.5, 0.01 * 2**attempt)))
+
+    # ------------------------------------------------------------------ saving
+
+    def _next_version(self, connection: sa.Connection, name: str) -> int:
+        latest = connection.execute(
+            sa.select(sa.func.max(_scenarios.c.version)).where(_scenarios.c.name == name)
+        ).scalar_one()
+        return (latest or 0) + 1
+
+    def save(self, scenario: Scenario, author: str) -> int:
+        """Store ``scenario`` as the next version of its name and return that version.
+
+        Earlier versions are kept unchanged. Safe to call from several processes at once.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario to keep; its YAML (:meth:`Scenario.to_yaml`) is stored.
+        author : str
+            Who is saving it: non-empty text of at most 200 characters on one line.
+
+        Returns
+        -------
+        int
+            The version number given to this save: 1 for a new name, then 2, 3...
+
+        Raises
+        ------
+        StoreError
+            If the author is not acceptable, the database cannot be written, or other writers
+            kept taking the next version for ``save_attempts`` tries.
+
+        Examples
+        --------
+        >>> store = ScenarioStore("sqlite://")
+        >>> s = Scenario(name="grant_flat", description="Grant held flat", source="test")
+        >>> store.save(s, author="J. Smith"), store.save(s, author="J. Smith")
+        (1, 2)
+        >>> store.save(s, author="  ")
+        Traceback (most recent call last):
+        ...
+        planlib.store.StoreError: author must not be empty: give the name of the person saving the scenario
+        """
+        if not isinstance(scenario, Scenario):
+            raise TypeError(f"save() takes a planlib Scenario, got {type(scenario).__name__}")
+        author = _check_author(author)
+        text = scenario.to_yaml()
+        try:
+            readable = Scenario.from_yaml_text(text, f"scenario {scenario.name}") == scenario
+        except PlanError:
+            readable = False
+        if not readable:
+            raise StoreError(f"scenario {scenario.name!r} does not read back unchanged from YAML, "
+                             "so it was not saved", name=scenario.name)
+        for attempt in range(self._save_attempts):
+            try:
+                with self._transaction(write=True, action="write to") as connection:
+                    version = self._next_version(connection, scenario.name)
+                    connection.execute(sa.insert(_scenarios).values(
+                        name=scenario.name,
+                        version=version,
+                        author=author,
+                        saved_at=datetime.now(UTC),
+                        description=scenario.description,
+                        scenario_yaml=text,
+                    ))
+                return version
+            except sa_exc.DBAPIError as exc:  # only transient errors reach here (see _transaction)
+                last_error = exc
+                if attempt + 1 < self._save_attempts:
+                    self._pause(attempt)
+        raise StoreError(
+            f"could not save scenario {scenario.name!r} after {self._save_attempts} attempt"
+            f"{'s' if self._save_attempts != 1 else ''} because "
+            f"others were writing to the store at the same moment (last error: {_reason(last_error)}); "
+            "please try again",
+            name=scenario.name,
+        ) from last_error
+
+    # ------------------------------------------------------------------ reading
+
+    def list(self) -> pd.DataFrame:
+        """Every saved version, one row each, sorted by name then version.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``name, version, author, saved_at, description``; ``saved_at`` is a UTC
+            timestamp. An empty store gives an empty frame with the same columns.
+
+        Examples
+        --------
+        >>> ScenarioStore("sqlite://").list()
+        Empty DataFrame
+        Columns: [name, version, author, saved_at, description]
+        Index: []
+        """
+        query = sa.select(*(_scenarios.c[column] for column in LIST_COLUMNS))
+        with self._transaction(write=False, action="read") as connection:
+            rows = connection.execute(query).all()
+        frame = pd.DataFrame([tuple(row) for row in rows], columns=list(LIST_COLUMNS))
+        frame = frame.astype({"name": "str", "version": "int64", "author": "str", "description": "str"})
+        # SQLite hands back naive datetimes (stored as UTC); PostgreSQL hands back aware ones.
+        frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True).astype("datetime64[us, UTC]")
+        # Sorted here rather than in SQL: database collations order text differently.
+        return frame.sort_values(["name", "version"], kind="stable", ignore_index=True)
+
+    def load(self, name: str, version: int | None = None) -> Scenario:
+        """One saved scenario: the latest version of ``name``, or the version given.
+
+        Parameters
+        ----------
+        name : str
+            The scenario's name.
+        version : int, optional
+            Which version; the latest when omitted.
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        StoreError
+            If there is no such name or version; the message lists what the store holds.
+
+        Examples
+        --------
+        >>> store = ScenarioStore("sqlite://")
+        >>> _ = store.save(Scenario(name="grant_flat", description="Grant held flat", source="test"), "J. Smith")
+        >>> store.load("grant_flat").description
+        'Grant held flat'
+        >>> store.load("grant_flat", version=4)
+        Traceback (most recent call last):
+        ...
+        planlib.store.StoreError: scenario 'grant_flat' has no version 4; its saved versions are 1
+        >>> store.load("grant_up")
+        Traceback (most recent call last):
+        ...
+        planlib.store.StoreError: no saved scenario is named 'grant_up'; saved scenarios: grant_flat (version 1)
+        """
+        if not isinstance(name, str):
+            raise StoreError(f"a scenario name is text, got {type(name).__name__}")
+        if version is not None:
+            version = _check_version(name, version)
+        query = sa.select(_scenarios.c.version, _scenarios.c.scenario_yaml).where(_scenarios.c.name == name)
+        query = query.order_by(_scenarios.c.version.desc()).limit(1) if version is None \
+            else query.where(_scenarios.c.version == version)
+        with self._transaction(write=False, action="read") as connection:
+            row = connection.execute(query).first()
+            if row is None:
+                raise self._missing(connection, name, version)
+        return Scenario.from_yaml_text(row.scenario_yaml, f"store:{name}@{row.version}")
+
+    def _missing(self, connection: sa.Connection, name: str, version: int | None) -> StoreError:
+        versions = connection.execute(
+            sa.select(_scenarios.c.name, _scenarios.c.version)
+        ).all()
+        held: dict[str, list[int]] = {}
+        for held_name, held_version in versions:
+            held.setdefault(held_name, []).append(held_version)
+        if name in held:
+            found = held[name]
+            return StoreError(f"scenario {name!r} has no version {version}; its saved versions are "
+                              f"{_ranges(found)}", name=name, version=version)
+        if not held:
+            return StoreError(f"no saved scenario is named {name!r}; the store {self.url} is empty",
+                              name=name, version=version)
+        shown = sorted(held)[:30]
+        listing = ", ".join(
+            f"{n} (version{'s' if len(held[n]) > 1 else ''} {_ranges(held[n])})" for n in shown
+        )
+        if len(held) > len(shown):
+            listing += f" and {len(held) - len(shown)} more (see ScenarioStore.list())"
+        return StoreError(f"no saved scenario is named {name!r}; saved scenarios: {listing}",
+                          name=name, version=version)
