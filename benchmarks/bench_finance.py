@@ -21,7 +21,7 @@ def _plain_inputs(plan: planlib.Plan) -> tuple[pd.DataFrame, dict[str, float]]:
     frame = pd.DataFrame(index=years)
     for name, series in f.series().items():
         frame["_".join(name)] = [series.values[planlib.FinancialYear(y)].central for y in years]
-    for kind in ("revenue_gbp", "capital_gbp", "officer_fte", "staff_fte"):
+    for kind in ("non_pay_gbp", "capital_gbp", "officer_fte", "staff_fte"):
         frame[f"c_{kind}"] = [
             sum(getattr(l, kind) for c in plan.commitments if c.enabled for l in c.costs if str(l.year) == y)
             for y in years
@@ -55,9 +55,9 @@ def plain_pandas(frame: pd.DataFrame, k: dict[str, float]) -> pd.DataFrame:
     staff = frame["staff_fte"] + frame["c_staff_fte"]
     out["officer_costs"] = officers * k["cpo"] * (1 + k["oc"]) * pay
     out["staff_costs"] = staff * k["cps"] * (1 + k["sc"]) * pay
-    out["commitment_revenue"] = frame["c_revenue_gbp"]
+    out["commitment_non_pay"] = frame["c_non_pay_gbp"]
     out["commitment_capital"] = frame["c_capital_gbp"]
-    out["total_cost"] = out[["baseline_force_costs", "officer_costs", "staff_costs", "commitment_revenue"]].sum(axis=1)
+    out["total_cost"] = out[["baseline_force_costs", "officer_costs", "staff_costs", "commitment_non_pay"]].sum(axis=1)
     out["budget_gap"] = out["total_cost"] - out["total_funding"]
     out["reserves_closing"] = k["reserves"] - (out["use_of_reserves"] + out["budget_gap"]).cumsum()
     out["reserves_opening"] = out["reserves_closing"].shift(1).fillna(k["reserves"])

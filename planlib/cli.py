@@ -200,8 +200,12 @@ def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_form
 @_friendly
 def serve_command(port: int, host: str) -> None:
     """Serve the board apps in voila_apps/ with Voila (open http://HOST:PORT/)."""
-    from planlib.apps import serve
+    from planlib.apps import serve, voila_command
 
+    try:
+        voila_command(host=host, port=port)  # checks the host and port before anything starts
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--host/--port") from None
     sys.exit(serve(host=host, port=port))
 
 

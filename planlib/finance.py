@@ -13,7 +13,7 @@ For each financial year of the plan (all money in GBP, cash terms):
   ``non_pay_inflation`` in each later year. Officers cost ``cost_per_officer x (1 +
   officer_on_costs)``, uprated by ``pay_award`` in each year after the year of the pay figure;
   staff likewise. Officer and staff FTE are the core force's (``officer_fte``, ``staff_fte``)
-  plus those of every enabled commitment; commitments' ``revenue_gbp`` (their non-pay revenue
+  plus those of every enabled commitment; commitments' ``non_pay_gbp`` (their non-pay revenue
   cost) is added as entered. ``total_cost`` is the revenue cost; commitments' capital is shown
   apart (``commitment_capital``), as it is financed through the capital programme.
 - **Gap and reserves.** ``budget_gap = total_cost - total_funding`` (positive: a shortfall).
@@ -61,7 +61,7 @@ MEASURES: dict[str, str] = {
     "baseline_force_costs": "GBP",
     "officer_costs": "GBP",
     "staff_costs": "GBP",
-    "commitment_revenue": "GBP",
+    "commitment_non_pay": "GBP",
     "commitment_capital": "GBP",
     "total_cost": "GBP",
     "budget_gap": "GBP",
@@ -102,7 +102,7 @@ def growth_index(rates: np.ndarray, years: list[FinancialYear], base: FinancialY
 
 def _fte_and_costs(plan: Plan, years: list[FinancialYear]) -> dict[str, np.ndarray]:
     index = {y: i for i, y in enumerate(years)}
-    totals = {k: np.zeros(len(years)) for k in ("revenue_gbp", "capital_gbp", "officer_fte", "staff_fte")}
+    totals = {k: np.zeros(len(years)) for k in ("non_pay_gbp", "capital_gbp", "officer_fte", "staff_fte")}
     for commitment in plan.commitments:
         if not commitment.enabled:
             continue
@@ -110,7 +110,7 @@ def _fte_and_costs(plan: Plan, years: list[FinancialYear]) -> dict[str, np.ndarr
             i = index.get(line.year)
             if i is None:
                 continue
-            totals["revenue_gbp"][i] += line.revenue_gbp
+            totals["non_pay_gbp"][i] += line.non_pay_gbp
             totals["capital_gbp"][i] += line.capital_gbp
             totals["officer_fte"][i] += line.officer_fte
             totals["staff_fte"][i] += line.staff_fte
@@ -119,6 +119,58 @@ def _fte_and_costs(plan: Plan, years: list[FinancialYear]) -> dict[str, np.ndarr
 
 def _unit_pay(cost: DatedValue, on_costs: float, pay_index_rates: np.ndarray, years: list[FinancialYear]) -> np.ndarray:
     return cost.central * (1 + on_costs) * growth_index(pay_index_rates, years, cost.year)
+
+
+def pay_per_fte(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """The cost of one officer and of one staff post (FTE, with on-costs and pay awards) by year.
+
+    >>> from planlib.io import load_plan, DEFAULT_PLAN
+    >>> officer, staff = pay_per_fte(load_plan(DEFAULT_PLAN))
+    >>> round(officer[0]), round(staff[0])    # £40,000 + 36% and £29,000 + 27% in 2021/22
+    (54400, 36830)
+    """
+    f = plan.finance
+    years = plan.years
+    pay_award = _values(f.pay_award, years)
+    return (_unit_pay(f.cost_per_officer, f.officer_on_costs.central, pay_award, years),
+            _unit_pay(f.cost_per_staff, f.staff_on_costs.central, pay_award, years))
+
+
+COMMITMENT_MEASURES = ("revenue_gbp", "non_pay_gbp", "pay_gbp", "capital_gbp", "officer_fte", "staff_fte")
+"""What :func:`commitment_costs` reports for each commitment and year."""
+
+
+def commitment_costs(plan: Plan, *, enabled_only: bool = False) -> pd.DataFrame:
+    """Each commitment's full cost by year: its non-pay cost plus the pay of its posts.
+
+    Returns a long DataFrame ``commitment_id, year, measure, value`` with the measures of
+    :data:`COMMITMENT_MEASURES` for every commitment and every year of the plan (zeros where
+    there is no cost line). ``revenue_gbp = non_pay_gbp + pay_gbp``.
+
+    >>> from planlib.io import load_plan, DEFAULT_PLAN
+    >>> costs = commitment_costs(load_plan(DEFAULT_PLAN))
+    >>> row = costs[(costs.commitment_id == "neighbourhood_policing_450") & (costs.year == "2021/22")]
+    >>> round(float(row.set_index("measure").at["revenue_gbp", "value"]))    # 100 officers x £54,400
+    5440000
+    """
+    years = plan.years
+    officer, staff = pay_per_fte(plan)
+    index = {y: i for i, y in enumerate(years)}
+    commitments = [c for c in plan.commitments if c.enabled or not enabled_only]
+    grid = np.zeros((len(commitments), len(years), 4))  # non-pay, capital, officer FTE, staff FTE
+    for k, c in enumerate(commitments):
+        for line in c.costs:
+            if line.year in index:
+                grid[k, index[line.year]] = (line.non_pay_gbp, line.capital_gbp, line.officer_fte, line.staff_fte)
+    pay = grid[:, :, 2] * officer + grid[:, :, 3] * staff
+    values = np.stack([grid[:, :, 0] + pay, grid[:, :, 0], pay, grid[:, :, 1], grid[:, :, 2], grid[:, :, 3]], axis=-1)
+    n_c, n_y, n_m = values.shape
+    return pd.DataFrame({
+        "commitment_id": np.repeat([c.id for c in commitments], n_y * n_m),
+        "year": np.tile(np.repeat([str(y) for y in years], n_m), n_c),
+        "measure": np.tile(COMMITMENT_MEASURES, n_c * n_y),
+        "value": values.reshape(-1),
+    })
 
 
 def mtfp_arrays(plan: Plan) -> dict[str, np.ndarray]:
@@ -138,16 +190,14 @@ def mtfp_arrays(plan: Plan) -> dict[str, np.ndarray]:
     use_of_reserves = _values(f.planned_use_of_reserves, years)
     total_funding = police_grant + other_grants + precept_income + use_of_reserves
 
-    pay_award = _values(f.pay_award, years)
-    officer_unit = _unit_pay(f.cost_per_officer, f.officer_on_costs.central, pay_award, years)
-    staff_unit = _unit_pay(f.cost_per_staff, f.staff_on_costs.central, pay_award, years)
+    officer_unit, staff_unit = pay_per_fte(plan)
     non_pay = _values(f.baseline_force_costs, years) * growth_index(_values(f.non_pay_inflation, years), years, f.price_base_year)
     commitments = _fte_and_costs(plan, years)
     officers_total = _values(f.officer_fte, years) + commitments["officer_fte"]
     staff_total = _values(f.staff_fte, years) + commitments["staff_fte"]
     officer_costs = officers_total * officer_unit
     staff_costs = staff_total * staff_unit
-    total_cost = non_pay + officer_costs + staff_costs + commitments["revenue_gbp"]
+    total_cost = non_pay + officer_costs + staff_costs + commitments["non_pay_gbp"]
     budget_gap = total_cost - total_funding
 
     closing = f.reserves_opening.central - np.cumsum(use_of_reserves + budget_gap)
@@ -169,7 +219,7 @@ def mtfp_arrays(plan: Plan) -> dict[str, np.ndarray]:
         "baseline_force_costs": non_pay,
         "officer_costs": officer_costs,
         "staff_costs": staff_costs,
-        "commitment_revenue": commitments["revenue_gbp"],
+        "commitment_non_pay": commitments["non_pay_gbp"],
         "commitment_capital": commitments["capital_gbp"],
         "total_cost": total_cost,
         "budget_gap": budget_gap,

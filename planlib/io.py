@@ -76,6 +76,8 @@ class PlanFile:
 
 
 _PROVENANCE_COLUMNS = ("source", "status")
+RENAMED_COLUMNS = {"revenue_gbp": "non_pay_gbp"}
+"""Columns that older files used, and what they are called now."""
 FILES: tuple[PlanFile, ...] = (
     PlanFile("plan.yaml", ()),
     PlanFile("commitments.yaml", ()),
@@ -83,9 +85,9 @@ FILES: tuple[PlanFile, ...] = (
         "commitment_costs.csv",
         ("commitment_costs",),
         csv=CsvSpec(
-            ("commitment_id", "year", "revenue_gbp", "capital_gbp", "officer_fte", "staff_fte",
+            ("commitment_id", "year", "non_pay_gbp", "capital_gbp", "officer_fte", "staff_fte",
              *_PROVENANCE_COLUMNS, "confidence"),
-            numbers=frozenset({"revenue_gbp", "capital_gbp", "officer_fte", "staff_fte"}),
+            numbers=frozenset({"non_pay_gbp", "capital_gbp", "officer_fte", "staff_fte"}),
             integers=frozenset({"confidence"}),
         ),
     ),
@@ -350,7 +352,9 @@ def parse_csv(text: str, spec: CsvSpec, display: str) -> tuple[list[tuple[int, d
     if missing:
         problems.append(Problem(display, 1, "", f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"))
     if extra:
-        problems.append(Problem(display, 1, "", f"unknown column{'s' if len(extra) > 1 else ''}: {', '.join(extra)} (expected {', '.join(spec.columns)})"))
+        renamed = [f"{c} is now called {RENAMED_COLUMNS[c]}" for c in extra if c in RENAMED_COLUMNS]
+        hint = f"; {', '.join(renamed)}" if renamed else ""
+        problems.append(Problem(display, 1, "", f"unknown column{'s' if len(extra) > 1 else ''}: {', '.join(extra)} (expected {', '.join(spec.columns)}){hint}"))
     if dupes:
         problems.append(Problem(display, 1, "", f"repeated column: {', '.join(dupes)}"))
     if problems:

@@ -287,7 +287,7 @@ class CostLine(Record):
     """A commitment's resources in one financial year, with their provenance."""
 
     year: FinancialYear
-    revenue_gbp: Money = 0.0
+    non_pay_gbp: Money = 0.0
     capital_gbp: Money = 0.0
     officer_fte: Count = 0.0
     staff_fte: Count = 0.0

@@ -17,7 +17,7 @@ Paths that can be changed (see :data:`CHANGEABLE`):
   increase, tax base, pay award...), ``finance.other_grants.<name>`` likewise;
 - ``finance.<quantity>`` with a number (cost per officer, on-costs, minimum reserves...);
 - ``commitments.<id>.enabled`` with true or false (a mandatory commitment cannot be disabled);
-- ``commitments.<id>.costs.<revenue_gbp|capital_gbp|officer_fte|staff_fte>`` with ``{year: value}``;
+- ``commitments.<id>.costs.<non_pay_gbp|capital_gbp|officer_fte|staff_fte>`` with ``{year: value}``;
 - ``assumptions.<id>`` with a number, or ``assumptions.<id>.<value|low|high>``.
 
 Applying a scenario returns a new :class:`~planlib.model.Plan`; the baseline is never changed.
@@ -60,7 +60,7 @@ RENAMED_PATHS: dict[str, str] = {
 }
 """Paths people may reasonably write (or that older files used), and what to write instead."""
 
-COST_FIELDS = ("revenue_gbp", "capital_gbp", "officer_fte", "staff_fte")
+COST_FIELDS = ("non_pay_gbp", "capital_gbp", "officer_fte", "staff_fte")
 
 CHANGEABLE = (
     "finance.<series>: {year: value}",
@@ -334,6 +334,9 @@ def _apply_commitment(plan: Plan, path: str, parts: list[str], value: Any, scena
             except ValidationError as exc:
                 raise ScenarioError(path, _validation_message(exc)) from None
         new = commitment.model_copy(update={"costs": tuple(lines[y] for y in sorted(lines))})
+    elif len(parts) == 4 and parts[2] == "costs" and parts[3] == "revenue_gbp":
+        raise ScenarioError(path, "costs.revenue_gbp is now called costs.non_pay_gbp (the non-pay cost; "
+                                  "the pay of officer_fte and staff_fte is costed by the finance engine)")
     else:
         raise ScenarioError(path, f"unknown path {path!r}; for a commitment a scenario can change "
                                   f"enabled or costs.<{'|'.join(COST_FIELDS)}>")

@@ -114,7 +114,7 @@ def test_disabling_a_commitment_never_raises_cost(example_plan):
             continue
         after = _wide(planlib.run(example_plan, scenario)).loc["total_cost"]
         assert (after <= before + 1e-6).all(), commitment.id
-        if any(l.revenue_gbp or l.officer_fte or l.staff_fte for l in commitment.costs):
+        if any(l.non_pay_gbp or l.officer_fte or l.staff_fte for l in commitment.costs):
             assert (after < before).any(), commitment.id
 
 

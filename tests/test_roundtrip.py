@@ -40,7 +40,7 @@ def plans(draw, base: Plan) -> Plan:
         c["enabled"] = draw(st.booleans())
         chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=len(years)))
         c["costs"] = [
-            {"year": y, "revenue_gbp": draw(money), "capital_gbp": draw(money),
+            {"year": y, "non_pay_gbp": draw(money), "capital_gbp": draw(money),
              "officer_fte": draw(st.floats(0, 5000)), "staff_fte": draw(st.floats(0, 5000)),
              "source": draw(texts), "status": draw(statuses), "confidence": draw(grades)}
             for y in chosen

@@ -99,6 +99,12 @@ def _wait_until_answering(server: VoilaServer, timeout: float) -> None:
         time.sleep(0.1)  # polling interval, not synchronisation: the loop waits for an answer
 
 
+@pytest.fixture
+def unused_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
+    return free_port()
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """The folder for screenshots and logs (``test-artifacts/``, not committed)."""

@@ -1,0 +1,213 @@
+"""Serving the board apps: Voila on ``voila_apps/``, offline, sources stripped.
+
+Board members open the apps in a browser on a locked-down police network, so the server is
+started in a way that nothing it serves loads from the internet and no code or traceback is
+shown:
+
+- only the notebooks in :data:`APPS_DIR` are served;
+- sources are stripped and tracebacks hidden (a failing cell shows a short error instead);
+- pages use planlib's own Voila template (:data:`TEMPLATE`, found under
+  :data:`JUPYTER_DATA_DIR`), which is Voila's ``lab`` template without the Font Awesome and
+  Mermaid links it would otherwise fetch from a CDN;
+- the template and theme cannot be overridden from the URL (``?template=lab`` would bring the
+  CDN links back);
+- Voila fails if the port is taken (rather than moving to another one), and kernels left
+  behind by closed browsers are stopped after 15 idle minutes.
+
+Voila finds templates only in Jupyter's data folders, so the template is put on
+``JUPYTER_PATH``: run the command with ``env=voila_env()``. Without it Voila still starts but
+cannot render an app (``TemplateNotFound: index.html.j2``): it fails closed, never falling
+back to the stock template and its CDN links.
+
+>>> cmd = voila_command(port=8870)
+>>> cmd[1:4] == ["-m", "voila", str(APPS_DIR)]
+True
+>>> "--template=planlib" in cmd and "--show_tracebacks=False" in cmd
+True
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planlib.model import Plan
+
+APPS_DIR = Path(__file__).resolve().parent.parent / "voila_apps"
+"""The folder of notebooks that Voila serves as board apps (and nothing else)."""
+
+JUPYTER_DATA_DIR = Path(__file__).resolve().parent / "templates"
+"""A Jupyter data folder holding planlib's Voila template (``voila/templates/planlib``)."""
+
+TEMPLATE = "planlib"
+"""The name of planlib's offline Voila template."""
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8866
+
+
+def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
+    """The command line that serves the board apps with Voila.
+
+    Parameters
+    ----------
+    host : str
+        Address to listen on; the loopback address by default, so that only this machine can
+        connect.
+    port : int
+        TCP port to listen on.
+
+    Returns
+    -------
+    list of str
+        Arguments for :func:`subprocess.run` and the like. Run them with ``env=voila_env()``.
+
+    Raises
+    ------
+    ValueError
+        If ``port`` is not a whole number from 1 to 65535, or ``host`` is empty or contains
+        whitespace.
+
+    Examples
+    --------
+    >>> cmd = voila_command(host="127.0.0.1", port=8867)
+    >>> cmd[cmd.index("--port") + 1], "--Voila.ip=127.0.0.1" in cmd
+    ('8867', True)
+    >>> voila_command(port=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: port must be a whole number from 1 to 65535, not 0
+    """
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ValueError(f"port must be a whole number from 1 to 65535, not {port!r}")
+    if not host or any(ch.isspace() for ch in host):
+        raise ValueError(f"host must be an address such as 127.0.0.1, not {host!r}")
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(APPS_DIR),
+        "--no-browser",
+        "--port",
+        str(port),
+        f"--Voila.ip={host}",
+        # Fail if the port is taken, rather than quietly serving on another one.
+        "--Voila.port_retries=0",
+        f"--template={TEMPLATE}",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        # A browser closed without saying goodbye leaves its kernel running: stop kernels
+        # that have had no connection and no activity for 15 minutes.
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_idle_timeout=900",
+    ]
+
+
+def voila_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment in which to run :func:`voila_command`.
+
+    A copy of ``base`` (the current environment by default) with :data:`JUPYTER_DATA_DIR`
+    first on ``JUPYTER_PATH``, so that Voila finds planlib's offline template before any other.
+
+    Examples
+    --------
+    >>> env = voila_env({"JUPYTER_PATH": "/opt/jupyter"})
+    >>> env["JUPYTER_PATH"] == os.pathsep.join([str(JUPYTER_DATA_DIR), "/opt/jupyter"])
+    True
+    """
+    env = dict(os.environ if base is None else base)
+    paths = [str(JUPYTER_DATA_DIR)]
+    if env.get("JUPYTER_PATH"):
+        paths.append(env["JUPYTER_PATH"])
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    return env
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Serve the board apps until Voila stops, the user presses Ctrl-C or the service is stopped.
+
+    Parameters
+    ----------
+    host, port : str, int
+        Where to listen, as for :func:`voila_command`.
+
+    Returns
+    -------
+    int
+        Voila's exit code; 0 after a clean Ctrl-C or SIGTERM.
+
+    Notes
+    -----
+    Ctrl-C reaches Voila too (it is in the same process group), and Voila shuts its kernels
+    down before it exits; this function waits for that rather than leaving it running. A
+    SIGTERM sent to this process (a service manager stopping it) is passed on to Voila.
+    """
+    process = subprocess.Popen(voila_command(host=host, port=port), env=voila_env())
+    forward_term = threading.current_thread() is threading.main_thread()
+    if forward_term:
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate())
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        return _stop(process)
+    finally:
+        if forward_term:
+            signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:  # an unexpected error here: do not leave Voila behind
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    """Wait for Voila to finish after Ctrl-C (it got the SIGINT too); stop it if it does not."""
+    try:
+        code = process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        try:
+            code = process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = process.wait()
+    return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
+
+
+def header_html(plan: Plan, subtitle: str = "") -> str:
+    """The heading of a board app: the plan's name, police area and period.
+
+    Parameters
+    ----------
+    plan : Plan
+    subtitle : str, optional
+        What this app shows, e.g. "Plan overview".
+
+    Returns
+    -------
+    str
+        HTML; every piece of text from the plan is escaped.
+
+    Examples
+    --------
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> html_text = header_html(plan, "Plan overview")
+    >>> html_text.startswith("<header") and str(plan.period.first) in html_text
+    True
+    """
+    facts = [plan.police_area, f"{plan.period.first} to {plan.period.last}", f"version {plan.version}"]
+    lines = ['<header class="planlib-header">']
+    if subtitle:
+        lines.append(f'<p class="planlib-app-name">{html.escape(subtitle)}</p>')
+    lines.append(f"<h1>{html.escape(plan.name)}</h1>")
+    lines.append(f"<p>{html.escape(' · '.join(facts))}</p>")
+    lines.append("</header>")
+    return "\n".join(lines)

@@ -1,0 +1,310 @@
+"""A plan's objectives, commitments and resources as pandas DataFrames.
+
+Pure functions: a :class:`~planlib.model.Plan` in, a DataFrame out, no I/O. Column names are
+snake_case for code; :func:`for_display` gives board-ready labels and formatting.
+
+>>> import planlib
+>>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+>>> len(commitments_table(plan)) == len(plan.commitments)
+True
+
+Every workstream and commissioning approach of the model has a label:
+
+>>> set(WORKSTREAM_LABELS) == set(WORKSTREAMS)
+True
+>>> set(COMMISSIONING_LABELS) == set(get_args(Commissioning))
+True
+"""
+
+from __future__ import annotations
+
+import html
+from typing import get_args
+
+import pandas as pd
+
+from planlib.finance import COMMITMENT_MEASURES, commitment_costs
+from planlib.model import Commissioning, Plan, Workstream
+
+MEASURES = COMMITMENT_MEASURES
+"""The resource measures of a commitment, in the order they are reported: ``revenue_gbp`` is
+the full revenue cost (``non_pay_gbp`` plus ``pay_gbp``, the pay of its posts as the finance
+engine costs them)."""
+
+WORKSTREAMS: tuple[str, ...] = get_args(Workstream)
+"""Every workstream, in the model's order (which fixes their order and colours in charts)."""
+
+WORKSTREAM_LABELS = {
+    "governance": "Governance",
+    "police_collaboration": "Police collaboration",
+    "partnership": "Partnership",
+    "influence": "Influence",
+    "review": "Review",
+}
+"""How each workstream is written for a reader."""
+
+COMMISSIONING_LABELS = {
+    "in_house": "In house",
+    "grant": "Grant",
+    "contract": "Contract",
+    "partnership": "Partnership",
+    "influence_only": "Influence only",
+}
+"""How each commissioning approach is written for a reader."""
+
+OWNER_LABELS = {"opcc": "OPCC", "chief_constable": "Chief Constable"}
+"""How the owners a plan names by id are written; any other owner is shown as written."""
+
+COLUMN_LABELS = {
+    "section_number": "Section",
+    "section": "Section title",
+    "objective_id": "Objective id",
+    "objective": "Objective",
+    "commitment_id": "Id",
+    "commitment": "Commitment",
+    "workstream": "Workstream",
+    "owner": "Owner",
+    "commissioning": "Commissioning",
+    "mandatory": "Statutory duty",
+    "enabled": "In plan",
+    "revenue_gbp": "Revenue (£)",
+    "capital_gbp": "Capital (£)",
+    "peak_officer_fte": "Peak officers (FTE)",
+    "year": "Year",
+    "measure": "Measure",
+    "value": "Value",
+}
+"""Column headings for a reader, by column name."""
+
+COMMITMENT_SUMMARY_COLUMNS = [
+    "commitment", "section_number", "workstream", "owner", "commissioning", "mandatory",
+    "enabled", "revenue_gbp", "capital_gbp", "peak_officer_fte",
+]
+"""The columns of :func:`commitments_table` that an overview shows (one screen wide)."""
+
+OBJECTIVE_SUMMARY_COLUMNS = ["section_number", "section", "objective"]
+"""The columns of :func:`objectives_table` that an overview shows."""
+
+def objectives_table(plan: Plan) -> pd.DataFrame:
+    """The plan's objectives with the section each belongs to.
+
+    Parameters
+    ----------
+    plan : Plan
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per objective, ordered by section number then as in the plan, with columns
+        ``section_number``, ``section`` (its title), ``objective_id`` and ``objective`` (its
+        title).
+
+    Examples
+    --------
+    >>> import planlib
+    >>> table = objectives_table(planlib.load_plan(planlib.DEFAULT_PLAN))
+    >>> list(table.columns)
+    ['section_number', 'section', 'objective_id', 'objective']
+    >>> table["section_number"].is_monotonic_increasing
+    True
+    """
+    sections = {s.id: s for s in plan.sections}
+    rows = [
+        {
+            "section_number": sections[o.section].number,
+            "section": sections[o.section].title,
+            "objective_id": o.id,
+            "objective": o.title,
+        }
+        for o in plan.objectives
+    ]
+    table = pd.DataFrame(rows, columns=["section_number", "section", "objective_id", "objective"])
+    table = table.sort_values("section_number", kind="stable", ignore_index=True)
+    return table.astype({"section_number": "int64"})
+
+
+def resources_by_year(plan: Plan, *, enabled_only: bool = False) -> pd.DataFrame:
+    """Each commitment's resources in each year of the plan period, in long (tidy) form.
+
+    Parameters
+    ----------
+    plan : Plan
+    enabled_only : bool, default False
+        Leave out commitments that are switched off (``enabled: false``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year`` (text such as ``2022/23``), ``commitment_id``, ``measure`` (one of
+        :data:`MEASURES`) and ``value`` (pounds for ``*_gbp``, full-time equivalents for
+        ``*_fte``). Every year of the period appears for every commitment and measure, with 0
+        where the plan has no cost line, so the shape depends only on the numbers of
+        commitments and years.
+
+    Examples
+    --------
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> res = resources_by_year(plan)
+    >>> list(res.columns)
+    ['year', 'commitment_id', 'measure', 'value']
+    >>> len(res) == len(plan.years) * len(plan.commitments) * len(MEASURES)
+    True
+    >>> sorted(res["measure"].unique()) == sorted(MEASURES)
+    True
+    """
+    costs = commitment_costs(plan, enabled_only=enabled_only)
+    return costs[["year", "commitment_id", "measure", "value"]]
+
+
+def commitments_table(plan: Plan) -> pd.DataFrame:
+    """The plan's commitments with where they sit in the plan and what they cost in total.
+
+    Parameters
+    ----------
+    plan : Plan
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commitment, in the plan's order, with columns ``commitment_id``,
+        ``commitment`` (its title), ``section_number``, ``section``, ``objective_id``,
+        ``objective``, ``workstream``, ``owner``, ``commissioning``, ``mandatory``,
+        ``enabled``, ``revenue_gbp`` and ``capital_gbp`` (totals over the plan period, in
+        pounds) and ``peak_officer_fte`` (the most police officer posts in any one year).
+
+    Examples
+    --------
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> table = commitments_table(plan)
+    >>> list(table.columns[:3])
+    ['commitment_id', 'commitment', 'section_number']
+    >>> total = resources_by_year(plan).query("measure == 'revenue_gbp'")["value"].sum()
+    >>> bool(abs(table["revenue_gbp"].sum() - total) < 0.01)
+    True
+    """
+    sections = {s.id: s for s in plan.sections}
+    objectives = {o.id: o for o in plan.objectives}
+    totals = commitment_costs(plan).pivot_table(index="commitment_id", columns="measure", values="value", aggfunc="sum")
+    peaks = commitment_costs(plan).query("measure == 'officer_fte'").groupby("commitment_id")["value"].max()
+    rows = []
+    for c in plan.commitments:
+        objective = objectives[c.objective_id]
+        section = sections[objective.section]
+        rows.append(
+            {
+                "commitment_id": c.id,
+                "commitment": c.title,
+                "section_number": section.number,
+                "section": section.title,
+                "objective_id": objective.id,
+                "objective": objective.title,
+                "workstream": c.workstream,
+                "owner": c.owner,
+                "commissioning": c.commissioning,
+                "mandatory": c.mandatory,
+                "enabled": c.enabled,
+                "revenue_gbp": float(totals.at[c.id, "revenue_gbp"]),
+                "capital_gbp": float(totals.at[c.id, "capital_gbp"]),
+                "peak_officer_fte": float(peaks[c.id]),
+            }
+        )
+    columns = [
+        "commitment_id", "commitment", "section_number", "section", "objective_id", "objective",
+        "workstream", "owner", "commissioning", "mandatory", "enabled",
+        "revenue_gbp", "capital_gbp", "peak_officer_fte",
+    ]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.astype(
+        {
+            "section_number": "int64",
+            "mandatory": "bool",
+            "enabled": "bool",
+            "revenue_gbp": "float64",
+            "capital_gbp": "float64",
+            "peak_officer_fte": "float64",
+        }
+    )
+
+
+def for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table from this module, written for a reader.
+
+    Workstreams, commissioning approaches and owners named by id (:data:`OWNER_LABELS`) get
+    their labels, flags become "Yes"/"No", money
+    is shown in whole pounds with thousands separators, FTE to one decimal place, and columns
+    get the headings in :data:`COLUMN_LABELS`. The result is text, for showing, not sums.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"workstream": ["police_collaboration"], "mandatory": [True],
+    ...                     "revenue_gbp": [1234567.4], "peak_officer_fte": [12.0]})
+    >>> for_display(raw).to_dict("records")
+    [{'Workstream': 'Police collaboration', 'Statutory duty': 'Yes', 'Revenue (£)': '1,234,567', 'Peak officers (FTE)': '12.0'}]
+    """
+    shown = table.copy()
+    for column in shown.columns:
+        if column == "workstream":
+            shown[column] = shown[column].map(WORKSTREAM_LABELS).fillna(shown[column])
+        elif column == "owner":
+            shown[column] = shown[column].map(lambda owner: OWNER_LABELS.get(owner, owner))
+        elif column == "commissioning":
+            shown[column] = shown[column].map(COMMISSIONING_LABELS).fillna(shown[column])
+        elif column in ("mandatory", "enabled"):
+            shown[column] = shown[column].map({True: "Yes", False: "No"})
+        elif column.endswith("_gbp"):
+            shown[column] = shown[column].map(lambda x: f"{x:,.0f}")
+        elif column.endswith("_fte"):
+            shown[column] = shown[column].map(lambda x: f"{x:,.1f}")
+    return shown.rename(columns=COLUMN_LABELS)
+
+
+def to_html(table: pd.DataFrame, columns: list[str] | None = None) -> str:
+    """A table from this module as an HTML ``<table>``, written for a reader.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table from this module (snake_case column names).
+    columns : list of str, optional
+        The columns to show, in this order; all of them by default.
+
+    Returns
+    -------
+    str
+        HTML of a ``<table class="planlib-table">`` without an index column, formatted by
+        :func:`for_display`; cells of numeric columns have ``class="num"`` (to align them
+        right). Every cell is escaped, so text from a plan file cannot inject markup.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"commitment": ["<b>Safer streets</b>"], "revenue_gbp": [2.5e6]})
+    >>> print(to_html(raw))
+    <table class="planlib-table">
+    <thead><tr><th>Commitment</th><th class="num">Revenue (£)</th></tr></thead>
+    <tbody>
+    <tr><td>&lt;b&gt;Safer streets&lt;/b&gt;</td><td class="num">2,500,000</td></tr>
+    </tbody>
+    </table>
+    """
+    raw = table if columns is None else table[columns]
+    numeric = [
+        pd.api.types.is_numeric_dtype(raw[c]) and not pd.api.types.is_bool_dtype(raw[c])
+        for c in raw.columns
+    ]
+    shown = for_display(raw)
+
+    def cell(tag: str, text: object, is_number: bool) -> str:
+        attr = ' class="num"' if is_number else ""
+        return f"<{tag}{attr}>{html.escape(str(text))}</{tag}>"
+
+    head = "".join(cell("th", c, n) for c, n in zip(shown.columns, numeric))
+    body = [
+        "<tr>" + "".join(cell("td", v, n) for v, n in zip(row, numeric)) + "</tr>"
+        for row in shown.itertuples(index=False)
+    ]
+    return "\n".join(
+        ['<table class="planlib-table">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *body,
+         "</tbody>", "</table>"]
+    )
