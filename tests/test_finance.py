@@ -203,3 +203,23 @@ def test_run_formats(monkeypatch):
     rows = json.loads(json_out.output)
     assert {"scenario", "year", "measure", "value", "unit"} == set(rows[0])
     assert runner.invoke(main, ["run", "--format", "xml"]).exit_code == 2
+
+
+def test_run_writes_an_excel_workbook(monkeypatch, tmp_path):
+    import openpyxl
+
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "results.xlsx"
+    result = CliRunner().invoke(main, ["run", "-s", "data/west_midlands_2021/scenarios/pay_award_plus_2.yaml",
+                                       "--format", "csv", "--xlsx", str(out)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert {"about", "comparison"} <= set(book.sheetnames)
+    assert any("pay_award_plus_2" in name for name in book.sheetnames)
+
+
+def test_a_missing_scenario_file_is_an_input_error(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["run", "-s", "no_such_scenario.yaml"])
+    assert result.exit_code == 1
+    assert "no_such_scenario.yaml: scenario file not found" in result.output
