@@ -8,6 +8,7 @@ A plan is a folder of files (see ``data/README.md`` for every field):
 ``commitment_costs.csv``    each commitment's resources by financial year
 ``assumptions.yaml``        the register of numbers used by benefit lines
 ``finance.yaml``            funding and cost assumptions of the medium-term financial plan
+``appraisal.yaml``          how net benefit is appraised (optional: flagged defaults otherwise)
 ``kpis.yaml``               key performance indicators with baselines and targets
 ``kpi_actuals.csv``         observed KPI values
 ``grants.yaml``             crime and disorder reduction grants
@@ -93,6 +94,7 @@ FILES: tuple[PlanFile, ...] = (
     ),
     PlanFile("assumptions.yaml", (), required=False),
     PlanFile("finance.yaml", ("finance",)),
+    PlanFile("appraisal.yaml", ("appraisal",), required=False),
     PlanFile("kpis.yaml", (), required=False),
     PlanFile(
         "kpi_actuals.csv",
@@ -143,7 +145,9 @@ _YAML_FIELDS: dict[str, frozenset[str]] = {
     "evidence.yaml": frozenset({"evidence"}),
 }
 _FIELD_FILE = {f: name for name, fields in _YAML_FIELDS.items() for f in fields}
-_FIELD_FILE.update({"finance": "finance.yaml", "kpi_actuals": "kpi_actuals.csv",
+_MODEL_FILES = {"finance.yaml": "finance", "appraisal.yaml": "appraisal"}
+"""Files whose whole content is one field of the plan."""
+_FIELD_FILE.update({"finance": "finance.yaml", "appraisal": "appraisal.yaml", "kpi_actuals": "kpi_actuals.csv",
                     "unit_costs": "unit_costs.csv", "local_authorities": "local_authorities.csv"})
 _IGNORED = {"README.md", "scenarios", "consultation", "templates", "horizon.yaml"}
 
@@ -527,10 +531,11 @@ def _read_folder(path: Path, display_root: str) -> tuple[dict[str, Any], _Origin
             problems.append(Problem(display, getattr(data, "line", 1), "", "expected a mapping of field: value at the top of the file"))
             unread |= _fields_of(spec.name)
             continue
-        if spec.name == "finance.yaml":
-            raw["finance"] = data
-            origins.places[("finance",)] = (display, data.line)
-            origins.record(data, ("finance",), display)
+        if spec.name in _MODEL_FILES:
+            key = _MODEL_FILES[spec.name]
+            raw[key] = data
+            origins.places[(key,)] = (display, data.line)
+            origins.record(data, (key,), display)
             continue
         allowed = _YAML_FIELDS[spec.name]
         for key in data:
@@ -737,7 +742,9 @@ def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
                 c.pop("costs", None)
         if content or name in ("plan.yaml", "commitments.yaml"):
             files[name] = _yaml_dump(content)
-    files["finance.yaml"] = _yaml_dump(data["finance"])
+    for name, key in _MODEL_FILES.items():
+        if key in data:  # exclude_defaults leaves out default appraisal settings
+            files[name] = _yaml_dump(data[key])
     costs = [
         {"commitment_id": c.id, **line.model_dump(mode="json")}
         for c in plan.commitments

@@ -60,3 +60,9 @@ def test_readme_opens_with_the_two_set_up_commands():
 def test_packaged_statutory_requirements_match_the_shared_reference():
     packaged = (ROOT / "planlib" / "reference" / "statutory_plan_requirements.csv").read_bytes()
     assert packaged == (SHARED_REFERENCE / "statutory_plan_requirements.csv").read_bytes()
+
+
+@pytest.mark.skipif(not SHARED_REFERENCE.exists(), reason="the shared reference folder is not beside this clone")
+@pytest.mark.parametrize("name", ["green_book_discount_rates.csv", "green_book_optimism_bias_generic.csv"])
+def test_packaged_green_book_tables_match_the_shared_reference(name):
+    assert (ROOT / "planlib" / "reference" / name).read_bytes() == (SHARED_REFERENCE / name).read_bytes()

@@ -29,3 +29,28 @@ def statutory_function_ids() -> frozenset[str]:
     ['f01', 'f02']
     """
     return frozenset(r["id"] for r in statutory_requirements() if r["kind"] == "function")
+
+
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    text = resources.files(__name__).joinpath(name).read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+@cache
+def discount_schedule() -> tuple[dict[str, str], ...]:
+    """The Green Book discount-rate schedule: ``from_year, to_year, standard, health, ...``.
+
+    >>> discount_schedule()[0]["standard"], discount_schedule()[1]["from_year"]
+    ('0.035', '31')
+    """
+    return _rows("green_book_discount_rates.csv")
+
+
+@cache
+def optimism_bias_generic() -> tuple[dict[str, str], ...]:
+    """The Green Book's generic optimism-bias table (upper and lower bounds by project type).
+
+    >>> [r["capex_upper"] for r in optimism_bias_generic()][:2]
+    ['0.51', '0.24']
+    """
+    return _rows("green_book_optimism_bias_generic.csv")
