@@ -494,3 +494,77 @@ def appraise(plan: Plan, scenario: str = "baseline", samples: int | None = None,
     long.insert(0, "scenario", scenario)
     long["unit"] = long["measure"].map(MEASURES)
     return long.reset_index(drop=True)[["scenario", "commitment", "measure", "value", "unit"]]
+
+
+# --------------------------------------------------------------------------- one commitment's sensitivity
+
+
+def _commitment_inputs(model: AppraisalModel, commitment_id: str) -> tuple[int, list[int]]:
+    if commitment_id not in model.commitments:
+        raise KeyError(f"no enabled commitment {commitment_id!r}; enabled: {', '.join(model.commitments)}")
+    i = model.commitments.index(commitment_id)
+    columns = sorted({int(c) for c in np.unique(model.line_inputs[model.line_commitment == i]) if c > 0})
+    return i, columns
+
+
+def _npv_with(model: AppraisalModel, i: int, overrides: Mapping[int, float]) -> float:
+    values = model.central.copy()
+    for column, value in overrides.items():
+        values[column] = value
+    lines = line_pv_benefits(model, values[:, None])[:, 0]
+    return float(lines[model.line_commitment == i].sum() - model.pv_costs[i])
+
+
+def commitment_tornado(plan: Plan, commitment_id: str) -> pd.DataFrame:
+    """NPV of one commitment with each interval assumption at its low and its high end.
+
+    The others stay central. Returns the :func:`tornado` table (largest swing first) with the
+    assumption's id in ``input``; an empty table when the commitment's benefits are not monetised.
+
+    >>> import planlib
+    >>> t = commitment_tornado(planlib.load_plan(planlib.DEFAULT_PLAN), "violence_reduction_partnership")
+    >>> bool((t["swing"].diff().dropna() <= 0).all())
+    True
+    """
+    model = build_model(plan)
+    i, columns = _commitment_inputs(model, commitment_id)
+    ranges = {}
+    for c in columns:
+        a = model.assumptions.get(model.inputs[c])
+        if a is not None and a.is_interval:
+            ranges[model.inputs[c]] = (float(a.low), float(model.central[c]), float(a.high))  # type: ignore[arg-type]
+    index = {name: model.inputs.index(name) for name in ranges}
+    return tornado(lambda v: _npv_with(model, i, {index[k]: x for k, x in v.items()}), ranges)
+
+
+def switching_values(plan: Plan, commitment_id: str) -> pd.DataFrame:
+    """For each input of one commitment, the value at which its NPV would be zero.
+
+    Rows: every assumption and unit cost its benefit lines use, and ``pv_costs`` (the PV of
+    costs at which benefits just cover them). Columns ``input, central, switching_value,
+    change_pct`` (the change from central, in %); ``switching_value`` is NaN where no value in
+    a plausible range (0 to 1 for shares, 0 to 1,000 times central otherwise) switches the sign.
+
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> sv = switching_values(plan, "violence_reduction_partnership").set_index("input")
+    >>> bool(sv.at["pv_costs", "switching_value"] > 0)
+    True
+    """
+    model = build_model(plan)
+    i, columns = _commitment_inputs(model, commitment_id)
+    shares = set(np.unique(model.line_inputs[:, 2:]).tolist())
+    rows = []
+    for c in columns:
+        central = float(model.central[c])
+        high = 1.0 if c in shares else max(abs(central), 1.0) * 1000
+        low = 0.0 if c in shares or central >= 0 else -high
+        value = switching_value(lambda x: _npv_with(model, i, {c: x}), low, high)
+        rows.append({"input": model.inputs[c], "central": central,
+                     "switching_value": float("nan") if value is None else value})
+    pvb = _npv_with(model, i, {}) + model.pv_costs[i]
+    rows.append({"input": "pv_costs", "central": float(model.pv_costs[i]), "switching_value": float(pvb)})
+    table = pd.DataFrame(rows, columns=["input", "central", "switching_value"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["change_pct"] = (table["switching_value"] / table["central"] - 1) * 100
+    return table

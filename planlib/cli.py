@@ -18,6 +18,7 @@ import click
 from planlib import __version__
 from planlib.errors import PlanlibError
 from planlib.io import DEFAULT_PLAN, load_plan, validate
+from planlib.types import FinancialYear
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -192,6 +193,78 @@ def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_form
         except OSError as exc:
             raise click.ClickException(f"cannot write {xlsx_out}: {exc.strerror or exc}") from None
         click.echo(f"wrote {xlsx_out}", err=True)
+
+
+APPRAISAL_COLUMNS = [
+    "scenario", "commitment", "pv_costs", "pv_benefits", "npv", "npv_p5", "npv_p50", "npv_p95",
+    "prob_npv_positive", "bcr", "bcr_p50", "fiscal_roi", "public_value_roi", "payback_year",
+    "pv_fiscal", "pv_economic", "pv_social", "monetised", "samples", "seed",
+]
+
+
+def _appraisal_rows(table: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per commitment (then TOTAL) with the columns of :data:`APPRAISAL_COLUMNS`."""
+    wide = table.pivot(index="commitment", columns="measure", values="value")
+    wide = wide.reindex(list(dict.fromkeys(table["commitment"]))).reset_index()
+    wide.insert(0, "scenario", table["scenario"].iloc[0])
+    wide["payback_year"] = [
+        "" if value != value else str(FinancialYear(int(value))) for value in wide["payback_year"]
+    ]
+    for name in ("monetised", "samples", "seed"):
+        wide[name] = wide[name].astype(int)
+    return wide[APPRAISAL_COLUMNS]
+
+
+def _appraisal_text(rows: "pd.DataFrame", plan_name: str, samples: int, seed: int) -> str:
+    head = (f"{plan_name}: {rows['scenario'].iloc[0]}. Net benefit over the appraisal horizon, £m in "
+            f"first-year prices, discounted (Green Book); intervals from {samples:,} draws, seed {seed}.")
+    lines = [head, "", f"{'commitment':<42}{'PV costs':>10}{'PV benefits':>12}{'NPV p5':>10}{'NPV p50':>10}"
+             f"{'NPV p95':>10}{'P(NPV>0)':>10}{'BCR':>7}{'payback':>9}"]
+    for r in rows.itertuples():
+        benefits = f"{r.pv_benefits / 1e6:>12,.1f}" if r.monetised else f"{'not valued':>12}"
+        lines.append(
+            f"{r.commitment[:41]:<42}{r.pv_costs / 1e6:>10,.1f}{benefits}{r.npv_p5 / 1e6:>10,.1f}"
+            f"{r.npv_p50 / 1e6:>10,.1f}{r.npv_p95 / 1e6:>10,.1f}{r.prob_npv_positive:>10.0%}"
+            f"{(format(r.bcr, '7.2f') if r.monetised else '      -')}{(r.payback_year or '-'):>9}")
+    lines.append("")
+    lines.append("Figures rest on assumptions marked illustrative or unverified in the plan; see its assumptions register.")
+    return "\n".join(lines)
+
+
+@main.command("appraise")
+@PLAN_ARGUMENT
+@click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
+              help="A scenario file (YAML) to apply first.")
+@click.option("--samples", type=click.IntRange(100, 5_000_000), default=None,
+              help="Monte Carlo draws (default 10,000).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="Random seed (default 20211122): the same seed gives the same output, byte for byte.")
+@FORMAT_OPTION
+@_friendly
+def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int | None, seed: int | None,
+                     output_format: str) -> None:
+    """Net benefit per commitment and in total, with 90% intervals."""
+    import json
+
+    from planlib.appraisal import appraise
+    from planlib.scenario import Scenario
+    from planlib.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
+
+    loaded = load_plan(str(plan) if plan is not None else _display(DEFAULT_PLAN))
+    name = "baseline"
+    if scenario_file is not None:
+        scenario = Scenario.from_yaml(scenario_file)
+        loaded, name = scenario.apply(loaded), scenario.name
+    samples = DEFAULT_SAMPLES if samples is None else samples
+    seed = DEFAULT_SEED if seed is None else seed
+    rows = _appraisal_rows(appraise(loaded, name, samples, seed))
+    if output_format == "csv":
+        click.echo(rows.to_csv(index=False, lineterminator="\n", float_format="%.10g"), nl=False)
+    elif output_format == "json":
+        records = json.loads(rows.to_json(orient="records", double_precision=10))
+        click.echo(json.dumps(records, indent=1))
+    else:
+        click.echo(_appraisal_text(rows, loaded.name, samples, seed))
 
 
 @main.command("serve")

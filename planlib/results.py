@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable
 
 import pandas as pd
@@ -38,6 +39,19 @@ class Result:
     plan: Plan
     scenario: Scenario | None
     finance: pd.DataFrame = field(repr=False)
+    samples: int | None = None
+    seed: int | None = None
+
+    @cached_property
+    def appraisal(self) -> pd.DataFrame:
+        """Net benefit per commitment and in total, long: ``scenario, commitment, measure, value, unit``.
+
+        Computed on first use (a Monte Carlo of ``samples`` draws with ``seed``; defaults in
+        :mod:`planlib.uncertainty`), then kept.
+        """
+        from planlib.appraisal import appraise
+
+        return appraise(self.plan, self.scenario_name, self.samples, self.seed)
 
     @property
     def scenario_name(self) -> str:
@@ -57,15 +71,16 @@ class Result:
         return table.reindex(self.finance["measure"].unique())
 
 
-def run(plan: Plan, scenario: Scenario | None = None) -> Result:
+def run(plan: Plan, scenario: Scenario | None = None, *, samples: int | None = None, seed: int | None = None) -> Result:
     """Apply ``scenario`` (if any) to ``plan`` and compute its results.
 
-    Raises :class:`~planlib.PlanError` if the scenario cannot be applied. The baseline plan is
-    never changed.
+    ``res.finance`` is computed at once; ``res.appraisal`` when first used, from ``samples``
+    Monte Carlo draws with ``seed``. Raises :class:`~planlib.PlanError` if the scenario cannot
+    be applied. The baseline plan is never changed.
     """
     applied = scenario.apply(plan) if scenario is not None else plan
     name = scenario.name if scenario is not None else BASELINE
-    return Result(plan=applied, scenario=scenario, finance=mtfp(applied, scenario=name))
+    return Result(plan=applied, scenario=scenario, finance=mtfp(applied, scenario=name), samples=samples, seed=seed)
 
 
 def compare(plan: Plan, scenarios: Iterable[Scenario]) -> pd.DataFrame:
