@@ -1,0 +1,136 @@
+"""Shared pieces of the board apps: formatting, safe callbacks, messages, live charts.
+
+The apps in ``voila_apps/`` are thin notebooks; what they show and how they react lives in
+this package, one module per app (:mod:`planlib.ui.scenario_explorer`,
+:mod:`planlib.ui.net_benefit`, :mod:`planlib.ui.overview`). Everything a viewer can send
+through the widget protocol passes through :func:`safe` or a ``validate_*`` function: a bad
+value or a failure is logged on the server and shown as a short, friendly message, never as
+a traceback. No text a viewer types becomes code, a file path or SQL.
+
+>>> money(1_234_567)
+'£1.2m'
+>>> money(-450_000)
+'−£0.5m'
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import math
+from typing import Any, Callable
+
+import altair as alt
+import ipywidgets as widgets
+
+from planlib.charts import EMBED_OPTIONS
+
+log = logging.getLogger("planlib.ui")
+
+FRIENDLY_ERROR = "Sorry, that could not be done. The problem has been logged; please try another value."
+
+
+def money(value: float, digits: int = 1) -> str:
+    """Pounds as a reader expects them on a board paper: £1.2m, −£0.5m (a true minus sign).
+
+    >>> money(15_000_000), money(0), money(float("nan"))
+    ('£15.0m', '£0.0m', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "−" if value < 0 else ""
+    return f"{sign}£{abs(value) / 1e6:,.{digits}f}m"
+
+
+def enable_charts() -> None:
+    """Render altair charts offline (Vega from the local vl-convert bundle, not a CDN)."""
+    alt.renderers.enable("jupyter", offline=True, embed_options=EMBED_OPTIONS)
+
+
+class Messages(widgets.HTML):
+    """A line of status or error text under a control panel."""
+
+    def show(self, text: str, kind: str = "info") -> None:
+        """Show ``text`` (escaped); ``kind`` is info, warning or error."""
+        colour = {"info": "#1b4f72", "warning": "#7d5100", "error": "#a4262c"}.get(kind, "#1b4f72")
+        self.value = f'<p class="planlib-message planlib-{kind}" style="color:{colour}">{html.escape(text)}</p>'
+
+    def clear(self) -> None:
+        self.value = ""
+
+
+def safe(messages: Messages) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a widget callback: any error is logged and shown as a friendly message.
+
+    A :class:`ValueError` raised on purpose (a value out of range, say) shows its own message,
+    which must be written for a reader; anything else shows :data:`FRIENDLY_ERROR`.
+
+    >>> m = Messages()
+    >>> @safe(m)
+    ... def handler(change):
+    ...     raise ValueError("The precept increase must be between £0 and £30.")
+    >>> handler({"new": 99})
+    >>> "between £0 and £30" in m.value
+    True
+    """
+
+    def decorate(callback: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(callback)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return callback(*args, **kwargs)
+            except ValueError as exc:
+                log.warning("rejected input in %s: %s", callback.__name__, exc)
+                messages.show(str(exc), "error")
+            except Exception:  # noqa: BLE001 - a viewer must never see a traceback
+                log.exception("error in %s", callback.__name__)
+                messages.show(FRIENDLY_ERROR, "error")
+            return None
+
+        return wrapper
+
+    return decorate
+
+
+def validate_number(value: Any, low: float, high: float, what: str) -> float:
+    """``value`` as a finite number within ``[low, high]``, or ValueError with a reader's message.
+
+    >>> validate_number(12, 0, 30, "The Band D increase")
+    12.0
+    >>> validate_number("1; import os", 0, 30, "The Band D increase")
+    Traceback (most recent call last):
+    ...
+    ValueError: The Band D increase must be a number.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{what} must be a number.")
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"{what} must be between {low:g} and {high:g}.")
+    return number
+
+
+def validate_choice(value: Any, choices: list[str] | tuple[str, ...], what: str) -> str:
+    """``value`` if it is one of ``choices``; ValueError otherwise.
+
+    >>> validate_choice("a", ["a", "b"], "The commitment")
+    'a'
+    """
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{what} is not one of the choices offered.")
+    return value
+
+
+def live_chart(chart: alt.TopLevelMixin) -> alt.JupyterChart:
+    """A chart widget that can be redrawn in place (``widget.chart = new_chart``), offline."""
+    alt.JupyterChart.enable_offline()
+    return alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
+
+
+def section(title: str, *children: widgets.Widget, note: str = "") -> widgets.VBox:
+    """A titled block of the page."""
+    parts: list[widgets.Widget] = [widgets.HTML(f"<h2>{html.escape(title)}</h2>")]
+    if note:
+        parts.append(widgets.HTML(f'<p class="planlib-note">{html.escape(note)}</p>'))
+    return widgets.VBox([*parts, *children], layout=widgets.Layout(margin="0 0 16px 0"))
