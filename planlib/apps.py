@@ -22,7 +22,7 @@ back to the stock template and its CDN links.
 >>> cmd = voila_command(port=8870)
 >>> cmd[1:4] == ["-m", "voila", str(APPS_DIR)]
 True
->>> "--template=planlib" in cmd and "--show_tracebacks=False" in cmd
+>>> f"--Voila.config_file_paths={CONFIG_DIR}" in cmd
 True
 """
 
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from planlib.model import Plan
 
 APPS_DIR = Path(__file__).resolve().parent.parent / "voila_apps"
+CONFIG_DIR = APPS_DIR.parent
+"""The folder of ``voila.json``, Voila's configuration for the board apps."""
 """The folder of notebooks that Voila serves as board apps (and nothing else)."""
 
 JUPYTER_DATA_DIR = Path(__file__).resolve().parent / "templates"
@@ -54,7 +56,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 
 
-def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
+def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None) -> list[str]:
     """The command line that serves the board apps with Voila.
 
     Parameters
@@ -64,6 +66,9 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[st
         connect.
     port : int
         TCP port to listen on.
+    pool_size : int, optional
+        Preheated kernels kept ready for each app (0 turns preheating off); by default the
+        ``default_pool_size`` of ``voila.json`` (1).
 
     Returns
     -------
@@ -90,7 +95,9 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[st
         raise ValueError(f"port must be a whole number from 1 to 65535, not {port!r}")
     if not host or any(ch.isspace() for ch in host):
         raise ValueError(f"host must be an address such as 127.0.0.1, not {host!r}")
-    return [
+    if pool_size is not None and (isinstance(pool_size, bool) or not isinstance(pool_size, int) or not 0 <= pool_size <= 8):
+        raise ValueError(f"pool size must be a whole number from 0 to 8, not {pool_size!r}")
+    command = [
         sys.executable,
         "-m",
         "voila",
@@ -99,18 +106,14 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[st
         "--port",
         str(port),
         f"--Voila.ip={host}",
-        # Fail if the port is taken, rather than quietly serving on another one.
-        "--Voila.port_retries=0",
-        f"--template={TEMPLATE}",
-        "--strip_sources=True",
-        "--show_tracebacks=False",
-        "--VoilaConfiguration.allow_template_override=NO",
-        "--VoilaConfiguration.allow_theme_override=NO",
-        # A browser closed without saying goodbye leaves its kernel running: stop kernels
-        # that have had no connection and no activity for 15 minutes.
-        "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_idle_timeout=900",
+        # The rest of the settings (template, sources stripped, tracebacks hidden, preheated
+        # kernels, cell timeout, culling of idle kernels) are in voila.json beside voila_apps/.
+        f"--Voila.config_file_paths={CONFIG_DIR}",
     ]
+    if pool_size is not None:
+        command.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
+        command.append(f"--VoilaConfiguration.preheat_kernel={pool_size > 0}")
+    return command
 
 
 def voila_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -133,13 +136,13 @@ def voila_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None) -> int:
     """Serve the board apps until Voila stops, the user presses Ctrl-C or the service is stopped.
 
     Parameters
     ----------
-    host, port : str, int
-        Where to listen, as for :func:`voila_command`.
+    host, port, pool_size : str, int, int
+        Where to listen and how many preheated kernels to keep, as for :func:`voila_command`.
 
     Returns
     -------
@@ -152,7 +155,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     down before it exits; this function waits for that rather than leaving it running. A
     SIGTERM sent to this process (a service manager stopping it) is passed on to Voila.
     """
-    process = subprocess.Popen(voila_command(host=host, port=port), env=voila_env())
+    process = subprocess.Popen(voila_command(host=host, port=port, pool_size=pool_size), env=voila_env())
     forward_term = threading.current_thread() is threading.main_thread()
     if forward_term:
         previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate())

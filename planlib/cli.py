@@ -270,16 +270,18 @@ def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int
 @main.command("serve")
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--pool-size", type=click.IntRange(0, 8), default=None,
+              help="Preheated kernels kept ready per app (0: none); default from voila.json (1).")
 @_friendly
-def serve_command(port: int, host: str) -> None:
+def serve_command(port: int, host: str, pool_size: int | None) -> None:
     """Serve the board apps in voila_apps/ with Voila (open http://HOST:PORT/)."""
     from planlib.apps import serve, voila_command
 
     try:
-        voila_command(host=host, port=port)  # checks the host and port before anything starts
+        voila_command(host=host, port=port, pool_size=pool_size)  # checks them before anything starts
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--host/--port") from None
-    sys.exit(serve(host=host, port=port))
+    sys.exit(serve(host=host, port=port, pool_size=pool_size))
 
 
 if __name__ == "__main__":  # pragma: no cover

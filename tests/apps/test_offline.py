@@ -159,15 +159,25 @@ def test_a_url_cannot_switch_back_to_the_stock_template(voila_server):
 def test_voila_command_serves_only_the_apps_safely():
     command = apps.voila_command(host="127.0.0.1", port=8877)
     assert command[command.index("-m") + 1] == "voila"
-    assert str(apps.APPS_DIR) in command
-    for option in (
-        "--no-browser",
-        "--strip_sources=True",
-        "--show_tracebacks=False",
-        f"--template={apps.TEMPLATE}",
-        "--VoilaConfiguration.allow_template_override=NO",
-    ):
-        assert option in command
+    assert str(apps.APPS_DIR) in command and "--no-browser" in command
+    assert f"--Voila.config_file_paths={apps.CONFIG_DIR}" in command
+    config = json.loads((apps.CONFIG_DIR / "voila.json").read_text())
+    voila = config["VoilaConfiguration"]
+    assert voila["strip_sources"] is True and voila["show_tracebacks"] is False
+    assert voila["template"] == apps.TEMPLATE
+    assert voila["allow_template_override"] == "NO" and voila["allow_theme_override"] == "NO"
+    assert voila["preheat_kernel"] is True and voila["default_pool_size"] >= 1
+    assert config["VoilaExecutor"]["timeout"] > 0
+    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    cold = apps.voila_command(port=8877, pool_size=0)
+    assert "--VoilaConfiguration.preheat_kernel=False" in cold
+
+
+@pytest.mark.slow
+def test_the_served_app_shows_no_source_code(voila_server):
+    status, html = voila_server.get("voila/render/plan_overview.ipynb")
+    assert status == 200
+    assert "import planlib" not in html and "planlib.load_plan" not in html
     first_data_dir = apps.voila_env()["JUPYTER_PATH"].split(os.pathsep)[0]
     assert (Path(first_data_dir) / "voila" / "templates" / apps.TEMPLATE / "index.html.j2").is_file()
 
