@@ -17,6 +17,9 @@ class Case:
     baseline_name: str
     baseline: Callable[[], object]
     goal: str = ""
+    min_runs: int = 5
+    budget_s: float = 1.5
+    """Runs at least ``min_runs`` times, and keeps running until ``budget_s`` seconds have passed."""
 
 
 def best_time(fn: Callable[[], object], budget_s: float = 1.5, min_runs: int = 5) -> tuple[float, int]:
@@ -37,8 +40,8 @@ def run(cases: list[Case]) -> list[dict[str, object]]:
     """Measure every case, subject and baseline interleaved, and return rows for printing."""
     rows = []
     for case in cases:
-        base_s, base_n = best_time(case.baseline)
-        subject_s, subject_n = best_time(case.subject)
+        base_s, base_n = best_time(case.baseline, case.budget_s, case.min_runs)
+        subject_s, subject_n = best_time(case.subject, case.budget_s, case.min_runs)
         rows.append({
             "benchmark": case.name,
             "time_ms": subject_s * 1e3,
@@ -52,9 +55,9 @@ def run(cases: list[Case]) -> list[dict[str, object]]:
 
 
 def print_rows(rows: list[dict[str, object]]) -> None:
-    head = f"{'benchmark':<34} {'median':>10} {'baseline':<34} {'median':>10} {'ratio':>7}  goal"
+    head = f"{'benchmark':<44} {'median':>10} {'baseline':<40} {'median':>10} {'ratio':>7}  goal"
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r['benchmark']:<34} {r['time_ms']:>8.2f}ms {r['baseline']:<34} "
+        print(f"{r['benchmark']:<44} {r['time_ms']:>8.2f}ms {r['baseline']:<40} "
               f"{r['baseline_ms']:>8.2f}ms {r['ratio']:>6.2f}x  {r['goal']}")
