@@ -23,7 +23,14 @@ app: install
 test: install
 	$(BIN)/python -m pytest
 
-bench: install
+# The benchmarks also need the bench extra (squigglepy, the rival the appraisal is timed against).
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks $(BENCH)
 
 clean:

@@ -36,16 +36,33 @@ def best_time(fn: Callable[[], object], budget_s: float = 1.5, min_runs: int = 5
     return statistics.median(times), len(times)
 
 
+def interleaved(subject: Callable[[], object], baseline: Callable[[], object], budget_s: float = 1.5,
+                min_runs: int = 5) -> tuple[float, float, int]:
+    """Medians of ``subject`` and ``baseline`` timed in alternation (after one warm-up run each),
+    so that a change in the machine's load affects both alike: seconds, seconds, runs each."""
+    subject(), baseline()
+    subject_times: list[float] = []
+    baseline_times: list[float] = []
+    start = time.perf_counter()
+    while len(subject_times) < min_runs or time.perf_counter() - start < 2 * budget_s:
+        for fn, times in ((baseline, baseline_times), (subject, subject_times)):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        if len(subject_times) >= 1000:
+            break
+    return statistics.median(subject_times), statistics.median(baseline_times), len(subject_times)
+
+
 def run(cases: list[Case]) -> list[dict[str, object]]:
-    """Measure every case, subject and baseline interleaved, and return rows for printing."""
+    """Measure every case, subject and baseline in alternation, and return rows for printing."""
     rows = []
     for case in cases:
-        base_s, base_n = best_time(case.baseline, case.budget_s, case.min_runs)
-        subject_s, subject_n = best_time(case.subject, case.budget_s, case.min_runs)
+        subject_s, base_s, runs = interleaved(case.subject, case.baseline, case.budget_s, case.min_runs)
         rows.append({
             "benchmark": case.name,
             "time_ms": subject_s * 1e3,
-            "runs": subject_n,
+            "runs": runs,
             "baseline": case.baseline_name,
             "baseline_ms": base_s * 1e3,
             "ratio": subject_s / base_s,

@@ -268,6 +268,8 @@ class AppraisalModel:
     line_adjust: np.ndarray             # per line: 1 - optimism bias for its evidence
     line_active: np.ndarray             # lines x horizon: 1 in years of full effect
     line_decay: np.ndarray              # lines x horizon: years since the plan ended (0 if not after it)
+    line_full_pv: np.ndarray            # per line: sum of discount factors over its years of full effect
+    line_decay_pv: np.ndarray           # lines x D: sum of discount factors d years after the plan ended
     line_value_type: list[str]
     line_beneficiary: list[str]
     line_outcome: list[str]
@@ -334,6 +336,10 @@ def build_model(plan: Plan) -> AppraisalModel:
         start = (b.start_year - first) if b.start_year is not None else 0
         line_active[k] = (t >= start) & (t <= end)
         line_decay[k] = np.where(t > end, t - end, 0)
+    max_decay = int(line_decay.max()) if line_decay.size else 0
+    line_full_pv = (line_active * (line_decay == 0)) @ factors
+    line_decay_pv = np.stack([(line_decay == d) @ factors for d in range(1, max_decay + 1)], axis=1) \
+        if max_decay else np.zeros((len(lines), 0))
     return AppraisalModel(
         years=[first + i for i in range(horizon)], factors=factors,
         commitments=[c.id for c in commitments], pv_costs=pv_costs, cost_flows=cost_flows,
@@ -341,6 +347,7 @@ def build_model(plan: Plan) -> AppraisalModel:
         assumptions={name: register[name] for name in inputs if name in register},
         line_commitment=np.array([ci for ci, _ in lines], dtype=int), line_inputs=line_inputs,
         line_adjust=line_adjust, line_active=line_active, line_decay=line_decay,
+        line_full_pv=line_full_pv, line_decay_pv=line_decay_pv,
         line_value_type=[b.value_type for _, b in lines], line_beneficiary=[b.beneficiary for _, b in lines],
         line_outcome=[b.outcome for _, b in lines],
     )
@@ -355,10 +362,13 @@ def line_pv_benefits(model: AppraisalModel, values: np.ndarray) -> np.ndarray:
     v = values[model.line_inputs]                       # lines x 7 x samples
     volume, unit, share, dw, attr, disp, drop = (v[:, j] for j in range(len(_FACTORS)))
     yearly = volume * unit * share * (1 - dw) * attr * (1 - disp) * model.line_adjust[:, None]
-    # time profile: full effect while active, then (1 - drop_off) ** years since the plan ended
-    decayed = (1 - drop[:, :, None]) ** model.line_decay[:, None, :]                    # lines x samples x years
-    weights = np.where(model.line_decay[:, None, :] > 0, decayed, model.line_active[:, None, :])
-    return yearly * (weights @ model.factors)
+    # time profile: full effect while active, then (1 - drop_off) ** d in the d-th year after the
+    # plan; the discounted sum is a polynomial in (1 - drop_off), evaluated by Horner's rule.
+    keep = 1 - drop
+    tail = np.zeros_like(keep)
+    for d in range(model.line_decay_pv.shape[1], 0, -1):
+        tail = (tail + model.line_decay_pv[:, d - 1][:, None]) * keep
+    return yearly * (model.line_full_pv[:, None] + tail)
 
 
 def clip_shares(model: AppraisalModel, values: np.ndarray) -> np.ndarray:
@@ -534,7 +544,41 @@ def commitment_tornado(plan: Plan, commitment_id: str) -> pd.DataFrame:
         if a is not None and a.is_interval:
             ranges[model.inputs[c]] = (float(a.low), float(model.central[c]), float(a.high))  # type: ignore[arg-type]
     index = {name: model.inputs.index(name) for name in ranges}
-    return tornado(lambda v: _npv_with(model, i, {index[k]: x for k, x in v.items()}), ranges)
+    table = tornado(lambda v: _npv_with(model, i, {index[k]: x for k, x in v.items()}), ranges)
+    table.attrs["central_npv"] = _npv_with(model, i, {})
+    return table
+
+
+def commitment_assumptions(plan: Plan, commitment_id: str) -> pd.DataFrame:
+    """The numbers behind one commitment's benefits, with their source and status.
+
+    One row per assumption or unit cost of crime its benefit lines use: ``input, value, low,
+    high, unit, status, confidence, source``, so a reader sees which are illustrative.
+
+    >>> import planlib
+    >>> t = commitment_assumptions(planlib.load_plan(planlib.DEFAULT_PLAN), "violence_reduction_partnership")
+    >>> {"input", "status", "source"} <= set(t.columns) and len(t) > 3
+    True
+    """
+    commitment = plan.commitment(commitment_id)
+    register = {a.id: a for a in plan.assumptions}
+    costs = {u.crime_type: u for u in plan.unit_costs}
+    rows, seen = [], set()
+    for line in commitment.benefits:
+        if line.crime_type is not None and f"unit_cost:{line.crime_type}" not in seen:
+            u = costs[line.crime_type]
+            seen.add(f"unit_cost:{line.crime_type}")
+            rows.append({"input": f"unit_cost:{line.crime_type}", "value": u.unit_cost_gbp, "low": None,
+                         "high": None, "unit": f"GBP per offence ({u.price_year} prices)", "status": u.status,
+                         "confidence": u.confidence, "source": u.source})
+        for ref in line.assumption_refs().values():
+            if ref in seen:
+                continue
+            seen.add(ref)
+            a = register[ref]
+            rows.append({"input": ref, "value": a.value, "low": a.low, "high": a.high, "unit": a.unit,
+                         "status": a.status, "confidence": a.confidence, "source": a.source})
+    return pd.DataFrame(rows, columns=["input", "value", "low", "high", "unit", "status", "confidence", "source"])
 
 
 def switching_values(plan: Plan, commitment_id: str) -> pd.DataFrame:

@@ -219,3 +219,398 @@ def reserves_chart(table: pd.DataFrame, *, width: int = 520, height: int = 280) 
         title=alt.Title("Reserves at year end", subtitle="Dashed: the minimum reserves the plan keeps", anchor="start"),
         width=width, height=height,
     )
+
+
+# --------------------------------------------------------------------------- net benefit (appraisal)
+
+MONETISED_COLOURS = ("#0072B2", "#999999")
+"""Okabe-Ito blue for commitments whose benefits are monetised, grey for those counted at cost only."""
+
+MONETISED_LABELS = ("Benefits monetised", "Benefits not monetised (costs only)")
+
+TORNADO_COLOURS = ("#D55E00", "#0072B2")
+"""Okabe-Ito vermilion for an input at its 5th percentile, blue for its 95th."""
+
+_INTERVAL_MEASURES = ("npv", "npv_p5", "npv_p50", "npv_p95", "prob_npv_positive", "bcr_p50", "monetised")
+
+
+def appraisal_wide(table: pd.DataFrame, scenario: str | None = None) -> pd.DataFrame:
+    """One row per commitment (TOTAL included) from an appraisal table, long or wide.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Long (``scenario, commitment, measure, value, unit``), as from
+        :func:`planlib.appraisal.appraise` or ``res.appraisal``; or wide, one column per
+        measure, as from :func:`planlib.appraisal.appraisal_table`.
+    scenario : str, optional
+        Which scenario of a long table holding several; needed only then.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``commitment`` and one per measure, in the table's order of commitments.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"scenario": "baseline", "commitment": ["a", "a"],
+    ...                      "measure": ["npv", "bcr"], "value": [-1.0, 0.5], "unit": ""})
+    >>> appraisal_wide(long).to_dict("records")
+    [{'commitment': 'a', 'npv': -1.0, 'bcr': 0.5}]
+    """
+    if "measure" not in table.columns:
+        missing = [m for m in _INTERVAL_MEASURES if m not in table.columns]
+        if "commitment" not in table.columns or missing:
+            raise ValueError(f"the table lacks {['commitment', *missing]}: pass planlib.appraisal.appraise(...) "
+                             "or res.appraisal")
+        return table.reset_index(drop=True)
+    if "scenario" in table.columns:
+        scenarios = list(dict.fromkeys(table["scenario"]))
+        if scenario is None and len(scenarios) > 1:
+            raise ValueError(f"the table holds several scenarios ({', '.join(scenarios)}): choose one with scenario=")
+        if scenario is not None:
+            if scenario not in scenarios:
+                raise ValueError(f"no scenario {scenario!r} in the table; it has {', '.join(scenarios)}")
+            table = table[table["scenario"] == scenario]
+    order = list(dict.fromkeys(table["commitment"]))
+    wide = table.pivot(index="commitment", columns="measure", values="value").reindex(order)
+    wide.columns.name = None
+    return wide[list(dict.fromkeys(table["measure"]))].reset_index()
+
+
+def _money_m(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value) / 1e6:,.1f}m"
+
+
+def npv_interval_chart(table: pd.DataFrame, *, scenario: str | None = None, titles: dict[str, str] | None = None,
+                       width: int = 520, row_height: int = 18) -> alt.LayerChart:
+    """Net present value of each commitment with its 90% interval, from the Monte Carlo (£m).
+
+    One row per commitment, highest median NPV at the top: a rule from the 5th to the 95th
+    percentile of NPV and a point at the median. Commitments whose benefits are not monetised
+    (measure ``monetised`` = 0) are grey, and the legend says that only their costs count. The
+    total is not drawn on the same axis (it would dwarf the commitments) but stated in the
+    subtitle. Hovering over a row shows the median, the interval, P(NPV > 0) and the median BCR.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The appraisal, long (``scenario, commitment, measure, value, unit``, as from
+        :func:`planlib.appraisal.appraise` or ``res.appraisal``) or wide (as from
+        :func:`planlib.appraisal.appraisal_table`). It must hold ``npv_p5``, ``npv_p50``,
+        ``npv_p95``, ``prob_npv_positive``, ``bcr_p50``, ``npv`` and ``monetised``.
+    scenario : str, optional
+        Which scenario to draw when a long table holds several.
+    titles : dict, optional
+        Label to show for each commitment id (such as its title); ids are shown otherwise.
+    width, row_height : int
+        Width of the plotting area, and height of each commitment's row, in pixels.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> import planlib
+    >>> from planlib.appraisal import appraise
+    >>> table = appraise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=1_000)
+    >>> spec = npv_interval_chart(table).to_dict()
+    >>> spec["title"]["text"]
+    'Net present value of each commitment, with its 90% interval'
+    >>> spec["layer"][0]["encoding"]["x"]["title"]
+    'Net present value (£m)'
+    """
+    from planlib.appraisal import TOTAL
+
+    wide = appraisal_wide(table, scenario)
+    total = wide[wide["commitment"] == TOTAL]
+    data = wide[wide["commitment"] != TOTAL].copy()
+    if data.empty:
+        raise ValueError("the appraisal has no commitments to draw")
+    for name in ("npv", "npv_p5", "npv_p50", "npv_p95"):
+        data[f"{name}_m"] = data[name] / 1e6
+    titles = titles or {}
+    data["label"] = [titles.get(c, c) for c in data["commitment"]]
+    repeated = data["label"].duplicated(keep=False)
+    data.loc[repeated, "label"] = data.loc[repeated, "label"] + " (" + data.loc[repeated, "commitment"] + ")"
+    data["benefits"] = [MONETISED_LABELS[0] if m > 0 else MONETISED_LABELS[1] for m in data["monetised"]]
+    data = data.sort_values("npv_p50", ascending=False, kind="stable")
+    columns = ["commitment", "label", "benefits", "npv_m", "npv_p5_m", "npv_p50_m", "npv_p95_m",
+               "prob_npv_positive", "bcr_p50"]
+    data = data[columns]
+
+    if total.empty:
+        subtitle = ["Rule: 5th to 95th percentile of NPV; point: median."]
+    else:
+        t = total.iloc[0]
+        subtitle = [f"All commitments together: median NPV {_money_m(t['npv_p50'])} (90% interval "
+                    f"{_money_m(t['npv_p5'])} to {_money_m(t['npv_p95'])}), P(NPV > 0) {t['prob_npv_positive']:.1%}.",
+                    "Rule: 5th to 95th percentile of NPV; point: median."]
+    y = alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=320))
+    colour = alt.Color("benefits:N", title=None, scale=alt.Scale(domain=list(MONETISED_LABELS),
+                                                                 range=list(MONETISED_COLOURS)),
+                       legend=alt.Legend(orient="bottom", direction="horizontal"))
+    tooltip = [
+        alt.Tooltip("label:N", title="Commitment"),
+        alt.Tooltip("npv_p50_m:Q", title="Median NPV (£m)", format=",.2f"),
+        alt.Tooltip("npv_p5_m:Q", title="5th percentile (£m)", format=",.2f"),
+        alt.Tooltip("npv_p95_m:Q", title="95th percentile (£m)", format=",.2f"),
+        alt.Tooltip("prob_npv_positive:Q", title="P(NPV > 0)", format=".1%"),
+        alt.Tooltip("bcr_p50:Q", title="Median BCR", format=",.2f"),
+        alt.Tooltip("npv_m:Q", title="NPV, all inputs central (£m)", format=",.2f"),
+        alt.Tooltip("benefits:N", title="Benefits"),
+    ]
+    base = alt.Chart(data).encode(y=y, color=colour, tooltip=tooltip)
+    x = alt.X("npv_p5_m:Q", title="Net present value (£m)", axis=alt.Axis(format=",.0f"),
+              scale=alt.Scale(zero=True, nice=True))
+    rules = base.mark_rule(strokeWidth=2).encode(x=x, x2="npv_p95_m:Q")
+    points = base.mark_point(filled=True, size=45, opacity=1).encode(x="npv_p50_m:Q")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#444").encode(x="x:Q")
+    return (rules + points + zero).properties(
+        title=alt.Title("Net present value of each commitment, with its 90% interval", subtitle=subtitle,
+                        anchor="start"),
+        width=width, height=row_height * len(data),
+    )
+
+
+def tornado_chart(tornado_table: pd.DataFrame, title: str, *, central_npv: float | None = None,
+                  labels: dict[str, str] | None = None, width: int = 520, row_height: int = 26) -> alt.LayerChart:
+    """Tornado chart: how far one commitment's NPV moves as each input goes from its low to its high end (£m).
+
+    One horizontal bar per input, from the NPV with the input at its low end (``output_low``)
+    to the NPV with it at its high end (``output_high``), the others central; the largest swing
+    is at the top. The ends are marked in two colours, so the reader sees which way each input
+    pushes the NPV. A rule marks the central NPV (every input central).
+
+    Parameters
+    ----------
+    tornado_table : pandas.DataFrame
+        Columns ``input, low, high, output_low, output_high, swing``, as from
+        :func:`planlib.appraisal.commitment_tornado` or :func:`planlib.appraisal.tornado`.
+    title : str
+        The chart's title (say which commitment).
+    central_npv : float, optional
+        NPV with every input central, in pounds; read from ``tornado_table.attrs["central_npv"]``
+        when not given, and not drawn when neither is there.
+    labels : dict, optional
+        Label to show for each input (such as a short description); ids are shown otherwise.
+    width, row_height : int
+        Width of the plotting area, and height of each input's row, in pixels.
+
+    Returns
+    -------
+    altair.LayerChart
+        With a message in place of bars when the table is empty (a commitment whose benefits are
+        not monetised has no inputs to vary).
+
+    Examples
+    --------
+    >>> from planlib.appraisal import tornado
+    >>> t = tornado(lambda v: 1e6 * (v["a"] * 2 + v["b"]), {"a": (0, 1, 2), "b": (0, 1, 5)})
+    >>> spec = tornado_chart(t, "Example", central_npv=3e6).to_dict()
+    >>> spec["title"]["text"], spec["layer"][0]["encoding"]["y"]["sort"]
+    ('Example', ['b', 'a'])
+    """
+    columns = ("input", "low", "high", "output_low", "output_high", "swing")
+    missing = [c for c in columns if c not in tornado_table.columns]
+    if missing:
+        raise ValueError(f"the tornado table lacks {missing}: pass planlib.appraisal.commitment_tornado(...)")
+    if central_npv is None:
+        central_npv = tornado_table.attrs.get("central_npv")
+    subtitle = "Bar: NPV as the input moves from its 5th to its 95th percentile, the others central."
+    if central_npv is not None:
+        subtitle = [subtitle, f"Line: NPV with every input central ({_money_m(central_npv)})."]
+    if tornado_table.empty:
+        message = pd.DataFrame({"text": ["No monetised benefits: no input to vary."]})
+        text = alt.Chart(message).mark_text(align="left", x=0, y=10, fontSize=13).encode(text="text:N")
+        return alt.layer(text).properties(title=alt.Title(title, anchor="start"), width=width, height=row_height)
+    heading = alt.Title(title, subtitle=subtitle, anchor="start")
+
+    labels = labels or {}
+    data = tornado_table.sort_values("swing", ascending=False, kind="stable").copy()
+    data["label"] = [labels.get(i, i) for i in data["input"]]
+    repeated = data["label"].duplicated(keep=False)
+    data.loc[repeated, "label"] = data.loc[repeated, "label"] + " (" + data.loc[repeated, "input"] + ")"
+    data["output_low_m"] = data["output_low"] / 1e6
+    data["output_high_m"] = data["output_high"] / 1e6
+    data["swing_m"] = data["swing"] / 1e6
+    data = data[["input", "label", "low", "high", "output_low_m", "output_high_m", "swing_m"]]
+    order = list(data["label"])
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    tooltip = [
+        alt.Tooltip("label:N", title="Input"),
+        alt.Tooltip("low:Q", title="Low end (5th percentile)", format=",.4~g"),
+        alt.Tooltip("high:Q", title="High end (95th percentile)", format=",.4~g"),
+        alt.Tooltip("output_low_m:Q", title="NPV at the low end (£m)", format=",.2f"),
+        alt.Tooltip("output_high_m:Q", title="NPV at the high end (£m)", format=",.2f"),
+        alt.Tooltip("swing_m:Q", title="Swing (£m)", format=",.2f"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#BBBBBB", height=alt.RelativeBandSize(0.6))
+        .encode(y=y, x=alt.X("output_low_m:Q", title="Net present value (£m)", axis=alt.Axis(format=",.1f"),
+                              scale=alt.Scale(zero=False, nice=True)),
+                x2="output_high_m:Q", tooltip=tooltip)
+    )
+    ends = data.melt(id_vars=["input", "label"], value_vars=["output_low_m", "output_high_m"],
+                     var_name="end", value_name="npv_m")
+    ends["end"] = ends["end"].map({"output_low_m": "Input at its 5th percentile",
+                                   "output_high_m": "Input at its 95th percentile"})
+    points = (
+        alt.Chart(ends)
+        .mark_point(filled=True, size=70, opacity=1)
+        .encode(y=y, x="npv_m:Q",
+                color=alt.Color("end:N", title=None,
+                                scale=alt.Scale(domain=["Input at its 5th percentile", "Input at its 95th percentile"],
+                                                range=list(TORNADO_COLOURS)),
+                                legend=alt.Legend(orient="bottom", direction="horizontal")),
+                shape=alt.Shape("end:N", title=None,
+                                scale=alt.Scale(domain=["Input at its 5th percentile", "Input at its 95th percentile"],
+                                                range=["circle", "square"])),
+                tooltip=[alt.Tooltip("label:N", title="Input"), alt.Tooltip("end:N", title="End"),
+                         alt.Tooltip("npv_m:Q", title="NPV (£m)", format=",.2f")])
+    )
+    layers = [bars, points]
+    if central_npv is not None:
+        centre = pd.DataFrame({"x": [central_npv / 1e6], "label": [f"Central NPV {_money_m(central_npv)}"]})
+        layers.append(alt.Chart(centre).mark_rule(color="#000000", strokeDash=[4, 3])
+                      .encode(x="x:Q", tooltip=alt.Tooltip("label:N", title="Central")))
+    return alt.layer(*layers).properties(title=heading, width=width, height=row_height * len(data))
+
+
+# --------------------------------------------------------------------------- plan overview
+
+COVERAGE_COLOURS = ("#009E73", "#D55E00")
+"""Okabe-Ito green for a statutory function some commitment serves, vermilion for one none does."""
+
+COVERAGE_LABELS = ("Served by a commitment", "Not yet served")
+
+
+def commitment_resources_chart(plan: Plan, commitment_ids: list[str] | None = None, *, subtitle: str | None = None,
+                               width: int = 560, height: int = 300) -> alt.Chart:
+    """Stacked bars of the revenue cost of some of the plan's commitments in each financial year.
+
+    As :func:`resources_chart`, for the enabled commitments among ``commitment_ids`` (all of
+    them when None): bars coloured by workstream, every year and workstream present (zeros
+    included), so the chart keeps its axes and legend when a selection is small or empty.
+
+    Parameters
+    ----------
+    plan : Plan
+    commitment_ids : list of str, optional
+        The commitments to count; ids that are not in the plan are ignored.
+    subtitle : str, optional
+        Says which commitments are shown; "Commitments in the plan" by default.
+    width, height : int
+        Size of the plotting area in pixels.
+
+    Returns
+    -------
+    altair.Chart
+
+    Examples
+    --------
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> spec = commitment_resources_chart(plan, ["victims_services"]).to_dict()
+    >>> spec["title"]["text"]
+    'Revenue cost of commitments by financial year'
+    >>> data = spec["datasets"][spec["data"]["name"]]
+    >>> len(data) == len(plan.years) * len(WORKSTREAMS)
+    True
+    """
+    resources = resources_by_year(plan, enabled_only=True)
+    revenue = resources[resources["measure"] == "revenue_gbp"]
+    if commitment_ids is not None:
+        revenue = revenue[revenue["commitment_id"].isin(list(commitment_ids))]
+    workstream = {c.id: c.workstream for c in plan.commitments}
+    revenue = revenue.assign(workstream=revenue["commitment_id"].map(workstream), costed=revenue["value"] > 0)
+    totals = revenue.groupby(["year", "workstream"]).agg(revenue_gbp=("value", "sum"), commitments=("costed", "sum"))
+    years = [str(y) for y in plan.years]
+    grid = pd.MultiIndex.from_product([years, list(WORKSTREAMS)], names=["year", "workstream"])
+    data = totals.reindex(grid, fill_value=0).reset_index()
+    labels = [WORKSTREAM_LABELS[w] for w in WORKSTREAMS]
+    data["workstream_order"] = data["workstream"].map({w: i for i, w in enumerate(WORKSTREAMS)})
+    data["workstream"] = data["workstream"].map(WORKSTREAM_LABELS)
+    data["revenue_gbp_m"] = data["revenue_gbp"].astype("float64") / 1e6
+    data["commitments"] = data["commitments"].astype("int64")
+    data = data[["year", "workstream", "workstream_order", "revenue_gbp_m", "commitments"]]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Financial year", sort=years, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("revenue_gbp_m:Q", title="Revenue cost (£m)", axis=alt.Axis(format=",.1f"), stack="zero",
+                    scale=alt.Scale(domainMin=0)),
+            color=alt.Color("workstream:N", title="Workstream",
+                            scale=alt.Scale(domain=labels, range=list(WORKSTREAM_COLOURS))),
+            order=alt.Order("workstream_order:Q"),
+            tooltip=[
+                alt.Tooltip("year:O", title="Financial year"),
+                alt.Tooltip("workstream:N", title="Workstream"),
+                alt.Tooltip("revenue_gbp_m:Q", title="Revenue cost (£m)", format=",.2f"),
+                alt.Tooltip("commitments:Q", title="Commitments"),
+            ],
+        )
+        .properties(
+            title=alt.Title("Revenue cost of commitments by financial year",
+                            subtitle=subtitle or "Commitments in the plan", anchor="start"),
+            width=width, height=height,
+        )
+    )
+
+
+def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_height: int = 22) -> alt.LayerChart:
+    """How many commitments serve each statutory function; functions that none serves stand out.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        One row per function with columns ``function_id``, ``function`` (its name) and
+        ``commitments`` (how many commitments serve it), as from
+        :func:`planlib.ui.overview.function_coverage`.
+    width, row_height : int
+        Width of the plotting area, and height of each function's row, in pixels.
+
+    Returns
+    -------
+    altair.LayerChart
+        Horizontal bars, green where at least one commitment serves the function; a function
+        none serves gets a vermilion "Not yet served" label at zero.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"function_id": ["f01", "f02"], "function": ["Community safety", "Victims"],
+    ...                       "commitments": [3, 0]})
+    >>> spec = function_coverage_chart(table).to_dict()
+    >>> spec["title"]["text"]
+    'Statutory functions served by the commitments'
+    """
+    missing = [c for c in ("function_id", "function", "commitments") if c not in coverage.columns]
+    if missing:
+        raise ValueError(f"the coverage table lacks {missing}: pass planlib.ui.overview.function_coverage(plan)")
+    data = coverage[["function_id", "function", "commitments"]].copy()
+    data["label"] = data["function_id"] + " " + data["function"]
+    data["status"] = [COVERAGE_LABELS[0] if n > 0 else COVERAGE_LABELS[1] for n in data["commitments"]]
+    data["note"] = ["" if n > 0 else "Not yet served" for n in data["commitments"]]
+    order = list(data["label"])
+    served = int((data["commitments"] > 0).sum())
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))
+    colour = alt.Color("status:N", title=None, scale=alt.Scale(domain=list(COVERAGE_LABELS), range=list(COVERAGE_COLOURS)),
+                       legend=alt.Legend(orient="bottom", direction="horizontal"))
+    tooltip = [alt.Tooltip("label:N", title="Function"), alt.Tooltip("commitments:Q", title="Commitments serving it"),
+               alt.Tooltip("status:N", title="Status")]
+    bars = alt.Chart(data).mark_bar(height=alt.RelativeBandSize(0.7)).encode(
+        y=y, x=alt.X("commitments:Q", title="Commitments serving the function",
+                     axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(domainMin=0)),
+        color=colour, tooltip=tooltip)
+    notes = alt.Chart(data).mark_text(align="left", dx=4, color=COVERAGE_COLOURS[1], fontWeight="bold").encode(
+        y=y, x=alt.datum(0), text="note:N")
+    return alt.layer(bars, notes).properties(
+        title=alt.Title("Statutory functions served by the commitments",
+                        subtitle=f"{served} of {len(data)} functions served by at least one commitment in the plan",
+                        anchor="start"),
+        width=width, height=row_height * len(data),
+    )
