@@ -113,14 +113,18 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def voila_server(artifacts: Path) -> Iterator[VoilaServer]:
-    """Voila serving ``voila_apps/`` as ``planlib serve`` does, on a free port, for the session."""
+def voila_server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    """Voila serving ``voila_apps/`` as ``planlib serve`` does, on a free port, for the session.
+
+    Saved scenarios go to a store in a temporary folder, never the tester's own.
+    """
     port = free_port()
+    store = tmp_path_factory.mktemp("store") / "scenarios.db"
     log = artifacts / "voila.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             apps.voila_command(host="127.0.0.1", port=port),
-            env=apps.voila_env(),
+            env={**apps.voila_env(), "PLANLIB_STORE": str(store)},
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

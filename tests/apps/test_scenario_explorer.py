@@ -1,0 +1,542 @@
+"""The scenario explorer: the class in plain pytest, then the app in a real browser.
+
+The first half drives :class:`planlib.ui.scenario_explorer.ScenarioExplorer` directly, as the
+widget protocol would: controls are set, bad values are sent, scenarios are saved to a
+temporary store. The second half starts its own Voila server (so that ``PLANLIB_STORE`` can
+point at a temporary SQLite file) and uses the app as a board member would: the keyboard on
+the precept slider, the Save button, the list of saved scenarios.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st
+
+import planlib
+from planlib import apps
+from planlib.store import StoreError
+from planlib.ui import scenario_explorer as sx
+from planlib.ui.scenario_explorer import ScenarioExplorer, Settings
+from tests.apps.conftest import (
+    ARTIFACTS,
+    RENDER_TIMEOUT_MS,
+    SERVER_START_TIMEOUT,
+    Visit,
+    VoilaServer,
+    _wait_until_answering,
+    free_port,
+    is_local,
+)
+
+PLAN = planlib.load_plan(planlib.DEFAULT_PLAN)
+LAPTOP = {"width": 1366, "height": 768}
+ERROR_MARKERS = ("Traceback", "Error loading script", "JavaScript Error", "There was an error", "Exception")
+
+
+def gap(explorer: ScenarioExplorer, year: str) -> float:
+    return float(explorer.result.measure("budget_gap")[year])
+
+
+def chart_value(explorer: ScenarioExplorer, chart: str, scenario: str, year: str) -> float:
+    """A value as the chart widget will draw it (from the specification sent to the browser)."""
+    widget = explorer.gap_chart if chart == "gap" else explorer.reserves_chart
+    for rows in widget.spec["datasets"].values():
+        for row in rows:
+            if row.get("scenario") == scenario and row.get("year") == year:
+                return row["value_m"]
+    raise AssertionError(f"no {scenario} {year} in the {chart} chart")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[planlib.ScenarioStore]:
+    with planlib.ScenarioStore(f"sqlite:///{tmp_path / 'scenarios.db'}") as s:
+        yield s
+
+
+@pytest.fixture
+def explorer(store: planlib.ScenarioStore) -> ScenarioExplorer:
+    return ScenarioExplorer(PLAN, store)
+
+
+# --------------------------------------------------------------------------- the class, no browser
+
+
+def test_the_baseline_says_plainly_that_the_plan_does_not_balance(explorer: ScenarioExplorer):
+    assert "The plan does not balance in 2023/24 and 2024/25: a shortfall of £13.3m and £10.8m." in explorer.headline.value
+    assert explorer.scenario().changes == {}
+    pd.testing.assert_frame_equal(explorer.result.finance.drop(columns="scenario"),
+                                  planlib.run(PLAN).finance.drop(columns="scenario"))
+    assert "28 of 28 commitments funded" in explorer.funded_summary.value
+    assert math.isclose(chart_value(explorer, "gap", "Your settings", "2023/24"), gap(explorer, "2023/24") / 1e6)
+
+
+def test_a_higher_precept_narrows_the_gap_by_the_extra_precept_income(explorer: ScenarioExplorer):
+    before = gap(explorer, "2023/24"), gap(explorer, "2024/25")
+    explorer.precept["2023/24"].value = 20.0  # £5 more on Band D from 2023/24
+    tax_base = planlib.run(PLAN).measure("tax_base")
+    assert gap(explorer, "2023/24") == pytest.approx(before[0] - 5 * tax_base["2023/24"])
+    assert gap(explorer, "2024/25") == pytest.approx(before[1] - 5 * tax_base["2024/25"])
+    assert "a shortfall of £8.6m and £6.0m" in explorer.headline.value
+    assert chart_value(explorer, "gap", "Your settings", "2023/24") == pytest.approx(gap(explorer, "2023/24") / 1e6)
+    assert chart_value(explorer, "gap", "Baseline", "2023/24") == pytest.approx(before[0] / 1e6)
+    # Above the £15 limit: flagged beside the slider and in the headline.
+    assert "above the £15.00 limit" in explorer.precept_readout["2023/24"].value
+    assert "A referendum would be needed" in explorer.headline.value
+    assert "Gap 2023/24" in explorer.comparison.value and "£8.6m" in explorer.comparison.value
+
+
+def test_enough_precept_balances_the_plan(explorer: ScenarioExplorer):
+    explorer.precept["2023/24"].value = 30.0
+    assert "The plan balances in every year." in explorer.headline.value
+    gap_row = re.search(r'<tr class="planlib-gap-row">.*?</tr>', explorer.by_year.value).group(0)
+    assert "shortfall" not in gap_row and "surplus" in gap_row
+    explorer.precept["2023/24"].value = 15.0
+    explorer.grant.value = 5.0  # enough grant balances it too, with no referendum
+    assert "The plan balances in every year." in explorer.headline.value
+    assert "planlib-short" not in explorer.headline.value and "referendum" not in explorer.headline.value
+
+
+def test_grant_pay_and_officers_move_the_gap_the_right_way(explorer: ScenarioExplorer):
+    base = gap(explorer, "2024/25")
+    explorer.grant.value = -2.0
+    assert gap(explorer, "2024/25") == pytest.approx(base + 0.02 * PLAN.finance.police_grant.value("2024/25"))
+    assert gap(explorer, "2022/23") == pytest.approx(float(planlib.run(PLAN).measure("budget_gap")["2022/23"]))
+    explorer.grant.value = 0.0
+    explorer.pay.value = 1.0
+    assert gap(explorer, "2024/25") > base
+    explorer.pay.value = 0.0
+    explorer.officers.value = 380
+    assert gap(explorer, "2024/25") < base
+    assert explorer.result.measure("officers_neighbourhood")["2024/25"] == 380
+    assert "<b>380</b> in post" in explorer.officers_readout.value
+
+
+def test_dropping_a_commitment_lists_it_and_saves_its_cost(explorer: ScenarioExplorer):
+    base = gap(explorer, "2023/24")
+    explorer.funded["victims_services"].value = False
+    assert gap(explorer, "2023/24") < base
+    assert "27 of 28 commitments funded" in explorer.funded_summary.value
+    assert "Dropped: Commission services that help victims of crime cope and recover" in explorer.funded_summary.value
+    assert "Dropped" in explorer.commitment_status["victims_services"].value
+    explorer.on_reset()
+    assert gap(explorer, "2023/24") == pytest.approx(base)
+    assert explorer.funded["victims_services"].value is True
+
+
+def test_dropping_the_neighbourhood_commitment_locks_its_slider(explorer: ScenarioExplorer):
+    explorer.funded["neighbourhood_policing_450"].value = False
+    assert explorer.officers.disabled
+    assert "commitment dropped" in explorer.officers_readout.value
+    officers_row = re.search(r"<tr[^>]*><td>Neighbourhood officers in post</td>.*?</tr>", explorer.by_year.value).group(0)
+    assert "commitment dropped" in officers_row and "450" not in officers_row
+
+
+def _message(explorer: ScenarioExplorer) -> str:
+    return re.sub(r"<[^>]+>", "", explorer.messages.value)
+
+
+BAD_VALUES = {
+    "text for a slider, through the widget protocol": lambda e: e.precept["2023/24"].set_state({"value": "12; import os"}),
+    "NaN for a slider": lambda e: setattr(e.precept["2023/24"], "value", float("nan")),
+    "a huge number sent to the observer": lambda e: e.on_control_change({"owner": e.grant, "new": 1e308, "name": "value"}),
+    "text sent to the observer": lambda e: e.on_control_change({"owner": e.pay, "new": "DROP TABLE scenarios", "name": "value"}),
+    "infinity for the officers": lambda e: e.on_control_change({"owner": e.officers, "new": float("inf"), "name": "value"}),
+    "an unknown commitment": lambda e: e.set_funded("no_such_commitment", False),
+    "a commitment id that is not text": lambda e: e.set_funded(["victims_services"], False),
+    "a statutory duty switched off": lambda e: setattr(e.funded["budget_precept_mtfp"], "value", False),
+    "text for a checkbox, through the widget protocol": lambda e: e.funded["victims_services"].set_state({"value": "no"}),
+    "an unknown control": lambda e: e.on_control_change({"owner": object(), "new": 1.0, "name": "value"}),
+    "not a change at all": lambda e: e.on_control_change("value=3"),
+}
+
+
+@pytest.mark.parametrize("send", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_a_bad_value_shows_a_short_message_and_changes_nothing(explorer: ScenarioExplorer, send):
+    before = explorer.result.finance.copy()
+    settings = explorer.settings()
+    send(explorer)  # never raises
+    text = _message(explorer)
+    assert text and len(text) < 200
+    assert "planlib-error" in explorer.messages.value
+    assert not any(marker in text for marker in ERROR_MARKERS)
+    pd.testing.assert_frame_equal(explorer.result.finance, before)
+    assert explorer.settings() == settings, "the control was not put back"
+    explorer.precept["2022/23"].value = 11.0  # the next good value works and clears the message
+    assert explorer.messages.value == ""
+    assert explorer.result.measure("precept_increase")["2022/23"] == 11.0
+
+
+STORE_BAD_VALUES = {
+    "a choice beyond the saved list": ("compare_messages", lambda e: e.saved_choice.set_state({"index": 99})),
+    "a number for the scenario name": ("store_messages", lambda e: e.scenario_name.set_state({"value": 12})),
+    "a list for the author": ("store_messages", lambda e: e.author.set_state({"value": ["x"]})),
+}
+
+
+@pytest.mark.parametrize("where, send", STORE_BAD_VALUES.values(), ids=STORE_BAD_VALUES.keys())
+def test_a_bad_value_for_the_store_controls_shows_a_short_message(explorer: ScenarioExplorer, store, where, send):
+    send(explorer)  # never raises
+    shown = getattr(explorer, where).value
+    assert "planlib-error" in shown and "put back" in shown
+    assert explorer.scenario_name.value == "" and explorer.saved_choice.value is None
+    explorer.on_save()  # the name is still empty: refused, nothing saved
+    assert store.list().empty
+
+
+def test_a_statutory_duty_says_why_it_cannot_be_dropped(explorer: ScenarioExplorer):
+    explorer.set_funded("budget_precept_mtfp", False)
+    assert "is a statutory duty" in _message(explorer)
+    assert explorer.funded["budget_precept_mtfp"].disabled
+
+
+def test_save_lists_the_scenario_with_its_author_and_versions(explorer: ScenarioExplorer, store):
+    explorer.precept["2022/23"].value = 12.5
+    explorer.funded["active_citizens_fund"].value = False
+    explorer.scenario_name.value = "precept_plus_12"
+    explorer.author.value = "  A. Finance Officer "
+    explorer.on_save()
+    assert "Saved “precept_plus_12” as version 1." in explorer.store_messages.value
+    saved = store.list()
+    assert saved[["name", "version", "author"]].values.tolist() == [["precept_plus_12", 1, "A. Finance Officer"]]
+    description = saved.at[0, "description"]
+    assert "Band D increase £12.50 in 2022/23 (baseline £10.00)" in description
+    assert "not funded: Small grants for community groups through the Active Citizens Fund" in description
+    assert "precept_plus_12" in explorer.saved_table.value and "A. Finance Officer" in explorer.saved_table.value
+    assert explorer.saved_choice.value == ("precept_plus_12", 1)
+    explorer.on_save()
+    assert "as version 2 (the earlier versions are kept)" in explorer.store_messages.value
+    assert store.list()["version"].tolist() == [1, 2]
+    assert store.load("precept_plus_12") == explorer.scenario("precept_plus_12")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "../../etc/passwd", "x'; DROP TABLE scenarios; --", "2024 budget",
+                                  "a" * 65, "baseline", "<script>alert(1)</script>"])
+def test_a_bad_scenario_name_is_refused_before_anything_is_saved(explorer: ScenarioExplorer, store, name: str):
+    explorer.scenario_name.value = name
+    explorer.author.value = "J. Smith"
+    explorer.on_save()
+    assert "planlib-error" in explorer.store_messages.value
+    assert "<script>" not in explorer.store_messages.value
+    assert store.list().empty
+
+
+@pytest.mark.parametrize("author", ["", "  ", "two\nlines", "x" * 101])
+def test_a_scenario_needs_an_author(explorer: ScenarioExplorer, store, author: str):
+    explorer.scenario_name.value = "grant_flat"
+    explorer.author.value = author
+    explorer.on_save()
+    assert "planlib-error" in explorer.store_messages.value and "name" in explorer.store_messages.value
+    assert store.list().empty
+
+
+def test_load_puts_the_controls_back_and_compare_adds_the_scenario(explorer: ScenarioExplorer, store):
+    explorer.precept["2024/25"].value = 14.5
+    explorer.grant.value = 1.5
+    explorer.pay.value = -0.5
+    explorer.officers.value = 400
+    explorer.funded["horizon_scanning"].value = False
+    wanted, wanted_gap = explorer.settings(), explorer.result.measure("budget_gap")
+    explorer.scenario_name.value = "mixed"
+    explorer.author.value = "J. Smith"
+    explorer.on_save()
+    explorer.on_reset()
+    assert explorer.settings() == sx.baseline_settings(PLAN)
+    explorer.on_load()
+    assert explorer.settings() == wanted
+    pd.testing.assert_series_equal(explorer.result.measure("budget_gap"), wanted_gap)
+    assert "Loaded “mixed” version 1" in explorer.compare_messages.value
+    explorer.on_reset()
+    explorer.on_compare()
+    assert "mixed (v1)" in explorer.comparison.value
+    assert chart_value(explorer, "gap", "mixed (v1)", "2024/25") == pytest.approx(wanted_gap["2024/25"] / 1e6)
+    assert chart_value(explorer, "reserves", "mixed (v1)", "2024/25") == pytest.approx(
+        explorer._figures["mixed (v1)"]["reserves_closing"]["2024/25"] / 1e6)
+    explorer.precept["2022/23"].value = 10.5  # the compared scenario stays on the chart as the controls move
+    assert chart_value(explorer, "gap", "mixed (v1)", "2024/25") == pytest.approx(wanted_gap["2024/25"] / 1e6)
+    explorer.on_compare()
+    assert "already in the comparison" in explorer.compare_messages.value
+    explorer.on_clear_comparison()
+    assert "mixed (v1)" not in explorer.comparison.value
+
+
+def test_a_hand_written_scenario_is_compared_but_not_loaded_if_the_controls_cannot_show_it(explorer, store):
+    phased = planlib.Scenario.from_yaml(planlib.DEFAULT_PLAN / "scenarios" / "neighbourhood_uplift_phased.yaml")
+    store.save(phased, "Finance team")  # by someone else, after the app opened
+    explorer.on_refresh_list()
+    assert "1 saved version listed" in explorer.compare_messages.value
+    explorer.on_load()
+    assert "can be compared but not loaded" in explorer.compare_messages.value
+    assert explorer.settings() == sx.baseline_settings(PLAN)
+    explorer.on_compare()
+    assert "neighbourhood_uplift_phased (v1)" in explorer.comparison.value
+
+
+@pytest.mark.parametrize("name", ["precept_plus_15", "precept_plus_10", "pay_award_plus_2", "grant_1pc_below_forecast"])
+def test_the_example_scenarios_load_into_the_controls_exactly(name: str):
+    scenario = planlib.Scenario.from_yaml(planlib.DEFAULT_PLAN / "scenarios" / f"{name}.yaml")
+    settings = sx.settings_from_scenario(PLAN, scenario)
+    again = planlib.Scenario(name="again", description="d", source="s", changes=sx.scenario_changes(PLAN, settings))
+    pd.testing.assert_series_equal(planlib.run(PLAN, again).measure("budget_gap"),
+                                   planlib.run(PLAN, scenario).measure("budget_gap"))
+
+
+def _grid(low: float, high: float, step: float) -> st.SearchStrategy[float]:
+    return st.integers(0, round((high - low) / step)).map(lambda k: round(low + k * step, 6))
+
+
+@st.composite
+def control_settings(draw: st.DrawFn) -> Settings:
+    lv = sx.levers(PLAN)
+    return Settings(
+        precept_increase={y: draw(_grid(0.0, lv.precept_max, sx.PRECEPT_STEP)) for y in lv.precept_years},
+        grant_change_pct=draw(_grid(*sx.GRANT_CHANGE_RANGE, sx.GRANT_STEP)),
+        pay_award_change_pp=draw(_grid(*sx.PAY_CHANGE_RANGE, sx.PAY_STEP)),
+        neighbourhood_officers=int(draw(_grid(lv.neighbourhood_min, lv.neighbourhood_max, sx.NEIGHBOURHOOD_STEP))),
+        funded={cid: draw(st.booleans()) for cid in lv.optional},
+    )
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(control_settings())
+def test_every_setting_of_the_controls_saves_and_loads_back(settings: Settings):
+    scenario = planlib.Scenario(name="round_trip", description=sx.describe(PLAN, settings), source="test",
+                                changes=sx.scenario_changes(PLAN, settings))
+    scenario = planlib.Scenario.from_yaml_text(scenario.to_yaml())  # as the store keeps it
+    loaded = sx.settings_from_scenario(PLAN, scenario)
+    if not settings.funded[sx.NEIGHBOURHOOD_COMMITMENT]:
+        settings = settings.replace(neighbourhood_officers=loaded.neighbourhood_officers)  # not saved when dropped
+    assert loaded == settings
+    planlib.run(PLAN, scenario)  # and it applies
+
+
+def test_without_a_store_the_app_still_runs_and_says_why_it_cannot_save():
+    explorer = ScenarioExplorer(PLAN, store=None)
+    explorer.scenario_name.value = "x"
+    explorer.author.value = "J. Smith"
+    explorer.on_save()
+    assert "no scenario store is available" in explorer.store_messages.value
+    explorer.on_compare()
+    assert "choose a saved scenario" in explorer.compare_messages.value
+    explorer.precept["2022/23"].value = 11.0
+    assert explorer.result.measure("precept_increase")["2022/23"] == 11.0
+
+
+class BrokenStore:
+    """A store whose database has gone away."""
+
+    def list(self) -> pd.DataFrame:
+        raise StoreError("cannot read the scenario store sqlite:////srv/secret/scenarios.db: disk I/O error")
+
+    def save(self, scenario, author) -> int:
+        raise StoreError("cannot write to the scenario store sqlite:////srv/secret/scenarios.db: disk I/O error")
+
+
+def test_a_failing_store_gives_a_friendly_message_without_its_location():
+    explorer = ScenarioExplorer(PLAN, store=BrokenStore())
+    assert "cannot be read just now" in explorer.saved_table.value
+    explorer.scenario_name.value = "x"
+    explorer.author.value = "J. Smith"
+    explorer.on_save()
+    assert "could not be saved" in explorer.store_messages.value
+    assert "/srv/secret" not in explorer.store_messages.value
+
+
+# --------------------------------------------------------------------------- the app in a browser
+
+URL_PATH = "voila/render/scenario_explorer.ipynb"
+LEAD = ".planlib-headline .planlib-lead"
+GAP_BARS = ".planlib-gap-chart svg [aria-roledescription='bar']"
+
+ARM_TIMER = """() => {
+  // Time from the key going down to the headline figure and the budget-gap chart changing.
+  const chartHtml = () => { const s = document.querySelector('.planlib-gap-chart svg'); return s ? s.innerHTML : ''; };
+  const lead = () => { const l = document.querySelector('%(lead)s'); return l ? l.textContent : ''; };
+  const w = window.__redraw = {lead0: lead(), chart0: chartHtml(), t0: null, figure: null, chart: null};
+  document.addEventListener('keydown', () => { if (w.t0 === null) w.t0 = performance.now(); },
+                            {capture: true, once: true});
+  const poll = () => {
+    const now = performance.now();
+    if (w.t0 !== null && w.figure === null && lead() !== w.lead0) w.figure = now;
+    const c = chartHtml();
+    if (w.t0 !== null && w.chart === null && c !== w.chart0 && c.includes('aria-roledescription="bar"')) w.chart = now;
+    if (w.figure === null || w.chart === null) requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}""" % {"lead": LEAD}
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('explorer_store') / 'scenarios.db'}"
+
+
+@pytest.fixture(scope="module")
+def explorer_server(store_url: str, artifacts: Path) -> Iterator[VoilaServer]:
+    """Voila as ``planlib serve`` runs it, but with ``PLANLIB_STORE`` set to a temporary store.
+
+    The session's server (``voila_server`` in conftest.py) uses the tester's own store, so this
+    module starts its own.
+    """
+    port = free_port()
+    log = artifacts / "voila_scenario_explorer.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            # No preheated kernels: a pool refilling in the background (running the notebook
+            # again) would slow the redraw being measured. The session server preheats them.
+            apps.voila_command(host="127.0.0.1", port=port, pool_size=0),
+            env={**apps.voila_env(), "PLANLIB_STORE": store_url},
+            stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ARTIFACTS.parent,
+        )
+    server = VoilaServer(url=f"http://127.0.0.1:{port}/", log=log, process=process)
+    try:
+        _wait_until_answering(server, SERVER_START_TIMEOUT)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def app(explorer_server: VoilaServer, browser) -> Iterator[tuple[object, Visit]]:
+    """The app open in one page at laptop size, after its first chart has drawn its bars."""
+    url = explorer_server.url + URL_PATH
+    record = Visit(url=url)
+    context = browser.new_context(viewport=dict(LAPTOP), locale="en-GB")
+    context.route(lambda u: not is_local(u), lambda route: route.abort())
+    page = context.new_page()
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("websocket", lambda ws: record.websockets.append(ws.url))
+    page.on("console", lambda message: record.console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+    page.on("requestfailed", lambda request: record.failed_requests.append(request.url))
+    try:
+        response = page.goto(url, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
+        record.served_html = response.text() if response is not None else ""
+        page.locator(GAP_BARS).first.wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
+        page.locator(".planlib-reserves-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        yield page, record
+    finally:
+        context.close()
+
+
+def _screenshot(page, name: str, full: bool = False) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    if not full:
+        page.screenshot(path=str(ARTIFACTS / name))
+        return
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": LAPTOP["width"], "height": min(height, 16_000)})
+    try:
+        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    finally:
+        page.set_viewport_size(dict(LAPTOP))
+
+
+def _bar(page, scenario: str, year: str) -> str:
+    labels = page.locator(GAP_BARS).evaluate_all("bars => bars.map(b => b.getAttribute('aria-label'))")
+    found = [label for label in labels if f"Financial year: {year};" in label and f"Scenario: {scenario};" in label]
+    assert len(found) == 1, labels
+    return found[0]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_app_opens_on_a_laptop_screen_with_the_plan_and_its_gap(app):
+    page, record = app
+    text = page.inner_text("body")
+    assert PLAN.name in text and f"{PLAN.period.first} to {PLAN.period.last}" in text
+    assert "The plan does not balance in 2023/24 and 2024/25: a shortfall of £13.3m and £10.8m." in text
+    assert "Budget gap by financial year" in text and "Reserves at year end" in text
+    for marker in ERROR_MARKERS:
+        assert marker not in text
+    # The first screen of a 1366x768 laptop shows the verdict, the precept sliders and the gap chart.
+    for selector in (LEAD, ".planlib-precept", ".planlib-gap-chart svg"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= LAPTOP["height"], selector
+    _screenshot(page, "scenario_explorer.png")
+    _screenshot(page, "scenario_explorer_full.png", full=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_keyboard_moves_the_precept_slider_and_the_gap_chart_and_figure_follow(app, artifacts: Path):
+    page, _ = app
+    assert "Budget gap (£m): 13.3" in _bar(page, "Your settings", "2023/24")
+    handle = page.locator(".planlib-precept", has_text="2023/24").locator(".noUi-handle")
+    timings = []
+    for expected_value, expected_gap in (("15.5", "12.9"), ("16.0", "12.4"), ("16.5", "11.9")):
+        page.evaluate(ARM_TIMER)
+        handle.focus()
+        handle.press("ArrowRight")
+        page.wait_for_function("() => window.__redraw.figure !== null && window.__redraw.chart !== null",
+                               timeout=10_000)
+        t = page.evaluate("() => window.__redraw")
+        timings.append({"figure_ms": round(t["figure"] - t["t0"], 1), "chart_ms": round(t["chart"] - t["t0"], 1)})
+        assert handle.get_attribute("aria-valuenow") == expected_value
+        assert f"£{expected_gap}m" in page.inner_text(LEAD)
+        assert f"Budget gap (£m): {expected_gap}" in _bar(page, "Your settings", "2023/24")
+        assert "Budget gap (£m): 13.3" in _bar(page, "Baseline", "2023/24")
+    readout = page.locator(".planlib-precept", has_text="2023/24").locator("xpath=..").inner_text()
+    assert "above the £15.00 limit" in readout
+    assert "A referendum would be needed" in page.inner_text(".planlib-headline")
+    # Measured, not asserted: the speed goal is a redraw within 250 ms of the key (see the report).
+    (artifacts / "scenario_explorer_redraw_ms.json").write_text(json.dumps(timings, indent=1))
+    print("slider to redraw (ms):", timings)
+    _screenshot(page, "scenario_explorer_moved.png")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_save_a_scenario_and_see_it_listed_and_compared(app, store_url: str):
+    page, _ = app
+    page.get_by_placeholder("e.g. precept_plus_12").fill("board_precept_16_50")
+    page.get_by_placeholder("who is saving it").fill("Board member")
+    page.get_by_role("button", name="Save scenario").click()
+    page.get_by_text("Saved “board_precept_16_50” as version 1.").wait_for(timeout=10_000)
+    listed = page.locator("table.planlib-saved")
+    assert "board_precept_16_50" in listed.inner_text() and "Board member" in listed.inner_text()
+    with planlib.ScenarioStore(store_url) as store:
+        saved = store.list()
+    assert saved[["name", "version", "author"]].values.tolist() == [["board_precept_16_50", 1, "Board member"]]
+    page.get_by_role("button", name="Add to comparison").click()
+    page.locator("table.planlib-comparison", has_text="board_precept_16_50 (v1)").wait_for(timeout=10_000)
+    page.locator(GAP_BARS).nth(3 * 4 - 1).wait_for(state="attached", timeout=10_000)
+    assert "Budget gap (£m): 11.9" in _bar(page, "board_precept_16_50 (v1)", "2023/24")
+    _screenshot(page, "scenario_explorer_saved.png", full=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_bad_name_gets_a_message_not_a_traceback(app, store_url: str):
+    page, _ = app
+    page.get_by_placeholder("e.g. precept_plus_12").fill("../../etc/passwd")
+    page.get_by_role("button", name="Save scenario").click()
+    page.get_by_text("A scenario name starts with a letter").wait_for(timeout=10_000)
+    with planlib.ScenarioStore(store_url) as store:
+        assert store.list()["name"].tolist() == ["board_precept_16_50"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_app_shows_no_error_no_code_and_loads_nothing_from_outside(app):
+    page, record = app
+    text = page.inner_text("body")
+    for marker in ERROR_MARKERS:
+        assert marker not in text
+    assert record.page_errors == []
+    assert record.requests, "the page made no requests at all: nothing was recorded"
+    assert record.external_requests() == []
+    assert record.failed_requests == []
+    assert "ScenarioExplorer" not in record.served_html and "import planlib" not in record.served_html
