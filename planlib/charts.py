@@ -598,7 +598,8 @@ def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_hei
     order = list(data["label"])
     served = int((data["commitments"] > 0).sum())
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))
-    colour = alt.Color("status:N", title=None, scale=alt.Scale(domain=list(COVERAGE_LABELS), range=list(COVERAGE_COLOURS)),
+    colour = alt.Color("status:N", title=None,
+                       scale=alt.Scale(domain=list(COVERAGE_LABELS), range=list(COVERAGE_COLOURS)),
                        legend=alt.Legend(orient="bottom", direction="horizontal"))
     tooltip = [alt.Tooltip("label:N", title="Function"), alt.Tooltip("commitments:Q", title="Commitments serving it"),
                alt.Tooltip("status:N", title="Status")]

@@ -284,5 +284,77 @@ def serve_command(port: int, host: str, pool_size: int | None) -> None:
     sys.exit(serve(host=host, port=port, pool_size=pool_size))
 
 
+def _report_seed(seed: int | None) -> int:
+    from planlib.uncertainty import DEFAULT_SEED
+
+    return DEFAULT_SEED if seed is None else seed
+
+
+SEED_OPTION = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+                           help="Random seed (default 20211122): the same seed gives the same figures.")
+PDF_OPTION = click.option("--pdf", is_flag=True, help="Also print each report to an A4 PDF (headless Chromium).")
+
+
+@main.command("report")
+@PLAN_ARGUMENT
+@click.option("-s", "--scenario", "scenario_file", required=True, type=click.Path(path_type=Path),
+              help="The scenario file (YAML) to report on.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the report (created if missing).")
+@PDF_OPTION
+@SEED_OPTION
+@_friendly
+def report_command(plan: Path | None, scenario_file: Path, out_dir: Path, pdf: bool, seed: int | None) -> None:
+    """One scenario report via papermill: OUT/<name>.ipynb, .html and, with --pdf, .pdf."""
+    from planlib.errors import PlanError, Problem
+    from planlib.reports import execute_report
+    from planlib.scenario import Scenario
+
+    plan_path = str(plan) if plan is not None else _display(DEFAULT_PLAN)
+    loaded = load_plan(plan_path)  # clear errors before any kernel starts
+    Scenario.from_yaml(scenario_file).apply(loaded)
+    result = execute_report(plan_path, scenario_file, out_dir, seed=_report_seed(seed), pdf=pdf)
+    if result.status != "ok":
+        raise PlanError([Problem(str(scenario_file), None, "report", result.error)])
+    for name in result.files:
+        click.echo(f"wrote {out_dir / name}", err=True)
+
+
+@main.command("batch")
+@PLAN_ARGUMENT
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the reports, index.html and summary.csv (created if missing).")
+@click.option("-s", "--scenario", "scenario_files", multiple=True, type=click.Path(path_type=Path),
+              help="A scenario file (YAML); repeat for several. Default: every PLAN/scenarios/*.yaml.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Reports run at the same time (default: the number of cores).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the reports on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")
+@PDF_OPTION
+@SEED_OPTION
+@_friendly
+def batch_command(plan: Path | None, out_dir: Path, scenario_files: tuple[Path, ...], workers: int | None,
+                  scheduler: str | None, pdf: bool, seed: int | None) -> None:
+    """Many scenario reports in parallel, with OUT/index.html and OUT/summary.csv.
+
+    A failing scenario does not stop the others; it is listed in the index with its error,
+    and the command exits 1.
+    """
+    from planlib.reports import run_batch
+
+    plan_path = str(plan) if plan is not None else _display(DEFAULT_PLAN)
+    load_plan(plan_path)
+    if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
+        raise click.BadParameter("give the scheduler as tcp://HOST:PORT", param_hint="--scheduler")
+    results = run_batch(plan_path, out_dir, scenario_files, seed=_report_seed(seed), workers=workers,
+                        scheduler=scheduler, pdf=pdf, progress=sys.stderr.isatty())
+    failed = [r for r in results if r.status != "ok"]
+    for r in results:
+        click.echo(f"{r.status:<6} {r.scenario}: " + (r.error.splitlines()[0] if r.error else f"{out_dir / r.slug}.html"))
+    click.echo(f"wrote {out_dir / 'index.html'}: {len(results) - len(failed)} of {len(results)} reports succeeded", err=True)
+    if failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

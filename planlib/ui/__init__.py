@@ -19,6 +19,7 @@ import functools
 import html
 import logging
 import math
+import sys
 from typing import Any, Callable
 
 import altair as alt
@@ -29,6 +30,22 @@ from planlib.charts import EMBED_OPTIONS
 log = logging.getLogger("planlib.ui")
 
 FRIENDLY_ERROR = "Sorry, that could not be done. The problem has been logged; please try another value."
+
+
+def log_to_server() -> None:
+    """Send the apps' log (``planlib.ui``) to the kernel's own stderr, which Voila writes to its log.
+
+    Inside a kernel ``sys.stderr`` is a stream to the browser, and a logger with no handler of
+    its own falls back to it, so a logged error would go to the page (or, from a widget
+    callback, nowhere). Calling this twice adds one handler only.
+    """
+    logger = logging.getLogger("planlib.ui")
+    if sys.__stderr__ is None or any(getattr(h, "planlib_server_log", False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.planlib_server_log = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
 
 
 def money(value: float, digits: int = 1) -> str:

@@ -51,7 +51,7 @@ from planlib.finance import commitment_costs
 from planlib.model import Plan, YearSeries
 from planlib.scenario import Scenario
 from planlib.store import ScenarioStore, StoreError
-from planlib.ui import Messages, live_chart, money, safe, validate_choice, validate_number
+from planlib.ui import Messages, live_chart, log_to_server, money, safe, validate_choice, validate_number
 
 log = logging.getLogger("planlib.ui.scenario_explorer")
 
@@ -602,6 +602,7 @@ class ScenarioExplorer:
     """
 
     def __init__(self, plan: Plan, store: ScenarioStore | None = None) -> None:
+        log_to_server()
         self.plan = plan
         self.store = store
         self.levers = levers(plan)

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 import planlib
 from planlib import tables
+from planlib.ui import FRIENDLY_ERROR, money
+
+from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LAPTOP = {"width": 1366, "height": 768}
+"""The screen the board members' laptops have: every app must read well on it."""
+
+ERROR_MARKERS = ("Traceback", "Error loading script", "JavaScript Error", "There was an error", FRIENDLY_ERROR,
+                 "not one of the choices")
+
+
+def laptop_screenshot(page, name: str, scroll_to: str | None = None) -> None:
+    """Save what a 1366x768 laptop screen shows (scrolled to ``scroll_to``) in test-artifacts/."""
+    page.set_viewport_size(LAPTOP)
+    if scroll_to:
+        page.locator(scroll_to).first.evaluate("element => element.scrollIntoView({block: 'start'})")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
 
 
 def test_overview_shows_the_plan_chart_and_tables(overview, example_plan_for_apps: planlib.Plan):
@@ -19,9 +39,14 @@ def test_overview_shows_the_plan_chart_and_tables(overview, example_plan_for_app
         assert objective.title in overview.text
     for commitment in plan.commitments:
         assert commitment.title in overview.text
-    # The money shown is the plan's: the largest commitment's total revenue, as displayed.
+    for kpi in plan.kpis:
+        assert kpi.title in overview.text
+    # The money shown is the plan's, as a board paper writes it: the largest commitment's revenue.
     biggest = tables.commitments_table(plan).nlargest(1, "revenue_gbp")
-    assert tables.for_display(biggest[["revenue_gbp"]]).iloc[0, 0] in overview.text
+    assert money(float(biggest["revenue_gbp"].iloc[0])) in overview.text
+    # Statutory coverage so far: every function, and how many the commitments serve.
+    assert "Statutory functions served by the commitments" in overview.text
+    assert "Community safety" in overview.text and "14 of 14" in overview.text
 
 
 def test_overview_loads_nothing_from_outside_this_machine(overview):
@@ -30,10 +55,46 @@ def test_overview_loads_nothing_from_outside_this_machine(overview):
 
 
 def test_overview_shows_no_error_and_no_code(overview):
-    for marker in ("Traceback", "Error loading script", "JavaScript Error", "There was an error"):
+    for marker in ERROR_MARKERS:
         assert marker not in overview.text
     assert overview.page_errors == []
     assert overview.failed_requests == []
     # Sources are stripped: no line of the notebook's code reaches the browser.
     assert "load_plan" not in overview.served_html
-    assert "alt.renderers" not in overview.served_html
+    assert "PlanOverview" not in overview.served_html
+
+
+def test_the_filter_narrows_the_commitments_and_redraws_the_chart(voila_server, visit, example_plan_for_apps):
+    plan = example_plan_for_apps
+    partnership = [c for c in plan.commitments if c.workstream == "partnership"]
+    others = [c for c in plan.commitments if c.workstream != "partnership"]
+    seen: dict[str, str] = {}
+
+    def filter_by_workstream(page) -> None:
+        page.locator(".planlib-resources-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        table = page.locator(".planlib-commitments-table")
+        seen["before"] = table.inner_text()
+        laptop_screenshot(page, "plan_overview_1366x768.png")
+        page.locator(".widget-dropdown", has_text="Workstream").locator("select").select_option(label="Partnership")
+        page.locator(".planlib-selection", has_text=f"Showing {len(partnership)} of {len(plan.commitments)}").wait_for(
+            timeout=RENDER_TIMEOUT_MS)
+        page.locator(".planlib-resources-chart svg text", has_text="Workstream: Partnership").first.wait_for(
+            timeout=RENDER_TIMEOUT_MS)
+        table.locator("td", has_text=others[0].title).first.wait_for(state="detached", timeout=RENDER_TIMEOUT_MS)
+        seen["after"] = table.inner_text()
+        laptop_screenshot(page, "plan_overview_filtered_1366x768.png", scroll_to=".planlib-filters")
+
+    record = visit(voila_server.url + "voila/render/plan_overview.ipynb", until=filter_by_workstream,
+                   screenshot="plan_overview_filtered.png")
+    assert all(c.title in seen["before"] for c in plan.commitments)
+    assert all(c.title in seen["after"] for c in partnership)
+    assert not any(c.title in seen["after"] for c in others)
+    for marker in ERROR_MARKERS:
+        assert marker not in record.text
+    assert record.page_errors == [] and record.external_requests() == []
+
+
+def test_plan_text_reaches_the_page_as_text(overview, example_plan_for_apps: planlib.Plan):
+    # Titles are shown as written (escaped once, never as markup and never twice).
+    title = next(c.title for c in example_plan_for_apps.commitments if "'" in c.title)
+    assert title in overview.text and html.escape(title) not in overview.text

@@ -1,0 +1,224 @@
+"""Scenario reports: the template, `planlib report`, `planlib batch` and its Dask path."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import planlib
+from planlib import reports
+from planlib.cli import main
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "data" / "west_midlands_2021"
+SCENARIOS = EXAMPLE / "scenarios"
+URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'<>)]*""")
+ALLOWED_URL = re.compile(r"^(?:https?:)?//www\.w3\.org/")
+
+
+def external_urls(text: str) -> list[str]:
+    """Every internet address in a page other than the W3C namespaces (xmlns of SVG and XHTML)."""
+    return sorted({u for u in URL.findall(text) if not ALLOWED_URL.match(u)})
+
+
+# --------------------------------------------------------------------------- fast tests
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("precept_plus_15", "precept_plus_15"),
+    ("../../x", "x"),
+    ("/etc/passwd", "etc_passwd"),
+    ("..", "scenario"),
+    ("", "scenario"),
+    ("a\nb'\"c", "a_b_c"),
+    ("index", "index_report"),
+    ("x" * 200, "x" * 64),
+])
+def test_slug_is_a_plain_file_name(name, slug):
+    assert reports.slugify(name) == slug
+    assert "/" not in slug and not slug.startswith(".")
+
+
+def test_template_declares_the_parameters_and_kernel():
+    import papermill
+
+    declared = papermill.inspect_notebook(str(reports.TEMPLATE))
+    assert set(declared) == set(reports.PARAMETERS)
+    nb = json.loads(reports.TEMPLATE.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["metadata"]["language_info"]["name"] == "python"
+    source = "".join("".join(c["source"]) for c in nb["cells"])
+    assert "ipywidgets" not in source and "widgets." not in source  # no widgets in reports (papermill #723)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs", []) == [] and cell.get("execution_count") is None
+
+
+def test_unknown_parameter_is_refused_before_any_kernel_starts():
+    with pytest.raises(planlib.PlanError, match="unknown report parameter.*evil"):
+        reports.check_parameters({"plan_path": "p", "evil": "__import__('os')"})
+
+
+def test_report_refuses_a_missing_scenario_with_a_clear_message(tmp_path):
+    result = CliRunner().invoke(main, ["report", str(EXAMPLE), "-s", str(tmp_path / "no.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "scenario file not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plan_checksum_changes_with_the_files(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "plan")
+    before = reports.plan_checksum(tmp_path / "plan")
+    assert before == reports.plan_checksum(EXAMPLE)
+    with open(tmp_path / "plan" / "finance.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\n# changed\n")
+    assert reports.plan_checksum(tmp_path / "plan") != before
+
+
+# --------------------------------------------------------------------------- one batch, many checks
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """A batch of two good scenarios (one in a folder whose name has quotes and a newline), one
+    whose change cannot be applied, and one with a hostile name."""
+    root = tmp_path_factory.mktemp("batch")
+    odd = root / "it's a \"quoted\"\nfolder"
+    odd.mkdir()
+    shutil.copy(SCENARIOS / "precept_plus_10.yaml", odd / "precept_plus_10.yaml")
+    bad = root / "bad_change.yaml"
+    bad.write_text("name: bad_change\ndescription: d\nsource: s\nchanges:\n  finance.no_such_input: 3\n", encoding="utf-8")
+    hostile = root / "hostile.yaml"
+    hostile.write_text("name: ../../x\ndescription: d\nsource: s\nchanges: {}\n", encoding="utf-8")
+    out = root / "out" / "reports"
+    args = ["batch", str(EXAMPLE), "--out", str(out), "--workers", "2", "--seed", "7",
+            "-s", str(SCENARIOS / "precept_plus_15.yaml"), "-s", str(odd / "precept_plus_10.yaml"),
+            "-s", str(bad), "-s", str(hostile)]
+    result = CliRunner().invoke(main, args)
+    return root, out, result
+
+
+@pytest.mark.slow
+def test_batch_exits_1_when_any_report_fails(batch):
+    _, _, result = batch
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_batch_writes_a_page_per_good_scenario_and_an_index(batch):
+    _, out, _ = batch
+    for slug in ("precept_plus_15", "precept_plus_10"):
+        assert (out / f"{slug}.html").is_file() and (out / f"{slug}.ipynb").is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="precept_plus_15.html"' in index and 'href="precept_plus_10.html"' in index
+    assert index.count('class="ok"') == 2 and index.count('class="failed"') == 2
+    assert "£" in index and "NPV" in index
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*"))
+
+
+@pytest.mark.slow
+def test_failing_scenario_is_listed_with_its_error(batch):
+    _, out, _ = batch
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "bad_change" in index and "no_such_input" in index
+    assert not (out / "bad_change.html").exists()
+
+
+@pytest.mark.slow
+def test_hostile_name_writes_nothing_outside_out(batch):
+    root, out, _ = batch
+    written = {p for p in root.rglob("*") if p.is_file()}
+    outside = {p for p in written if out not in p.parents and p.parent != root and "folder" not in p.parent.name}
+    assert outside == set()
+    assert not (root / "x.html").exists() and not (root / "out" / "x.html").exists()
+    assert "../../x" in (out / "index.html").read_text(encoding="utf-8") or "hostile" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_summary_is_compare_over_the_scenarios(batch):
+    _, out, _ = batch
+    with open(out / "summary.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["scenario", "year", "measure", "value", "unit"]
+    assert {r["scenario"] for r in rows} == {"baseline", "precept_plus_15", "precept_plus_10"}
+
+
+@pytest.mark.slow
+def test_report_pages_are_offline_and_state_their_provenance(batch):
+    _, out, _ = batch
+    plan = planlib.load_plan(EXAMPLE)
+    for page in [out / "index.html", *out.glob("precept_*.html")]:
+        text = page.read_text(encoding="utf-8")
+        assert external_urls(text) == [], page.name
+        assert not re.search(r"<script[^>]*\bsrc=", text)
+        assert f"planlib version {planlib.__version__}" in text
+    text = (out / "precept_plus_15.html").read_text(encoding="utf-8")
+    charts = [base64.b64decode(b).decode("utf-8") for b in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", text)]
+    assert len(charts) == 3 and all(c.startswith("<svg") for c in charts)  # charts inline, as SVG
+    assert all(external_urls(c) == [] for c in charts)
+    assert "precept_plus_15" in text and plan.version in text and "Seed 7" in text
+    assert f"sha256:{reports.plan_checksum(EXAMPLE)}" in text
+    for section in ("Medium-term financial plan", "Budget gap", "Net benefit", "Statutory functions", "Assumptions"):
+        assert section in text
+    assert "import " not in text  # inputs hidden
+
+
+@pytest.mark.slow
+def test_quoted_path_reached_the_kernel_intact(batch):
+    root, out, _ = batch
+    nb = json.loads((out / "precept_plus_10.ipynb").read_text(encoding="utf-8"))
+    injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    namespace: dict[str, object] = {}
+    exec("".join(injected["source"]), namespace)  # the code papermill wrote for the kernel
+    assert namespace["scenario_path"] == str(root / "it's a \"quoted\"\nfolder" / "precept_plus_10.yaml")
+    assert namespace["seed"] == 7
+
+
+# --------------------------------------------------------------------------- PDF and Dask
+
+
+@pytest.mark.slow
+def test_report_with_pdf(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["report", str(EXAMPLE), "-s", str(SCENARIOS / "precept_plus_15.yaml"),
+                                       "--out", str(out), "--pdf", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"precept_plus_15.ipynb", "precept_plus_15.html", "precept_plus_15.pdf"}
+    reader = PdfReader(out / "precept_plus_15.pdf")
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595) < 2 and abs(float(box.height) - 842) < 2  # A4
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Scenario report: precept_plus_15" in text
+    assert "referendum would be required" in text
+    assert f"planlib version {planlib.__version__}" in text
+
+
+@pytest.mark.slow
+def test_batch_on_a_dask_cluster(tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        result = CliRunner().invoke(main, ["batch", str(EXAMPLE), "--out", str(tmp_path), "--scheduler", address,
+                                           "-s", str(SCENARIOS / "pay_award_plus_2.yaml")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "pay_award_plus_2.html").is_file()
+    assert 'href="pay_award_plus_2.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_bad_scheduler_address_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["batch", str(EXAMPLE), "--out", str(tmp_path), "--scheduler", "localhost"])
+    assert result.exit_code == 2
+    assert "tcp://HOST:PORT" in result.output
