@@ -36,7 +36,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from planlib.model import Plan
@@ -151,36 +151,78 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | N
 
     Notes
     -----
-    Ctrl-C reaches Voila too (it is in the same process group), and Voila shuts its kernels
-    down before it exits; this function waits for that rather than leaving it running. A
-    SIGTERM sent to this process (a service manager stopping it) is passed on to Voila.
+    Voila runs in a session of its own. Ctrl-C (or a SIGTERM from a service manager) reaches
+    this process, which asks Voila to stop with SIGTERM; Voila shuts its kernels down before
+    it exits, and this function waits for that rather than leaving it running.
     """
-    process = subprocess.Popen(voila_command(host=host, port=port, pool_size=pool_size), env=voila_env())
+    # Voila runs in a session of its own: Ctrl-C reaches this process only, which then asks Voila
+    # to stop (SIGTERM), so kernels still being preheated are shut down by Voila rather than
+    # interrupted mid-import.
+    process = subprocess.Popen(voila_command(host=host, port=port, pool_size=pool_size), env=voila_env(),
+                               stderr=subprocess.PIPE, start_new_session=True)
+    stopping = threading.Event()
+    relay = threading.Thread(target=_relay_log, args=(process.stderr, stopping), daemon=True)
+    relay.start()
     forward_term = threading.current_thread() is threading.main_thread()
     if forward_term:
-        previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate())
+        def on_term(signum: int, frame: object) -> None:
+            stopping.set()
+            process.terminate()
+
+        previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        return process.wait()
+        code = process.wait()
+        return 0 if stopping.is_set() else code
     except KeyboardInterrupt:
-        return _stop(process)
+        stopping.set()
+        _stop(process)
+        return 0  # the user asked it to stop, and it has stopped
     finally:
         if forward_term:
             signal.signal(signal.SIGTERM, previous)
         if process.poll() is None:  # an unexpected error here: do not leave Voila behind
             _stop(process)
+        relay.join(timeout=5)
 
+
+def _relay_log(stream: IO[bytes], stopping: threading.Event) -> None:
+    """Copy Voila's log to ours; once a stop is under way, swallow Python tracebacks.
+
+    Voila can raise while it shuts down kernels that are still being preheated ("Kernel does not
+    exist"); its kernels exit with it all the same (they watch their parent). A traceback there
+    is no use to whoever pressed Ctrl-C, so it becomes one line.
+    """
+    block: list[str] = []  # a traceback being read: held until it ends, then shown or not
+    for raw in iter(stream.readline, b""):
+        line = raw.decode(errors="replace")
+        if line.startswith("Traceback (most recent call last):"):
+            block = [line]
+            continue
+        if block and line.startswith((" ", "\t")):
+            block.append(line)
+            continue
+        if block:
+            block.append(line)  # the exception's own line ends the traceback
+            if stopping.is_set():
+                sys.stderr.write("[planlib] Voila reported an error while stopping; the apps have stopped.\n")
+            else:
+                sys.stderr.writelines(block)
+            block = []
+            continue
+        sys.stderr.write(line)
+        sys.stderr.flush()
+    if block:
+        sys.stderr.writelines(block)
 
 def _stop(process: subprocess.Popen[bytes]) -> int:
-    """Wait for Voila to finish after Ctrl-C (it got the SIGINT too); stop it if it does not."""
-    try:
-        code = process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
+    """Ask Voila to stop (SIGTERM: it shuts its kernels down first) and wait; kill it if it hangs."""
+    if process.poll() is None:
         process.terminate()
-        try:
-            code = process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = process.wait()
+    try:
+        code = process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        code = process.wait()
     return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
 
 
