@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from planlib.model import SHARE_FIELDS, Assumption, BenefitLine, Plan
+from planlib.model import Assumption, BenefitLine, Plan
 from planlib.reference import discount_schedule, optimism_bias_generic
 from planlib.types import FinancialYear
 

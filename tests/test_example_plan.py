@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +11,6 @@ from click.testing import CliRunner
 import planlib
 from planlib.cli import main
 from planlib.reference import statutory_function_ids
-from planlib.types import FinancialYear
 
 from tests.conftest import ROOT
 

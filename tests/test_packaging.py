@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib.metadata import version
-from pathlib import Path
 
 import pytest
 import yaml

@@ -7,7 +7,6 @@ and say what is wrong, without a traceback.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys

@@ -22,9 +22,7 @@ True
 from __future__ import annotations
 
 import html
-import logging
 import math
-import sys
 from collections.abc import Iterable, Sequence
 
 import altair as alt

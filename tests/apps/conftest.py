@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -112,19 +113,14 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def voila_server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    """Voila serving ``voila_apps/`` as ``planlib serve`` does, on a free port, for the session.
-
-    Saved scenarios go to a store in a temporary folder, never the tester's own.
-    """
+@contextmanager
+def running_voila(log: Path, store: str, pool_size: int | None = None) -> Iterator[VoilaServer]:
+    """Voila as ``planlib serve`` runs it, on a free port, with saved scenarios in ``store``."""
     port = free_port()
-    store = tmp_path_factory.mktemp("store") / "scenarios.db"
-    log = artifacts / "voila.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            apps.voila_command(host="127.0.0.1", port=port),
-            env={**apps.voila_env(), "PLANLIB_STORE": str(store)},
+            apps.voila_command(host="127.0.0.1", port=port, pool_size=pool_size),
+            env={**apps.voila_env(), "PLANLIB_STORE": store},
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -142,6 +138,17 @@ def voila_server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def voila_server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    """Voila serving ``voila_apps/`` as ``planlib serve`` does, for the session.
+
+    Saved scenarios go to a store in a temporary folder, never the tester's own.
+    """
+    store = tmp_path_factory.mktemp("store") / "scenarios.db"
+    with running_voila(artifacts / "voila.log", str(store)) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

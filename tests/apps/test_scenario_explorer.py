@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,19 +20,16 @@ import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 import planlib
-from planlib import apps
 from planlib.store import StoreError
 from planlib.ui import scenario_explorer as sx
 from planlib.ui.scenario_explorer import ScenarioExplorer, Settings
 from tests.apps.conftest import (
     ARTIFACTS,
     RENDER_TIMEOUT_MS,
-    SERVER_START_TIMEOUT,
     Visit,
     VoilaServer,
-    _wait_until_answering,
-    free_port,
     is_local,
+    running_voila,
 )
 
 PLAN = planlib.load_plan(planlib.DEFAULT_PLAN)
@@ -382,30 +378,13 @@ def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def explorer_server(store_url: str, artifacts: Path) -> Iterator[VoilaServer]:
     """Voila as ``planlib serve`` runs it, but with ``PLANLIB_STORE`` set to a temporary store.
 
-    The session's server (``voila_server`` in conftest.py) uses the tester's own store, so this
-    module starts its own.
+    The session's server (``voila_server`` in conftest.py) preheats kernels, which would disturb
+    the redraw timings measured here, so this module starts its own.
     """
-    port = free_port()
-    log = artifacts / "voila_scenario_explorer.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            # No preheated kernels: a pool refilling in the background (running the notebook
-            # again) would slow the redraw being measured. The session server preheats them.
-            apps.voila_command(host="127.0.0.1", port=port, pool_size=0),
-            env={**apps.voila_env(), "PLANLIB_STORE": store_url},
-            stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ARTIFACTS.parent,
-        )
-    server = VoilaServer(url=f"http://127.0.0.1:{port}/", log=log, process=process)
-    try:
-        _wait_until_answering(server, SERVER_START_TIMEOUT)
+    # No preheated kernels: a pool refilling in the background (running the notebook again)
+    # would slow the redraw being measured. The session server preheats them.
+    with running_voila(artifacts / "voila_scenario_explorer.log", store_url, pool_size=0) as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
