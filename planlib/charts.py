@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from planlib.model import Plan
-from planlib.tables import WORKSTREAM_LABELS, WORKSTREAMS, commitments_table, resources_by_year
+from planlib.tables import WORKSTREAM_LABELS, WORKSTREAMS, resources_by_year
 
 WORKSTREAM_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#999999")
 """One colour per workstream, in the order of :data:`planlib.tables.WORKSTREAMS`, from the
@@ -28,12 +28,14 @@ EMBED_OPTIONS = {"actions": False}
 """vega-embed options for every chart: no action menu (no export to external websites)."""
 
 
-def revenue_by_workstream(plan: Plan) -> pd.DataFrame:
+def revenue_by_workstream(plan: Plan, commitment_ids: list[str] | None = None) -> pd.DataFrame:
     """Revenue cost of the enabled commitments by financial year and workstream.
 
     Parameters
     ----------
     plan : Plan
+    commitment_ids : list of str, optional
+        Count only these commitments (ids not in the plan are ignored); all when None.
 
     Returns
     -------
@@ -53,7 +55,9 @@ def revenue_by_workstream(plan: Plan) -> pd.DataFrame:
     """
     resources = resources_by_year(plan, enabled_only=True)
     revenue = resources[resources["measure"] == "revenue_gbp"]
-    workstream = commitments_table(plan).set_index("commitment_id")["workstream"]
+    if commitment_ids is not None:
+        revenue = revenue[revenue["commitment_id"].isin(list(commitment_ids))]
+    workstream = {c.id: c.workstream for c in plan.commitments}
     revenue = revenue.assign(
         workstream=revenue["commitment_id"].map(workstream),
         costed=revenue["value"] > 0,
@@ -72,15 +76,22 @@ def revenue_by_workstream(plan: Plan) -> pd.DataFrame:
     return totals[["year", "workstream", "revenue_gbp", "revenue_gbp_m", "commitments"]]
 
 
-def resources_chart(plan: Plan, *, width: int = 560, height: int = 320) -> alt.Chart:
+def resources_chart(plan: Plan, commitment_ids: list[str] | None = None, *, subtitle: str | None = None,
+                    width: int = 560, height: int = 320) -> alt.Chart:
     """Stacked bars of the revenue cost of the plan's commitments in each financial year.
 
     Only enabled commitments count. Bars are coloured by workstream; hovering over a part of
     a bar shows the year, the workstream, its cost in £m and how many commitments it covers.
+    Every year and workstream is present (zeros included), so the chart keeps its axes and
+    legend when a selection is small or empty.
 
     Parameters
     ----------
     plan : Plan
+    commitment_ids : list of str, optional
+        The commitments to count (ids not in the plan are ignored); all when None.
+    subtitle : str, optional
+        Says which commitments are shown; the plan's name and period by default.
     width, height : int
         Size of the plotting area in pixels.
 
@@ -96,7 +107,7 @@ def resources_chart(plan: Plan, *, width: int = 560, height: int = 320) -> alt.C
     ('Revenue cost (£m)', 'Financial year')
     """
     labels = [WORKSTREAM_LABELS[w] for w in WORKSTREAMS]
-    data = revenue_by_workstream(plan).drop(columns="revenue_gbp")
+    data = revenue_by_workstream(plan, commitment_ids).drop(columns="revenue_gbp")
     # Stack the workstreams in the plan's order, the same order as the legend.
     data["workstream_order"] = data["workstream"].map({label: i for i, label in enumerate(labels)})
     years = [str(y) for y in plan.years]
@@ -110,6 +121,7 @@ def resources_chart(plan: Plan, *, width: int = 560, height: int = 320) -> alt.C
                 title="Revenue cost (£m)",
                 axis=alt.Axis(format=",.1f"),
                 stack="zero",
+                scale=alt.Scale(domainMin=0),
             ),
             color=alt.Color(
                 "workstream:N",
@@ -127,7 +139,7 @@ def resources_chart(plan: Plan, *, width: int = 560, height: int = 320) -> alt.C
         .properties(
             title=alt.Title(
                 "Revenue cost of commitments by financial year",
-                subtitle=f"{plan.name}, {plan.period.first} to {plan.period.last}: "
+                subtitle=subtitle or f"{plan.name}, {plan.period.first} to {plan.period.last}: "
                 "commitments in the plan",
                 anchor="start",
             ),
@@ -486,80 +498,6 @@ COVERAGE_COLOURS = ("#009E73", "#D55E00")
 """Okabe-Ito green for a statutory function some commitment serves, vermilion for one none does."""
 
 COVERAGE_LABELS = ("Served by a commitment", "Not yet served")
-
-
-def commitment_resources_chart(plan: Plan, commitment_ids: list[str] | None = None, *, subtitle: str | None = None,
-                               width: int = 560, height: int = 300) -> alt.Chart:
-    """Stacked bars of the revenue cost of some of the plan's commitments in each financial year.
-
-    As :func:`resources_chart`, for the enabled commitments among ``commitment_ids`` (all of
-    them when None): bars coloured by workstream, every year and workstream present (zeros
-    included), so the chart keeps its axes and legend when a selection is small or empty.
-
-    Parameters
-    ----------
-    plan : Plan
-    commitment_ids : list of str, optional
-        The commitments to count; ids that are not in the plan are ignored.
-    subtitle : str, optional
-        Says which commitments are shown; "Commitments in the plan" by default.
-    width, height : int
-        Size of the plotting area in pixels.
-
-    Returns
-    -------
-    altair.Chart
-
-    Examples
-    --------
-    >>> import planlib
-    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
-    >>> spec = commitment_resources_chart(plan, ["victims_services"]).to_dict()
-    >>> spec["title"]["text"]
-    'Revenue cost of commitments by financial year'
-    >>> data = spec["datasets"][spec["data"]["name"]]
-    >>> len(data) == len(plan.years) * len(WORKSTREAMS)
-    True
-    """
-    resources = resources_by_year(plan, enabled_only=True)
-    revenue = resources[resources["measure"] == "revenue_gbp"]
-    if commitment_ids is not None:
-        revenue = revenue[revenue["commitment_id"].isin(list(commitment_ids))]
-    workstream = {c.id: c.workstream for c in plan.commitments}
-    revenue = revenue.assign(workstream=revenue["commitment_id"].map(workstream), costed=revenue["value"] > 0)
-    totals = revenue.groupby(["year", "workstream"]).agg(revenue_gbp=("value", "sum"), commitments=("costed", "sum"))
-    years = [str(y) for y in plan.years]
-    grid = pd.MultiIndex.from_product([years, list(WORKSTREAMS)], names=["year", "workstream"])
-    data = totals.reindex(grid, fill_value=0).reset_index()
-    labels = [WORKSTREAM_LABELS[w] for w in WORKSTREAMS]
-    data["workstream_order"] = data["workstream"].map({w: i for i, w in enumerate(WORKSTREAMS)})
-    data["workstream"] = data["workstream"].map(WORKSTREAM_LABELS)
-    data["revenue_gbp_m"] = data["revenue_gbp"].astype("float64") / 1e6
-    data["commitments"] = data["commitments"].astype("int64")
-    data = data[["year", "workstream", "workstream_order", "revenue_gbp_m", "commitments"]]
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title="Financial year", sort=years, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("revenue_gbp_m:Q", title="Revenue cost (£m)", axis=alt.Axis(format=",.1f"), stack="zero",
-                    scale=alt.Scale(domainMin=0)),
-            color=alt.Color("workstream:N", title="Workstream",
-                            scale=alt.Scale(domain=labels, range=list(WORKSTREAM_COLOURS))),
-            order=alt.Order("workstream_order:Q"),
-            tooltip=[
-                alt.Tooltip("year:O", title="Financial year"),
-                alt.Tooltip("workstream:N", title="Workstream"),
-                alt.Tooltip("revenue_gbp_m:Q", title="Revenue cost (£m)", format=",.2f"),
-                alt.Tooltip("commitments:Q", title="Commitments"),
-            ],
-        )
-        .properties(
-            title=alt.Title("Revenue cost of commitments by financial year",
-                            subtitle=subtitle or "Commitments in the plan", anchor="start"),
-            width=width, height=height,
-        )
-    )
 
 
 def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_height: int = 22) -> alt.LayerChart:

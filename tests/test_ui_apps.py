@@ -176,7 +176,7 @@ def test_a_failure_while_redrawing_is_logged_and_shown_briefly(overview: PlanOve
 
     overview.set_filter(workstream="review")
     before = overview.commitments_table.value
-    monkeypatch.setattr(overview_module.charts, "commitment_resources_chart", broken)
+    monkeypatch.setattr(overview_module.charts, "resources_chart", broken)
     with caplog.at_level(logging.ERROR, logger="planlib.ui"):
         overview.workstream.value = "governance"
     assert FRIENDLY_ERROR in overview.messages.value

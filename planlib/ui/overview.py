@@ -456,7 +456,7 @@ class PlanOverview:
         n, total = len(ids), len(self.commitments)
         subtitle = ("All commitments in the plan" if n == total
                     else f"{self.describe_selection()}: {n} of {total} commitments")
-        return charts.commitment_resources_chart(self.plan, ids, subtitle=subtitle, width=560, height=260)
+        return charts.resources_chart(self.plan, ids, subtitle=subtitle, width=560, height=260)
 
     def _resources_html(self, ids: list[str]) -> str:
         costs = self.costs[self.costs["commitment_id"].isin(ids)]
