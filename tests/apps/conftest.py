@@ -202,6 +202,25 @@ class Visit:
         return [url for url in [*self.requests, *self.websockets] if not is_local(url)]
 
 
+def recorded_page(browser: object, url: str, viewport: dict[str, int]) -> tuple[object, object, Visit]:
+    """A new browser context and page whose requests, sockets, console and errors are recorded.
+
+    Anything bound elsewhere than this machine is refused, so a regression fails the same way
+    with or without an internet connection (and never reaches the internet from a test).
+    Close the returned context when done.
+    """
+    record = Visit(url=url)
+    context = browser.new_context(viewport=dict(viewport), locale="en-GB")
+    context.route(lambda target: not is_local(target), lambda route: route.abort())
+    page = context.new_page()
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("websocket", lambda ws: record.websockets.append(ws.url))
+    page.on("console", lambda message: record.console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+    page.on("requestfailed", lambda request: record.failed_requests.append(request.url))
+    return context, page, record
+
+
 @pytest.fixture(scope="session")
 def visit(browser: object) -> Callable[..., Visit]:
     """Open a URL in a fresh browser page, call ``until(page)``, and return what happened.
@@ -211,17 +230,7 @@ def visit(browser: object) -> Callable[..., Visit]:
     """
 
     def _visit(url: str, until: Callable[[object], None], screenshot: str | None = None) -> Visit:
-        record = Visit(url=url)
-        context = browser.new_context(viewport=dict(VIEWPORT), locale="en-GB")
-        # Anything bound elsewhere is refused here, so a regression fails the same way with or
-        # without an internet connection (and never reaches the internet from a test).
-        context.route(lambda url: not is_local(url), lambda route: route.abort())
-        page = context.new_page()
-        page.on("request", lambda request: record.requests.append(request.url))
-        page.on("websocket", lambda ws: record.websockets.append(ws.url))
-        page.on("console", lambda message: record.console.append(f"{message.type}: {message.text}"))
-        page.on("pageerror", lambda error: record.page_errors.append(str(error)))
-        page.on("requestfailed", lambda request: record.failed_requests.append(request.url))
+        context, page, record = recorded_page(browser, url, VIEWPORT)
         try:
             response = page.goto(url, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
             until(page)

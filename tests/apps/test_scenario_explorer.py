@@ -28,7 +28,7 @@ from tests.apps.conftest import (
     RENDER_TIMEOUT_MS,
     Visit,
     VoilaServer,
-    is_local,
+    recorded_page,
     running_voila,
 )
 
@@ -391,15 +391,7 @@ def explorer_server(store_url: str, artifacts: Path) -> Iterator[VoilaServer]:
 def app(explorer_server: VoilaServer, browser) -> Iterator[tuple[object, Visit]]:
     """The app open in one page at laptop size, after its first chart has drawn its bars."""
     url = explorer_server.url + URL_PATH
-    record = Visit(url=url)
-    context = browser.new_context(viewport=dict(LAPTOP), locale="en-GB")
-    context.route(lambda u: not is_local(u), lambda route: route.abort())
-    page = context.new_page()
-    page.on("request", lambda request: record.requests.append(request.url))
-    page.on("websocket", lambda ws: record.websockets.append(ws.url))
-    page.on("console", lambda message: record.console.append(f"{message.type}: {message.text}"))
-    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
-    page.on("requestfailed", lambda request: record.failed_requests.append(request.url))
+    context, page, record = recorded_page(browser, url, LAPTOP)
     try:
         response = page.goto(url, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
         record.served_html = response.text() if response is not None else ""
