@@ -508,7 +508,7 @@ def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_hei
     coverage : pandas.DataFrame
         One row per function with columns ``function_id``, ``function`` (its name) and
         ``commitments`` (how many commitments serve it), as from
-        :func:`planlib.ui.overview.function_coverage`.
+        :func:`planlib.tables.function_coverage`.
     width, row_height : int
         Width of the plotting area, and height of each function's row, in pixels.
 
@@ -528,7 +528,7 @@ def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_hei
     """
     missing = [c for c in ("function_id", "function", "commitments") if c not in coverage.columns]
     if missing:
-        raise ValueError(f"the coverage table lacks {missing}: pass planlib.ui.overview.function_coverage(plan)")
+        raise ValueError(f"the coverage table lacks {missing}: pass planlib.tables.function_coverage(plan)")
     data = coverage[["function_id", "function", "commitments"]].copy()
     data["label"] = data["function_id"] + " " + data["function"]
     data["status"] = [COVERAGE_LABELS[0] if n > 0 else COVERAGE_LABELS[1] for n in data["commitments"]]

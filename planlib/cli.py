@@ -17,6 +17,7 @@ import click
 
 from planlib import __version__
 from planlib.errors import PlanlibError
+from planlib.finance import HEADLINE, finance_warnings, format_headline
 from planlib.io import DEFAULT_PLAN, load_plan, validate
 from planlib.types import FinancialYear
 
@@ -96,35 +97,6 @@ def validate_command(plan: Path | None) -> None:
     )
 
 
-HEADLINE = [
-    ("police_grant", "Police grant (£m)"),
-    ("other_grants", "Other grants (£m)"),
-    ("precept_band_d", "Band D precept (£)"),
-    ("precept_increase", "Band D increase (£)"),
-    ("referendum_limit", "Referendum limit (£)"),
-    ("tax_base", "Tax base (Band D, 000s)"),
-    ("precept_income", "Precept income (£m)"),
-    ("use_of_reserves", "Planned use of reserves (£m)"),
-    ("total_funding", "Total funding (£m)"),
-    ("total_cost", "Total revenue cost (£m)"),
-    ("budget_gap", "Budget gap (£m, + = shortfall)"),
-    ("reserves_closing", "Reserves at year end (£m)"),
-    ("commitment_capital", "Commitments' capital (£m)"),
-    ("officers_total", "Officers (average FTE)"),
-    ("officers_neighbourhood", "Neighbourhood officers in post"),
-]
-
-
-def _format_cell(measure: str, value: float) -> str:
-    if measure in ("precept_band_d", "precept_increase", "referendum_limit"):
-        return f"{value:,.2f}"
-    if measure == "tax_base":
-        return f"{value / 1e3:,.1f}"
-    if measure in ("officers_total", "officers_neighbourhood"):
-        return f"{value:,.0f}"
-    return f"{value / 1e6:,.1f}"
-
-
 def _finance_table(table: "pd.DataFrame", plan_name: str) -> str:
     """A readable block per scenario: headline measures as rows, years as columns."""
     lines = []
@@ -134,13 +106,8 @@ def _finance_table(table: "pd.DataFrame", plan_name: str) -> str:
         lines.append(f"{plan_name}: {scenario}")
         lines.append(f"{'':<32}" + "".join(f"{y:>11}" for y in years))
         for measure, label in HEADLINE:
-            lines.append(f"{label:<32}" + "".join(f"{_format_cell(measure, wide.at[measure, y]):>11}" for y in years))
-        flagged = [y for y in years if wide.at["referendum_required", y] > 0]
-        below = [y for y in years if wide.at["reserves_below_minimum", y] > 0]
-        if flagged:
-            lines.append(f"  ! Band D increase above the referendum limit in {', '.join(flagged)}: a referendum would be required")
-        if below:
-            lines.append(f"  ! Reserves below the minimum in {', '.join(below)}")
+            lines.append(f"{label:<32}" + "".join(f"{format_headline(measure, wide.at[measure, y]):>11}" for y in years))
+        lines.extend(f"  ! {warning}" for warning in finance_warnings(wide))
         lines.append("")
     return "\n".join(lines)
 

@@ -251,3 +251,52 @@ def mtfp(plan: Plan, scenario: str = "baseline") -> pd.DataFrame:
         "value": np.concatenate([arrays[m] for m in names]),
         "unit": np.repeat([MEASURES[m] for m in names], n),
     })
+
+
+HEADLINE = [
+    ("police_grant", "Police grant (£m)"),
+    ("other_grants", "Other grants (£m)"),
+    ("precept_band_d", "Band D precept (£)"),
+    ("precept_increase", "Band D increase (£)"),
+    ("referendum_limit", "Referendum limit (£)"),
+    ("tax_base", "Tax base (Band D, 000s)"),
+    ("precept_income", "Precept income (£m)"),
+    ("use_of_reserves", "Planned use of reserves (£m)"),
+    ("total_funding", "Total funding (£m)"),
+    ("total_cost", "Total revenue cost (£m)"),
+    ("budget_gap", "Budget gap (£m, + = shortfall)"),
+    ("reserves_closing", "Reserves at year end (£m)"),
+    ("commitment_capital", "Commitments' capital (£m)"),
+    ("officers_total", "Officers (average FTE)"),
+    ("officers_neighbourhood", "Neighbourhood officers in post"),
+]
+
+
+def format_headline(measure: str, value: float) -> str:
+    """One figure of the headline table as a reader expects it: £m, £ for Band D, 000s, FTE.
+
+    >>> format_headline("budget_gap", 13_345_000.0), format_headline("precept_band_d", 202.55)
+    ('13.3', '202.55')
+    """
+    if measure in ("precept_band_d", "precept_increase", "referendum_limit"):
+        return f"{value:,.2f}"
+    if measure == "tax_base":
+        return f"{value / 1e3:,.1f}"
+    if measure in ("officers_total", "officers_neighbourhood"):
+        return f"{value:,.0f}"
+    return f"{value / 1e6:,.1f}"
+
+
+def finance_warnings(wide: pd.DataFrame) -> list[str]:
+    """Plain warnings about a finance table (measures as rows, years as columns): the years whose
+    Band D increase is above the referendum limit, and those whose reserves end below the minimum.
+    """
+    years = list(wide.columns)
+    flagged = [str(y) for y in years if wide.at["referendum_required", y] > 0]
+    below = [str(y) for y in years if wide.at["reserves_below_minimum", y] > 0]
+    warnings = []
+    if flagged:
+        warnings.append(f"Band D increase above the referendum limit in {', '.join(flagged)}: a referendum would be required")
+    if below:
+        warnings.append(f"Reserves below the minimum in {', '.join(below)}")
+    return warnings

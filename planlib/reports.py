@@ -227,18 +227,12 @@ class ScenarioReport:
     def mtfp_table(self) -> Any:
         from IPython.display import HTML
 
-        from planlib.cli import HEADLINE, _format_cell
+        from planlib.finance import HEADLINE, finance_warnings, format_headline
 
         wide = self.result.wide()
         years = list(wide.columns)
-        rows = [(label, *[_format_cell(measure, wide.at[measure, y]) for y in years]) for measure, label in HEADLINE]
-        notes = []
-        flagged = [str(y) for y in years if wide.at["referendum_required", y] > 0]
-        below = [str(y) for y in years if wide.at["reserves_below_minimum", y] > 0]
-        if flagged:
-            notes.append(f"Band D increase above the referendum limit in {', '.join(flagged)}: a referendum would be required.")
-        if below:
-            notes.append(f"Reserves below the minimum in {', '.join(below)}.")
+        rows = [(label, *[format_headline(measure, wide.at[measure, y]) for y in years]) for measure, label in HEADLINE]
+        notes = [f"{warning}." for warning in finance_warnings(wide)]
         warn = "".join(f'<p class="warning">{html.escape(n)}</p>' for n in notes)
         return HTML(_table_html(["Measure", *map(str, years)], rows,
                                 caption=f"Medium-term financial plan under {self.scenario.name}") + warn)
@@ -276,7 +270,7 @@ class ScenarioReport:
     def statutory_coverage(self) -> Any:
         from IPython.display import HTML
 
-        from planlib.ui.overview import function_coverage
+        from planlib.tables import function_coverage
 
         coverage = function_coverage(self.result.plan)
         rows = [(r.function_id, r.function, r.commitments, "yes" if r.served else "NOT SERVED")

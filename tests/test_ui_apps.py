@@ -18,7 +18,8 @@ from planlib.ui import FRIENDLY_ERROR
 from planlib.ui import net_benefit as net_benefit_module
 from planlib.ui import overview as overview_module
 from planlib.ui.net_benefit import NetBenefitExplorer
-from planlib.ui.overview import ALL, PlanOverview, function_coverage
+from planlib.tables import function_coverage
+from planlib.ui.overview import ALL, PlanOverview
 
 BAD_VALUES = ["__import__('os').system('id')", "../../etc/passwd", "'; DROP TABLE scenarios; --", 42, 3.5,
               True, ["governance"], {"a": 1}, " ", "all", "GOVERNANCE"]

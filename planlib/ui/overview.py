@@ -31,7 +31,6 @@ import pandas as pd
 
 from planlib import charts, tables
 from planlib.model import Plan
-from planlib.reference import statutory_requirements
 from planlib.ui import log_to_server, Messages, live_chart, money, safe, section, validate_choice
 
 FILTERS = ("workstream", "owner", "section")
@@ -182,49 +181,6 @@ def owner_label(owner: str) -> str:
     return tables.OWNER_LABELS.get(owner, owner)
 
 
-def function_coverage(plan: Plan) -> pd.DataFrame:
-    """Which of the plan's commitments serve each of the Commissioner's functions (f01-f14).
-
-    Only commitments in the plan (enabled) count. This is the coverage so far, not the full
-    statutory compliance check.
-
-    Parameters
-    ----------
-    plan : Plan
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per function in the reference order, with columns ``function_id``,
-        ``function`` (its name), ``commitments`` (how many serve it), ``commitment_ids`` and
-        ``commitment_titles`` (tuples) and ``served`` (bool).
-
-    Examples
-    --------
-    >>> import planlib
-    >>> table = function_coverage(planlib.load_plan(planlib.DEFAULT_PLAN))
-    >>> list(table["function_id"][:2]), len(table)
-    (['f01', 'f02'], 14)
-    >>> bool((table["served"] == (table["commitments"] > 0)).all())
-    True
-    """
-    rows = []
-    for requirement in statutory_requirements():
-        if requirement["kind"] != "function":
-            continue
-        serving = [c for c in plan.commitments if c.enabled and requirement["id"] in c.functions]
-        rows.append({
-            "function_id": requirement["id"],
-            "function": requirement["requirement"],
-            "commitments": len(serving),
-            "commitment_ids": tuple(c.id for c in serving),
-            "commitment_titles": tuple(c.title for c in serving),
-            "served": bool(serving),
-        })
-    return pd.DataFrame(rows, columns=["function_id", "function", "commitments", "commitment_ids",
-                                       "commitment_titles", "served"])
-
-
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """``chart`` with type large enough to read on a laptop screen (Vega's defaults are 10-11 px)."""
     return (chart.configure_axis(labelFontSize=12, titleFontSize=12)
@@ -291,7 +247,7 @@ class PlanOverview:
         table["functions"] = [", ".join(c.functions) for c in plan.commitments]
         self.commitments = table
         self.costs = tables.resources_by_year(plan, enabled_only=True)
-        self.coverage = function_coverage(plan)
+        self.coverage = tables.function_coverage(plan)
         self._sections = sorted(plan.sections, key=lambda s: s.number)
 
         used_workstreams = set(table["workstream"])
