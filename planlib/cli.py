@@ -323,5 +323,38 @@ def batch_command(plan: Path | None, out_dir: Path, scenario_files: tuple[Path, 
         sys.exit(1)
 
 
+def _plan_and_scenario(plan: Path | None, scenario_file: Path | None) -> tuple[Any, Any, str, str]:
+    """The plan folder as shown, the baseline, the plan with the scenario applied, and the scenario's name."""
+    from planlib.scenario import Scenario
+
+    shown = str(plan) if plan is not None else _display(DEFAULT_PLAN)
+    baseline = load_plan(shown)
+    if scenario_file is None:
+        return shown, baseline, baseline, "baseline"
+    scenario = Scenario.from_yaml(scenario_file)
+    return shown, baseline, scenario.apply(baseline), scenario.name
+
+
+@main.command("horizon")
+@PLAN_ARGUMENT
+@click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
+              help="A scenario file (YAML) to apply first: items it leaves unanswered become gaps.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: readable; json: a list of {id, title, likelihood, impact, score, commitments, gap}.")
+@_friendly
+def horizon_command(plan: Path | None, scenario_file: Path | None, output_format: str) -> None:
+    """The horizon scanning register (PLAN/horizon.yaml), ranked by likelihood x impact, with gaps flagged."""
+    import json
+
+    from planlib import horizon
+
+    shown, baseline, applied, _name = _plan_and_scenario(plan, scenario_file)
+    table = horizon.rank(horizon.load_horizon(shown, baseline), applied)
+    if output_format == "json":
+        click.echo(json.dumps(horizon.records(table), indent=1))
+    else:
+        click.echo(horizon.text_table(table, baseline.name))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

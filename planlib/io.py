@@ -136,12 +136,13 @@ FILES: tuple[PlanFile, ...] = (
 # The YAML files whose top-level keys are Plan fields, and which fields each may hold.
 _YAML_FIELDS: dict[str, frozenset[str]] = {
     "plan.yaml": frozenset({"id", "name", "police_area", "version", "description", "period",
-                            "election_date", "sections", "objectives"}),
+                            "election_date", "sections", "objectives",
+                            "strategic_policing_requirement", "reporting"}),
     "commitments.yaml": frozenset({"commitments"}),
     "assumptions.yaml": frozenset({"assumptions"}),
     "kpis.yaml": frozenset({"kpis"}),
-    "grants.yaml": frozenset({"grants"}),
-    "timeline.yaml": frozenset({"timeline"}),
+    "grants.yaml": frozenset({"grants", "grants_statement"}),
+    "timeline.yaml": frozenset({"timeline", "panel_notice"}),
     "evidence.yaml": frozenset({"evidence"}),
 }
 _FIELD_FILE = {f: name for name, fields in _YAML_FIELDS.items() for f in fields}
@@ -765,3 +766,51 @@ def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
 
 def _order(fields: frozenset[str]) -> list[str]:
     return [f for f in Plan.model_fields if f in fields]
+
+
+# --------------------------------------------------------------------------- files read apart from the plan
+
+
+def yaml_line(data: Any, loc: Loc) -> int | None:
+    """The line of the deepest part of ``loc`` found in YAML read by :func:`parse_yaml`.
+
+    >>> data = parse_yaml("items:\\n  - id: a\\n    size: 3\\n")
+    >>> yaml_line(data, ("items", 0, "size")), yaml_line(data, ("items", 0, "colour"))
+    (3, 2)
+    """
+    line = getattr(data, "line", None)
+    node = data
+    for key in loc:
+        if isinstance(node, LineDict) and key in node:
+            line, node = node.key_lines[key], node[key]
+        elif isinstance(node, LineList) and isinstance(key, int) and 0 <= key < len(node):
+            line, node = node.item_lines[key], node[key]
+        else:
+            break
+    return line
+
+
+def read_yaml_record(path: Path, display: str, model: type[Any]) -> tuple[Any, Any, list[Problem]]:
+    """Read one YAML file that is not part of the plan proper (the plan loader ignores it) into ``model``.
+
+    Returns ``(record, data, problems)``: the pydantic record (None if there is any problem),
+    the parsed YAML (to find the line of a later check) and every problem, each naming the
+    file, the line and the field.
+    """
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, None, problems
+    try:
+        data = parse_yaml(text)
+    except YamlProblem as exc:
+        return None, None, [Problem(display, exc.line, "", exc.message)]
+    if not isinstance(data, LineDict):
+        return None, data, [Problem(display, getattr(data, "line", 1), "", "expected a mapping of field: value at the top of the file")]
+    try:
+        return model.model_validate(data), data, []
+    except ValidationError as exc:
+        found = []
+        for err in exc.errors():
+            loc = _loc_without_markers(tuple(err["loc"]))
+            found.append(Problem(display, yaml_line(data, loc), _field_name(loc, data), _pydantic_message(err)))
+        return None, data, sorted(set(found), key=_problem_order)
