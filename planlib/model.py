@@ -63,6 +63,7 @@ EventKind = Literal[
     "chief_constable_consultation",
     "draft_to_chief_constable",
     "draft_to_panel",
+    "panel_meeting",
     "panel_report",
     "response_published",
     "plan_issued",
@@ -282,6 +283,8 @@ class Objective(Record):
     title: Text
     section: Id
     description: Note = ""
+    kpis: tuple[Id, ...] = ()
+    """KPIs that measure the objective directly, beside those of its commitments (s.7(1)(e))."""
 
 
 class CostLine(Record):
@@ -387,6 +390,9 @@ class Kpi(Record):
     owner: Text
     national_measure: NationalMeasure | None = None
     description: Note = ""
+    trajectory: dict[FinancialYear, Number] = {}
+    """Milestones on the way from baseline to target, by year; straight lines join them
+    (a straight line from baseline to target when there are none)."""
     source: Text
     status: Status
 
@@ -394,6 +400,10 @@ class Kpi(Record):
     def _check_target(self) -> Kpi:
         if self.target.by <= self.baseline.period:
             raise ValueError(f"target year {self.target.by} is not after the baseline year {self.baseline.period}")
+        outside = [str(y) for y in sorted(self.trajectory) if not self.baseline.period < y < self.target.by]
+        if outside:
+            raise ValueError(f"trajectory years {', '.join(outside)} are not between the baseline year "
+                             f"{self.baseline.period} and the target year {self.target.by}")
         wrong_way = (
             self.target.value < self.baseline.value
             if self.direction == "up"
@@ -450,6 +460,46 @@ class TimelineEvent(Record):
         if self.end is not None and self.end < self.start:
             raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
         return self
+
+
+class Statement(Record):
+    """A statement the plan makes (e.g. of regard to the Strategic Policing Requirement)."""
+
+    text: Text
+    section: Id | None = None
+    """The plan section that makes it."""
+    source: Text
+    status: Status
+
+
+ReportFrequency = Literal["monthly", "every_two_months", "quarterly", "every_six_months", "annual"]
+
+
+class ReportingArrangements(Record):
+    """How the Chief Constable reports to the Commissioner on the provision of policing (s.7(1)(d)).
+
+    The statute sets no frequency: the plan chooses one.
+    """
+
+    forum: Text
+    frequency: ReportFrequency
+    first_report: dt.date
+    """The date of the first report under the plan; later ones follow at ``frequency``."""
+    description: Note = ""
+    source: Text
+    status: Status
+
+
+class PanelNotice(Record):
+    """How many days before its meeting the Police and Crime Panel must have the draft plan.
+
+    PRSRA 2011 asks only for a reasonable time to consider the draft (s.5(6)(c), s.28(3)): no
+    number of days is set in statute, so the number is the plan's own setting.
+    """
+
+    days: int = Field(ge=0, le=365, strict=True)
+    source: Text
+    status: Status
 
 
 class Evidence(Record):
@@ -605,7 +655,13 @@ class Plan(Record):
     kpis: tuple[Kpi, ...] = ()
     kpi_actuals: tuple[KpiActual, ...] = ()
     grants: tuple[Grant, ...] = ()
+    grants_statement: Statement | None = None
+    """What the plan says about grants when it makes none (s.7(1)(f))."""
     timeline: tuple[TimelineEvent, ...] = ()
+    panel_notice: PanelNotice | None = None
+    strategic_policing_requirement: Statement | None = None
+    """The plan's statement of regard to the Strategic Policing Requirement (PRSRA 2011 s.5(5))."""
+    reporting: ReportingArrangements | None = None
     evidence: tuple[Evidence, ...] = ()
     unit_costs: tuple[UnitCost, ...] = ()
     local_authorities: tuple[LocalAuthority, ...] = ()
@@ -799,4 +855,42 @@ def reference_problems(plan: Plan) -> list[tuple[Loc, str]]:
     for i, e in enumerate(plan.timeline):
         if e.requirement is not None and e.requirement not in requirements:
             problems.append((("timeline", i, "requirement"), f"unknown statutory requirement {e.requirement!r}"))
+    problems += _timeline_order(plan)
+    for i, o in enumerate(plan.objectives):
+        problems += _unknown(o.kpis, kpis, ("objectives", i, "kpis"), "KPI")
+    for name in ("strategic_policing_requirement", "grants_statement"):
+        statement = getattr(plan, name)
+        if statement is not None and statement.section is not None and statement.section not in sections:
+            problems.append(((name, "section"), f"unknown section {statement.section!r}"))
+    return problems
+
+
+TIMELINE_ORDER: tuple[tuple[str, str, str], ...] = (
+    ("draft_to_panel", "panel_meeting", "the Panel met on the draft before it was sent to the Panel"),
+    ("draft_to_panel", "panel_report", "the Panel reported before the draft was sent to the Panel"),
+    ("panel_meeting", "panel_report", "the Panel reported before it met to consider the draft"),
+    ("panel_report", "response_published", "the response was published before the Panel reported"),
+    ("draft_to_panel", "plan_issued", "the plan was issued before the draft was sent to the Panel"),
+    ("panel_report", "plan_issued", "the plan was issued before the Panel reported on the draft"),
+)
+"""Steps of the plan-making process that cannot come before another: (earlier, later, why).
+
+A later step may fall on the same day as the earlier one (a Panel reports at its meeting)."""
+
+
+def _timeline_order(plan: Plan) -> list[tuple[Loc, str]]:
+    """Events whose date puts the process in an impossible order (see :data:`TIMELINE_ORDER`)."""
+    first: dict[str, tuple[dt.date, str]] = {}
+    for e in plan.timeline:
+        if e.kind not in first or e.start < first[e.kind][0]:
+            first[e.kind] = (e.start, e.id)
+    problems: list[tuple[Loc, str]] = []
+    for earlier, later, why in TIMELINE_ORDER:
+        if earlier not in first:
+            continue
+        when, ident = first[earlier]
+        for i, e in enumerate(plan.timeline):
+            if e.kind == later and e.start < when:
+                problems.append((("timeline", i, "start"),
+                                 f"impossible order: {why} ({e.kind} on {e.start}; {earlier} {ident} on {when})"))
     return problems
