@@ -398,21 +398,150 @@ def _kernel_failed_to_start(exc: BaseException) -> bool:
                             "Timeout waiting", "Kernel died", "Address already in use"))
 
 
-def _execute(parameters: dict[str, Any], output: Path, cwd: str) -> Any:
+def _execute(parameters: dict[str, Any], output: Path, cwd: str, warm: bool = False) -> Any:
+    """Execute the template with papermill; a kernel that fails to start is tried once more.
+
+    With ``warm``, the report runs in this process's kept kernel (:class:`WarmKernel`)
+    through the ``planlib-warm`` papermill engine; otherwise in a fresh kernel.
+    """
     import papermill
 
+    engine = {"engine_name": WARM_ENGINE} if warm else {}
+    if warm:
+        _register_warm_engine()
     for attempt in (1, 2):
         try:
             return papermill.execute_notebook(
                 str(TEMPLATE), str(output), parameters=parameters, kernel_name="python3",
                 execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S,
-                progress_bar=False, log_output=False, cwd=cwd,
+                progress_bar=False, log_output=False, cwd=cwd, **engine,
             )
         except Exception as exc:  # noqa: BLE001 - retried only when the kernel did not start
+            if warm:
+                _WARM.discard()  # the next report, or the retry, gets a new kernel
             if attempt == 1 and _kernel_failed_to_start(exc):
                 continue
             raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- warm kernels
+
+WARM_ENGINE = "planlib-warm"
+"""Name of the papermill engine that runs reports in a kept kernel."""
+
+_PRELOAD = "import planlib.reports, planlib.results, planlib.appraisal, planlib.uncertainty, altair, pandas, numpy"
+_RESET = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
+
+
+class WarmKernel:
+    """One Python kernel kept for many reports in one process.
+
+    A fresh kernel costs seconds, most of it imports. A warm kernel pays that once: before each
+    report its namespace is cleared (``%reset -f``) and its cell counter set back to 1, so the
+    report's outputs are those of a cold run (a test compares them). Modules stay imported;
+    planlib keeps no state between reports other than caches of what it read. A kernel that a
+    report left failed, or that died, is replaced.
+    """
+
+    def __init__(self) -> None:
+        self.km: Any = None
+        self.workdir: str | None = None
+        self.reports = 0
+
+    def start(self) -> None:
+        """Launch the kernel process now (it boots while the caller does other work)."""
+        if self.km is not None:
+            return
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.workdir = tempfile.mkdtemp(prefix="planlib-kernel-")
+        km = AsyncKernelManager(kernel_name="python3")
+        self.km = km
+        try:
+            run_sync(km.start_kernel)(cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except BaseException:
+            self.discard()
+            raise
+
+    def ready(self) -> Any:
+        """The kernel manager of a live kernel with an empty namespace, started if need be."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and not run_sync(self.km.is_alive)():
+            self.discard()
+        fresh = self.km is None
+        self.start()
+        try:
+            run_sync(self._run)((_PRELOAD + "\n" if fresh else "") + _RESET)
+        except BaseException:
+            self.discard()
+            raise
+        self.reports += 1
+        return self.km
+
+    async def _run(self, code: str) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=START_TIMEOUT_S)
+            reply = await kc.execute_interactive(code, silent=True, store_history=False, allow_stdin=False,
+                                                 timeout=START_TIMEOUT_S, output_hook=lambda msg: None)
+            if reply["content"].get("status") != "ok":
+                content = reply["content"]
+                raise RuntimeError(f"Kernel not ready: {content.get('ename')}: {content.get('evalue')}")
+        finally:
+            kc.stop_channels()
+
+    def discard(self) -> None:
+        """Shut the kernel down (if any) and forget it."""
+        from jupyter_core.utils import run_sync
+
+        km, self.km = self.km, None
+        if km is not None:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
+                pass
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+
+_WARM = WarmKernel()
+"""This process's kept kernel (each batch worker process has its own)."""
+
+
+def _register_warm_engine() -> None:
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    if WARM_ENGINE in papermill_engines._engines:
+        return
+
+    class WarmEngine(NBClientEngine):
+        """papermill's nbclient engine, on the process's kept kernel instead of a new one."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                     stdout_file: Any = None, stderr_file: Any = None, start_timeout: int = 60,
+                                     execution_timeout: int | None = None, **kwargs: Any) -> Any:
+            import logging
+
+            from papermill.clientwrap import PapermillNotebookClient
+
+            km = _WARM.ready()
+            client = PapermillNotebookClient(
+                nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                log=logging.getLogger("papermill"), log_output=log_output, stdout_file=stdout_file,
+                stderr_file=stderr_file)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(WARM_ENGINE, WarmEngine)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -528,11 +657,12 @@ def scenario_label(scenario_path: str | os.PathLike[str]) -> str:
 
 def execute_report(plan_path: str | os.PathLike[str], scenario_path: str | os.PathLike[str],
                    out_dir: str | os.PathLike[str], *, seed: int, samples: int = REPORT_SAMPLES,
-                   pdf: bool = False, slug: str | None = None) -> ReportResult:
+                   pdf: bool = False, slug: str | None = None, warm: bool = False) -> ReportResult:
     """Run the template for one scenario and write ``<slug>.ipynb``, ``.html`` and maybe ``.pdf``.
 
     Never raises for a failing report: the :class:`ReportResult` has status ``failed`` and the
-    error. Files appear only complete (temporary name, then rename).
+    error. Files appear only complete (temporary name, then rename). With ``warm``, the
+    report runs in this process's kept kernel (see :class:`WarmKernel`).
     """
     import nbformat
 
@@ -549,7 +679,7 @@ def execute_report(plan_path: str | os.PathLike[str], scenario_path: str | os.Pa
         targets = {ext: _inside(out, f"{slug}.{ext}") for ext in ("ipynb", "html", "pdf")}
         with tempfile.TemporaryDirectory(prefix="planlib-report-") as work:
             executed = Path(work) / f"{slug}.ipynb"
-            nb = _execute(parameters, executed, cwd=work)
+            nb = _execute(parameters, executed, cwd=work, warm=warm)
             result.headline = _headline_of(nb)
             render_charts(nb)
             page = notebook_to_html(nb, f"{name}: scenario report")
@@ -591,7 +721,7 @@ def batch_jobs(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str
             slug, n = f"{base}-{n}", n + 1
         used.add(slug.lower())
         jobs.append({"plan_path": str(plan_path), "scenario_path": str(path), "out_dir": str(out_dir),
-                     "seed": seed, "samples": samples, "pdf": pdf, "slug": slug})
+                     "seed": seed, "samples": samples, "pdf": pdf, "slug": slug, "warm": True})
     return jobs
 
 
@@ -640,7 +770,11 @@ def _failed(job: dict[str, Any], exc: BaseException) -> ReportResult:
 
 
 def _warm_worker() -> None:
-    """Start a worker's vl-convert engine and imports once, before its first report."""
+    """Prepare a pool worker: launch its kept kernel, then import and warm vl-convert while it boots."""
+    from multiprocessing import util
+
+    _WARM.start()
+    util.Finalize(_WARM, _WARM.discard, exitpriority=10)  # shut the kernel down when the worker exits
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
     import vl_convert
@@ -654,8 +788,11 @@ def _run_pool(jobs: list[dict[str, Any]], workers: int, done: Callable[[int, Rep
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     if workers <= 1 or len(jobs) == 1:
-        for i, job in enumerate(jobs):
-            done(i, _execute_job(job))
+        try:
+            for i, job in enumerate(jobs):
+                done(i, _execute_job(job))
+        finally:
+            _WARM.discard()
         return
     # forkserver: no fork of a process that may hold threads (tqdm, zmq); cheaper than spawn.
     context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
@@ -680,7 +817,8 @@ def _run_dask(jobs: list[dict[str, Any]], scheduler: str, done: Callable[[int, R
     except (OSError, TimeoutError) as exc:
         raise PlanError([Problem("--scheduler", None, "scheduler", f"cannot reach the Dask scheduler at {scheduler}: {exc}")]) from None
     try:
-        futures = {client.submit(_execute_job, job, pure=False, retries=0, key=f"planlib-report-{job['slug']}-{i}-{time.time_ns()}"): i
+        # Dask runs tasks in threads of its workers: each report gets its own kernel there.
+        futures = {client.submit(_execute_job, {**job, "warm": False}, pure=False, retries=0, key=f"planlib-report-{job['slug']}-{i}-{time.time_ns()}"): i
                    for i, job in enumerate(jobs)}
         for future in as_completed(list(futures)):
             i = futures[future]

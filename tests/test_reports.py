@@ -221,3 +221,129 @@ def test_bad_scheduler_address_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["batch", str(EXAMPLE), "--out", str(tmp_path), "--scheduler", "localhost"])
     assert result.exit_code == 2
     assert "tcp://HOST:PORT" in result.output
+
+
+# --------------------------------------------------------------------------- kept kernels, retries, kills
+
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
+
+
+def _cells(path):
+    """Each cell's source, execution count and outputs, with run times blanked."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    text = json.dumps([(c.source, c.get("execution_count"), c.get("outputs", [])) for c in nb.cells], sort_keys=True)
+    return json.loads(TIMESTAMP.sub("<time>", text))
+
+
+@pytest.mark.slow
+def test_warm_kernel_gives_the_outputs_of_a_cold_run(tmp_path):
+    """A report run in a kept kernel after another report equals the same report in a new kernel."""
+    first, second = SCENARIOS / "precept_plus_15.yaml", SCENARIOS / "pay_award_plus_2.yaml"
+    cold = reports.execute_report(EXAMPLE, second, tmp_path / "cold", seed=5, samples=2000)
+    try:
+        warm = [reports.execute_report(EXAMPLE, s, tmp_path / "warm", seed=5, samples=2000, warm=True)
+                for s in (first, second)]
+        assert reports._WARM.reports == 2  # one kernel served both
+    finally:
+        reports._WARM.discard()
+    assert cold.status == "ok" and [w.status for w in warm] == ["ok", "ok"], (cold.error, [w.error for w in warm])
+    cold_cells = _cells(tmp_path / "cold" / "pay_award_plus_2.ipynb")
+    warm_cells = _cells(tmp_path / "warm" / "pay_award_plus_2.ipynb")
+    assert [c[1] for c in warm_cells if c[1] is not None][0] == 1  # the counter starts again at 1
+    assert warm_cells == cold_cells
+    cold_page = TIMESTAMP.sub("<time>", (tmp_path / "cold" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
+    warm_page = TIMESTAMP.sub("<time>", (tmp_path / "warm" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
+    assert warm_page == cold_page
+    assert warm[1].headline == cold.headline
+
+
+FLAKY_KERNEL = '''
+import os, sys
+log, mode, connection = sys.argv[1], sys.argv[2], sys.argv[3]
+with open(log, "a") as f:
+    f.write("start\\n")
+starts = sum(1 for _ in open(log))
+if mode == "always" or starts == 1:
+    sys.exit(3)  # dies before it answers, as a kernel that fails to start does
+os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", connection])
+'''
+
+
+def _flaky_kernel(root, mode):
+    """A ``python3`` kernelspec (found first through JUPYTER_PATH) that fails to start once, or always."""
+    import sys
+
+    script = root / "flaky_kernel.py"
+    script.write_text(FLAKY_KERNEL, encoding="utf-8")
+    log = root / f"starts-{mode}.log"
+    spec = root / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(script), str(log), mode, "{connection_file}"],
+        "display_name": "flaky", "language": "python"}), encoding="utf-8")
+    return root / "jupyter", log
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("warm", [False, True], ids=["new-kernel", "kept-kernel"])
+def test_kernel_that_fails_to_start_is_tried_once_more(tmp_path, monkeypatch, warm):
+    jupyter_path, log = _flaky_kernel(tmp_path, "once")
+    monkeypatch.setenv("JUPYTER_PATH", str(jupyter_path))
+    try:
+        result = reports.execute_report(EXAMPLE, SCENARIOS / "pay_award_plus_2.yaml", tmp_path / "out",
+                                        seed=1, samples=500, warm=warm)
+    finally:
+        reports._WARM.discard()
+    assert log.read_text().count("start") == 2
+    assert result.status == "ok", result.error
+    assert (tmp_path / "out" / "pay_award_plus_2.html").is_file()
+
+
+@pytest.mark.slow
+def test_kernel_that_never_starts_fails_the_report_after_one_retry(tmp_path, monkeypatch):
+    jupyter_path, log = _flaky_kernel(tmp_path, "always")
+    monkeypatch.setenv("JUPYTER_PATH", str(jupyter_path))
+    result = reports.execute_report(EXAMPLE, SCENARIOS / "pay_award_plus_2.yaml", tmp_path / "out", seed=1, samples=500)
+    assert log.read_text().count("start") == 2
+    assert result.status == "failed"
+    assert "Kernel died" in result.error
+    assert not list((tmp_path / "out").iterdir())  # nothing half-made is left
+
+
+@pytest.mark.slow
+def test_killed_batch_leaves_no_half_written_report(tmp_path):
+    """Kill the whole batch (SIGKILL, no clean-up possible) as its first report lands: every
+    report file that exists is complete; temporary files are hidden and never a report's name."""
+    import nbformat
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planlib.cli", "batch", str(EXAMPLE), "--out", str(out), "--workers", "2", "--seed", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not (out.is_dir() and any(p.suffix == ".ipynb" and not p.name.startswith(".") for p in out.iterdir())):
+            assert process.poll() is None, "the batch ended before it could be killed"
+            assert time.monotonic() < deadline, "no report appeared in 300 s"
+            time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    visible = [p for p in out.iterdir() if not p.name.startswith(".")]
+    assert visible
+    assert not (out / "index.html").exists() or (out / "index.html").read_text(encoding="utf-8").endswith("</html>\n")
+    for path in visible:
+        if path.suffix == ".ipynb":
+            nbformat.validate(nbformat.read(path, as_version=4))
+        elif path.suffix == ".html":
+            assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path.name
+        else:
+            assert path.suffix in {".pdf", ".csv"}, path.name
+    assert all(p.name.endswith(".tmp") for p in out.iterdir() if p.name.startswith("."))
