@@ -356,5 +356,29 @@ def horizon_command(plan: Path | None, scenario_file: Path | None, output_format
         click.echo(horizon.text_table(table, baseline.name))
 
 
+@main.command("check")
+@PLAN_ARGUMENT
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: readable; json: a list of {id, kind, requirement, basis, status, evidence, missing, note}.")
+@click.option("--panel-notice-days", type=click.IntRange(0, 365), default=None,
+              help="Days before its meeting the Panel must have the draft (p03). The statute sets no number; "
+                   "default: the plan's panel_notice, else 14.")
+@_friendly
+def check_command(plan: Path | None, output_format: str, panel_notice_days: int | None) -> None:
+    """Statutory compliance: every requirement with its evidence; exit 1 if any is not met."""
+    import json
+
+    from planlib import compliance
+
+    loaded = load_plan(str(plan) if plan is not None else _display(DEFAULT_PLAN))
+    results = compliance.check(loaded, panel_notice_days=panel_notice_days)
+    if output_format == "json":
+        click.echo(json.dumps([r.as_dict() for r in results], indent=1))
+    else:
+        click.echo(compliance.format_results(results, loaded.name))
+    if not compliance.all_met(results):
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
