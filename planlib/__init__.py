@@ -11,6 +11,7 @@ from planlib.errors import PlanError, PlanlibError, Problem
 from planlib.excel import load_finance_xlsx, write_finance_template, write_results_xlsx
 from planlib.io import DEFAULT_PLAN, load_plan, save_plan, validate
 from planlib.model import Plan
+from planlib.portfolio import optimise
 from planlib.results import Result, compare, run
 from planlib.scenario import Scenario
 from planlib.store import ScenarioStore, StoreError
@@ -36,6 +37,7 @@ __all__ = [
     "compare",
     "load_finance_xlsx",
     "load_plan",
+    "optimise",
     "run",
     "save_plan",
     "validate",

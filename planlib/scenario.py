@@ -18,6 +18,8 @@ Paths that can be changed (see :data:`CHANGEABLE`):
 - ``finance.<quantity>`` with a number (cost per officer, on-costs, minimum reserves...);
 - ``commitments.<id>.enabled`` with true or false (a mandatory commitment cannot be disabled);
 - ``commitments.<id>.costs.<non_pay_gbp|capital_gbp|officer_fte|staff_fte>`` with ``{year: value}``;
+- ``commitments.<id>.start_year`` with a financial year: the commitment starts later, its cost
+  lines and benefit start years moved on by as many years (lines moved past the plan dropped);
 - ``assumptions.<id>`` with a number, or ``assumptions.<id>.<value|low|high>``.
 
 Applying a scenario returns a new :class:`~planlib.model.Plan`; the baseline is never changed.
@@ -43,7 +45,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
 
 from planlib.errors import PlanError, Problem
-from planlib.model import Assumption, CostLine, FinanceAssumptions, Plan, Quantity, Record, YearSeries
+from planlib.model import Assumption, Commitment, CostLine, FinanceAssumptions, Plan, Quantity, Record, YearSeries
 from planlib.types import FinancialYear, Id, Text
 
 RENAMED_PATHS: dict[str, str] = {
@@ -67,6 +69,7 @@ CHANGEABLE = (
     "finance.other_grants.<name>: {year: value}",
     "finance.<quantity>: value",
     "commitments.<id>.enabled: true|false",
+    "commitments.<id>.start_year: year",
     "commitments.<id>.costs.<" + "|".join(COST_FIELDS) + ">: {year: value}",
     "assumptions.<id>[.value|.low|.high]: value",
 )
@@ -321,6 +324,8 @@ def _apply_commitment(plan: Plan, path: str, parts: list[str], value: Any, scena
         if commitment.mandatory and not value:
             raise ScenarioError(path, f"{commitment.id} is mandatory (a statutory duty) and cannot be disabled")
         new = commitment.model_copy(update={"enabled": value})
+    elif parts[2:] == ["start_year"]:
+        new = _move_start(plan, commitment, path, value, scenario)
     elif len(parts) == 4 and parts[2] == "costs" and parts[3] in COST_FIELDS:
         field = parts[3]
         lines = {line.year: line for line in commitment.costs}
@@ -339,9 +344,45 @@ def _apply_commitment(plan: Plan, path: str, parts: list[str], value: Any, scena
                                   "the pay of officer_fte and staff_fte is costed by the finance engine)")
     else:
         raise ScenarioError(path, f"unknown path {path!r}; for a commitment a scenario can change "
-                                  f"enabled or costs.<{'|'.join(COST_FIELDS)}>")
+                                  f"enabled, start_year or costs.<{'|'.join(COST_FIELDS)}>")
     commitments = plan.commitments[:index] + (new,) + plan.commitments[index + 1:]
     return plan.model_copy(update={"commitments": commitments})
+
+
+def commitment_start(commitment: Commitment) -> FinancialYear | None:
+    """The first year in which ``commitment`` has any cost (None if it has none)."""
+    costed = [line.year for line in commitment.costs
+              if line.non_pay_gbp or line.capital_gbp or line.officer_fte or line.staff_fte]
+    return min(costed) if costed else None
+
+
+def _move_start(plan: Plan, commitment: Commitment, path: str, value: Any, scenario: Scenario) -> Commitment:
+    """``commitment`` started in the year ``value``: every cost line and benefit start year moved on
+    by the same number of years; cost lines moved past the end of the plan are dropped."""
+    try:
+        year = FinancialYear(str(value))
+    except ValueError as exc:
+        raise ScenarioError(path, str(exc)) from None
+    start = commitment_start(commitment)
+    if start is None:
+        raise ScenarioError(path, f"{commitment.id} has no costs, so it has no start year to move")
+    if commitment.mandatory and year != start:
+        raise ScenarioError(path, f"{commitment.id} is mandatory (a statutory duty) and cannot start later")
+    if not start <= year <= plan.period.last:
+        raise ScenarioError(path, f"the start year must be from {start} (when {commitment.id} starts) "
+                                  f"to {plan.period.last}; got {year}")
+    shift = year - start
+    lines = []
+    for line in commitment.costs:
+        if line.year + shift <= plan.period.last:
+            lines.append(line.model_copy(update={"year": line.year + shift, **_provenance(scenario)}))
+    benefits = []
+    for b in commitment.benefits:
+        begins = (b.start_year if b.start_year is not None else plan.period.first) + shift
+        if begins > plan.period.last:
+            raise ScenarioError(path, f"{commitment.id}'s benefit {b.outcome!r} would start after the plan, in {begins}")
+        benefits.append(b if shift == 0 else b.model_copy(update={"start_year": begins}))
+    return commitment.model_copy(update={"costs": tuple(lines), "benefits": tuple(benefits)})
 
 
 def _apply_assumption(plan: Plan, path: str, parts: list[str], value: Any, scenario: Scenario) -> Plan:
