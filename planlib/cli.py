@@ -380,5 +380,52 @@ def check_command(plan: Path | None, output_format: str, panel_notice_days: int 
         sys.exit(1)
 
 
+@main.command("implications")
+@PLAN_ARGUMENT
+@click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
+              help="A scenario file (YAML) to apply first.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: readable, by part and year; json: an object with keys a to g, "
+                   "each a list of {year, measure, value, unit, note}.")
+@_friendly
+def implications_command(plan: Path | None, scenario_file: Path | None, output_format: str) -> None:
+    """The plan's wider financial implications by year (seed 000 para 30): (a) precept, (b) the Chief
+    Constable's budget, (c) treasury, (d) fees and charges, (e) commissioning and grants, (f) delegations,
+    (g) external income."""
+    import json
+
+    from planlib import implications
+
+    shown, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
+    table = implications.implications(applied, implications.load_settings(shown, baseline))
+    if output_format == "json":
+        click.echo(json.dumps(implications.as_json(table), indent=1, ensure_ascii=False))
+    else:
+        click.echo(implications.text_table(table, baseline.name, name))
+
+
+@main.command("consult")
+@PLAN_ARGUMENT
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: readable; json: responses, themes and local_authorities.")
+@_friendly
+def consult_command(plan: Path | None, output_format: str) -> None:
+    """Consultation themes, weighting by local authority, and the trace to commitments.
+
+    Reads PLAN/consultation/ (responses.csv, codebook.yaml, age_profile.csv).
+    """
+    import json
+
+    from planlib.consultation import analyse, load_consultation, summary_text
+
+    plan_path = str(plan) if plan is not None else _display(DEFAULT_PLAN)
+    loaded = load_plan(plan_path)
+    results = analyse(loaded, load_consultation(plan_path, loaded))
+    if output_format == "json":
+        click.echo(json.dumps(results.to_json(), indent=1, ensure_ascii=False))
+    else:
+        click.echo(summary_text(results))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -283,6 +283,8 @@ class Objective(Record):
     title: Text
     section: Id
     description: Note = ""
+    weight: Number = Field(1.0, ge=0, le=100)
+    """Priority weight for the portfolio optimiser's weighted objective (a policy choice, not evidence)."""
     kpis: tuple[Id, ...] = ()
     """KPIs that measure the objective directly, beside those of its commitments (s.7(1)(e))."""
 
