@@ -505,13 +505,25 @@ class PanelNotice(Record):
 
 
 class Evidence(Record):
-    """Something a commitment answers: a manifesto pledge, a consultation theme, a partner board."""
+    """Something a commitment answers: a manifesto pledge, a consultation theme, a partner board.
+
+    ``themes`` lists the consultation themes (ids of ``consultation_priority`` or
+    ``consultation_theme`` entries) that this entry also answers, so that a commitment citing a
+    manifesto pledge or a partner board traces to those themes too (:mod:`planlib.consultation`).
+    """
 
     id: Id
     kind: EvidenceKind
     title: Text
     description: Note = ""
     source: Text
+    themes: tuple[Id, ...] = ()
+
+    @model_validator(mode="after")
+    def _not_its_own_theme(self) -> Evidence:
+        if self.id in self.themes:
+            raise ValueError(f"{self.id} lists itself among its themes")
+        return self
 
 
 class UnitCost(Record):
