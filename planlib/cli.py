@@ -427,5 +427,33 @@ def consult_command(plan: Path | None, output_format: str) -> None:
         click.echo(summary_text(results))
 
 
+@main.command("optimise")
+@PLAN_ARGUMENT
+@click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
+              help="A scenario file (YAML) to apply first: its funding sets the envelope.")
+@click.option("--objective", type=click.Choice(["npv_p50", "npv_p5", "weighted"]), default="npv_p50",
+              show_default=True, help="npv_p50: median NPV; npv_p5: 5th percentiles (cautious); "
+                                      "weighted: benefits weighted by the objectives' priority weights.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: readable; json: selected, objective_value, envelope_by_year and commitments.")
+@_friendly
+def optimise_command(plan: Path | None, scenario_file: Path | None, objective: str, output_format: str) -> None:
+    """The best affordable set of commitments, and when each starts (statutory duties kept).
+
+    Exits 1, saying by how much and in which year, if the mandatory commitments alone exceed
+    the envelope (the headroom: funding less the costs that are not commitments).
+    """
+    import json
+
+    from planlib.portfolio import optimise, text_table
+
+    _shown, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
+    result = optimise(applied, objective=objective)
+    if output_format == "json":
+        click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+    else:
+        click.echo(text_table(result, baseline.name, name))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -652,7 +652,8 @@ def switching_values(c: Candidates, best: Solution) -> dict[int, float]:
             found[i] = float("nan")
             continue
         own = [o for o in np.flatnonzero(forced.chosen) if c.owner[o] == i][0]
-        found[i] = float(c.value[own] + (best.value - forced.value))
+        # to the nearest pound: the solver's tolerances leave pennies of noise
+        found[i] = float(np.round(c.value[own] + (best.value - forced.value))) + 0.0
     return found
 
 
@@ -714,6 +715,46 @@ def optimise(plan: Plan, scenario: Any = None, objective: str = "npv_p50", envel
         columns=["envelope_share", "envelope_total", "objective_value", "selected_count", "feasible"])
     switching = switching_values(pc.problem, best) if frontier else {}
     return _describe(pc, best, table, switching)
+
+
+OBJECTIVE_WORDS = {
+    "npv_p50": "total NPV at the median (p50)",
+    "npv_p5": "total of the commitments' 5th-percentile NPVs (cautious)",
+    "weighted": "priority-weighted NPV (benefits times the objectives' weights, less costs)",
+}
+
+
+def text_table(result: PortfolioResult, plan_name: str, scenario: str = "baseline") -> str:
+    """The answer as ``planlib optimise`` prints it: £m, years as columns."""
+    years = list(result.envelope)
+    chosen = result.commitments[result.commitments["selected"]]
+    out = result.commitments[~result.commitments["selected"]]
+    lines = [f"{plan_name}: {scenario}. Best affordable portfolio, maximising the {OBJECTIVE_WORDS[result.objective]}.",
+             f"Value: {_money(result.objective_value)} (present value, first-year prices). "
+             f"{len(chosen)} of {len(result.commitments)} commitments chosen.", "",
+             f"{'£m':<32}" + "".join(f"{y:>10}" for y in years)]
+    for label, column in (("Envelope", "envelope"), ("Mandatory commitments", "mandatory_cost"),
+                          ("Optional commitments chosen", "optional_cost"), ("Headroom left", "headroom_left")):
+        lines.append(f"{label:<32}" + "".join(f"{v / 1e6:>10,.1f}" for v in result.by_year[column]))
+    lines += ["", f"{'chosen':<42}{'starts':>9}{'NPV £m':>9}{'cost £m':>9}"]
+    for r in chosen.itertuples():
+        late = f" (+{r.delay_years})" if r.delay_years else ""
+        mark = " statutory" if r.mandatory else ""
+        lines.append(f"{r.id[:41]:<42}{r.start_year:>9}{r.npv / 1e6:>9,.1f}{r.cost_total / 1e6:>9,.1f}{late}{mark}")
+    if len(out):
+        lines += ["", f"{'left out':<42}{'NPV £m':>9}{'needs £m':>10}  (NPV at which it would be chosen)"]
+        for r in out.itertuples():
+            needs = "no fit" if r.npv_to_enter != r.npv_to_enter else f"{r.npv_to_enter / 1e6:,.1f}"
+            lines.append(f"{r.id[:41]:<42}{r.npv / 1e6:>9,.1f}{needs:>10}")
+    frontier = result.frontier
+    if len(frontier):
+        lines += ["", "Efficient frontier (envelope as a share of the one above: best value, £m)"]
+        lines.append("  " + "  ".join(
+            f"{r.envelope_share:.0%}: " + ("no fit" if not r.feasible else f"{r.objective_value / 1e6:,.1f}")
+            for r in frontier.itertuples()))
+    lines += ["", "NPVs rest on assumptions marked illustrative or unverified in the plan; "
+              "commitments whose benefits are not valued count their costs only."]
+    return "\n".join(lines)
 
 
 def synthetic(n: int, n_years: int = 4, *, seed: int = 0, max_delay: int = 3, tightness: float = 0.5,

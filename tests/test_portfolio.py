@@ -1,0 +1,281 @@
+"""The portfolio optimiser: hand-solved cases, brute force over every portfolio, the rules, the
+infeasible message, the command line and the scenario a suggestion becomes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import planlib
+from planlib.appraisal import build_model
+from planlib.cli import main
+from planlib.finance import commitment_costs
+from planlib.portfolio import (
+    Candidates,
+    PortfolioInfeasible,
+    brute_force,
+    candidates,
+    optimise,
+    solve,
+    synthetic,
+)
+
+SAMPLES = 1_000  # enough draws for the tests; the rules do not depend on the figures' precision
+M = 1e6
+
+
+def problem(costs, values, *, envelope, mandatory=(), depends=(), starts=None, owner=None) -> Candidates:
+    """A problem from plain lists: costs in £m by year, values in £m."""
+    costs = np.array(costs, dtype=float) * M
+    n = len(costs)
+    owner = np.arange(n) if owner is None else np.array(owner)
+    n_c = int(owner.max()) + 1
+    starts = np.zeros(n, int) if starts is None else np.array(starts)
+    first = {i: starts[owner == i].min() for i in range(n_c)}
+    return Candidates(
+        ids=[chr(65 + i) for i in range(n_c)], years=[f"{2021 + k}/{22 + k}" for k in range(costs.shape[1])],
+        owner=owner, start=starts, delay=np.array([s - first[o] for s, o in zip(starts, owner)]),
+        cost=costs, value=np.array(values, dtype=float) * M,
+        mandatory=np.array([chr(65 + i) in mandatory for i in range(n_c)]),
+        depends_on=[(ord(a) - 65, ord(b) - 65) for a, b in depends], envelope=np.array(envelope, dtype=float) * M)
+
+
+def picked(c: Candidates, solution) -> list[tuple[str, int]]:
+    """(commitment, start year index) of each chosen option."""
+    return sorted((c.ids[c.owner[o]], int(c.start[o])) for o in np.flatnonzero(solution.chosen))
+
+
+# --------------------------------------------------------------------------- solved by hand
+
+
+def test_two_cheaper_commitments_beat_one_dear_one():
+    c = problem([[10], [4], [5]], [6, 3, 4], envelope=[10])
+    assert picked(c, solve(c)) == [("B", 0), ("C", 0)]
+    assert solve(c).value == pytest.approx(7 * M)
+
+
+def test_starting_later_lets_a_second_commitment_in():
+    # A costs £4m a year from year 0 (worth 10) or from year 1 (worth 6); B costs £3m a year (worth 5).
+    # Envelope £5m then £8m: A from year 0 with B costs £7m in year 0, too much; A from year 1
+    # with B costs £3m and £7m: it fits, worth 11 > 10 for A alone.
+    c = problem([[4, 4], [0, 4], [3, 3]], [10, 6, 5], envelope=[5, 8], owner=[0, 0, 1], starts=[0, 1, 0])
+    assert picked(c, solve(c)) == [("A", 1), ("B", 0)]
+    assert solve(c).value == pytest.approx(11 * M)
+
+
+def test_a_mandatory_commitment_is_in_even_at_a_loss():
+    c = problem([[2], [3]], [-5, 4], envelope=[4], mandatory="A")
+    assert picked(c, solve(c)) == [("A", 0)]
+    assert solve(c).value == pytest.approx(-5 * M)
+
+
+def test_a_commitment_brings_what_it_depends_on_when_worth_it():
+    worth_it = problem([[1], [1]], [8, -3], envelope=[5], depends=[("A", "B")])
+    assert picked(worth_it, solve(worth_it)) == [("A", 0), ("B", 0)]
+    not_worth_it = problem([[1], [1]], [8, -10], envelope=[5], depends=[("A", "B")])
+    assert picked(not_worth_it, solve(not_worth_it)) == []
+
+
+def test_a_dependent_commitment_cannot_start_before_what_it_needs():
+    # B can only start in year 1; A would be worth most from year 0, but needs B.
+    c = problem([[1, 1], [0, 1], [0, 1]], [9, 5, 2], envelope=[5, 5], owner=[0, 0, 1], starts=[0, 1, 1],
+                depends=[("A", "B")])
+    assert picked(c, solve(c)) == [("A", 1), ("B", 1)]
+
+
+def test_a_minimum_share_rule_changes_the_answer():
+    c = problem([[4], [4]], [5, 1], envelope=[4])
+    assert picked(c, solve(c)) == [("A", 0)]
+    ruled = Candidates(**{**c.__dict__, "minimum_rows": (c.cost[:, 0] * (np.array([0, 1]) - 0.5))[None, :],
+                          "minimum_rhs": np.zeros(1), "minimum_names": ["at least half on B"]})
+    assert picked(ruled, solve(ruled)) == [("B", 0)]
+
+
+def test_mandatory_costs_over_the_envelope_say_by_how_much_and_when():
+    c = problem([[2, 5], [1, 1]], [-1, 3], envelope=[3, 4], mandatory="A")
+    with pytest.raises(PortfolioInfeasible) as info:
+        solve(c)
+    message = str(info.value)
+    assert "mandatory commitments alone exceed the envelope" in message
+    assert "2022/23" in message and "£1.0m too much" in message and "2021/22" not in message
+    assert info.value.shortfall == pytest.approx({"2022/23": 1 * M})
+    with pytest.raises(PortfolioInfeasible, match="2022/23"):
+        brute_force(c)
+
+
+# --------------------------------------------------------------------------- against brute force
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(1, 14), seed=st.integers(0, 10_000), tightness=st.floats(0.1, 0.9),
+       mandatory=st.sampled_from([0.0, 0.15]), dependencies=st.sampled_from([0.0, 0.3]))
+def test_the_milp_optimum_equals_trying_every_subset(n, seed, tightness, mandatory, dependencies):
+    c = synthetic(n, seed=seed, max_delay=0, tightness=tightness, mandatory_share=mandatory,
+                  dependency_share=dependencies)
+    try:
+        expected = brute_force(c)
+    except PortfolioInfeasible:
+        with pytest.raises(PortfolioInfeasible):
+            solve(c)
+        return
+    assert solve(c).value == pytest.approx(expected.value, rel=1e-7, abs=1.0)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(1, 6), seed=st.integers(0, 10_000), tightness=st.floats(0.1, 0.9),
+       dependencies=st.sampled_from([0.0, 0.4]))
+def test_with_start_years_the_optimum_equals_trying_every_portfolio(n, seed, tightness, dependencies):
+    c = synthetic(n, n_years=4, seed=seed, max_delay=3, tightness=tightness, dependency_share=dependencies)
+    try:
+        expected = brute_force(c)
+    except PortfolioInfeasible:
+        with pytest.raises(PortfolioInfeasible):
+            solve(c)
+        return
+    best = solve(c)
+    assert best.value == pytest.approx(expected.value, rel=1e-7, abs=1.0)
+    assert (best.chosen @ c.cost <= c.envelope + 1e-3).all()
+
+
+# --------------------------------------------------------------------------- on the example plan
+
+
+@pytest.fixture(scope="module")
+def best(example_plan):
+    return optimise(example_plan, samples=SAMPLES)
+
+
+def check_rules(plan: planlib.Plan, res) -> None:
+    rows = res.commitments.set_index("id")
+    for c in plan.commitments:
+        if c.enabled and c.mandatory:
+            assert c.id in res.selected and rows.at[c.id, "delay_years"] == 0
+        if c.id in res.selected:
+            for needed in c.depends_on:
+                assert needed in res.selected
+                assert rows.at[c.id, "start_year"] >= rows.at[needed, "start_year"]
+    assert (res.by_year["chosen_cost"] <= res.by_year["envelope"] + 1.0).all()
+    assert res.by_year["chosen_cost"].sum() == pytest.approx(rows.loc[res.selected, "cost_total"].sum())
+
+
+def test_the_rules_hold_on_the_example(example_plan, best):
+    check_rules(example_plan, best)
+    assert best.objective_value == pytest.approx(best.commitments.loc[best.commitments.selected, "value"].sum())
+
+
+@pytest.mark.parametrize("objective", ["npv_p5", "weighted"])
+@pytest.mark.parametrize("share", [0.3, 0.6])
+def test_the_rules_hold_with_a_tight_envelope(example_plan, objective, share):
+    full = candidates(example_plan, samples=SAMPLES).problem.envelope
+    res = optimise(example_plan, objective=objective, envelope=list(full * share), samples=SAMPLES,
+                   weights={"o2_violence": 5.0, "o1_vawg": 4.0}, frontier=False)
+    check_rules(example_plan, res)
+    assert res.envelope == pytest.approx(dict(zip(map(str, example_plan.years), full * share)))
+
+
+def test_a_higher_weight_never_lowers_a_commitments_chances(example_plan):
+    plain = optimise(example_plan, objective="weighted", samples=SAMPLES, frontier=False)
+    weighted = optimise(example_plan, objective="weighted", weights={"o1_vawg": 50.0}, samples=SAMPLES,
+                        frontier=False)
+    assert "vawg_police_response" not in plain.selected      # its NPV is negative unweighted
+    assert "vawg_police_response" in weighted.selected       # fifty times its benefits outweigh its costs
+
+
+def test_excluded_commitments_get_in_at_their_switching_value(example_plan, best):
+    out = best.commitments[~best.commitments.selected]
+    assert len(out) > 0
+    row = out.iloc[0]
+    pc = candidates(example_plan, samples=SAMPLES)
+    c = pc.problem
+    i = c.ids.index(row["id"])
+    option = int(np.flatnonzero((c.owner == i) & (c.delay == row["delay_years"]))[0])
+    raised = c.value.copy()
+    raised[c.owner == i] += row["npv_to_enter"] - c.value[option] + 1_000.0   # a little above its switching value
+    assert row["id"] in [c.ids[c.owner[o]] for o in np.flatnonzero(solve(Candidates(**{**c.__dict__, "value": raised})).chosen)]
+
+
+def test_the_frontier_never_falls_as_the_envelope_grows(best):
+    values = best.frontier.loc[best.frontier.feasible, "objective_value"].to_numpy()
+    assert list(best.frontier.envelope_share) == pytest.approx([0.8 + 0.05 * k for k in range(9)])
+    assert (np.diff(values) >= -1.0).all()
+
+
+def test_a_minimum_of_neighbourhood_officers_keeps_them_in_post(example_plan):
+    res = optimise(example_plan, samples=SAMPLES, min_officers={"o1_neighbourhood": 400}, frontier=False)
+    row = res.commitments.set_index("id").loc["neighbourhood_policing_450"]
+    assert row["selected"] and row["start_year"] <= "2022/23"   # 425 FTE in 2024/25 needs at most a year's delay
+    with pytest.raises(planlib.PlanlibError, match="not an objective"):
+        optimise(example_plan, samples=SAMPLES, min_officers={"o_nonsense": 1}, frontier=False)
+
+
+def test_the_suggestion_as_a_scenario_costs_what_the_optimiser_said(example_plan, best):
+    scenario = best.to_scenario("suggested")
+    applied = scenario.apply(example_plan)
+    assert {c.id for c in applied.commitments if c.enabled} == set(best.selected)
+    costs = commitment_costs(applied, enabled_only=True)
+    revenue = costs[costs.measure == "revenue_gbp"].groupby("year")["value"].sum()
+    np.testing.assert_allclose(revenue.reindex(best.by_year.year).to_numpy(), best.by_year.chosen_cost, rtol=1e-9)
+    # the appraisal of the scenario counts the same PV of costs as the optimiser did
+    pc = candidates(example_plan, samples=SAMPLES)
+    model = build_model(applied)
+    for cid, pv in zip(model.commitments, model.pv_costs):
+        i = pc.problem.ids.index(cid)
+        delay = int(best.commitments.set_index("id").at[cid, "delay_years"])
+        option = int(np.flatnonzero((pc.problem.owner == i) & (pc.problem.delay == delay))[0])
+        assert pv == pytest.approx(pc.pv_costs[option], rel=1e-9)
+
+
+def test_a_scenario_that_starts_a_commitment_later_moves_its_costs_and_benefits(example_plan):
+    s = planlib.Scenario(name="later", description="d", source="s",
+                         changes={"commitments.young_people_prevention.start_year": "2023/24"})
+    moved = s.apply(example_plan).commitment("young_people_prevention")
+    before = example_plan.commitment("young_people_prevention")
+    assert [str(line.year) for line in moved.costs] == ["2023/24", "2024/25"]
+    assert [line.non_pay_gbp for line in moved.costs] == [line.non_pay_gbp for line in before.costs[:2]]
+    assert {str(b.start_year) for b in moved.benefits} == {"2023/24"}
+
+
+@pytest.mark.parametrize("commitment, year, words", [
+    ("hold_to_account_spcb", "2022/23", "mandatory"),
+    ("young_people_prevention", "2025/26", "to 2024/25"),
+    ("contact_and_call_handling", "2021/22", "from 2022/23"),
+    ("young_people_prevention", "2023/25", "not a financial year"),
+])
+def test_a_start_year_that_cannot_be_used_is_refused(example_plan, commitment, year, words):
+    s = planlib.Scenario(name="bad", description="d", source="s", changes={f"commitments.{commitment}.start_year": year})
+    with pytest.raises(planlib.PlanError, match=words):
+        s.apply(example_plan)
+
+
+# --------------------------------------------------------------------------- the command line
+
+JSON_KEYS = {"selected", "objective_value", "envelope_by_year", "commitments"}
+COMMITMENT_KEYS = {"id", "npv", "cost_by_year", "mandatory", "depends_on", "selected", "start_year"}
+
+
+@pytest.mark.slow
+def test_planlib_optimise_json_has_exactly_the_keys_named():
+    out = CliRunner().invoke(main, ["optimise", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    assert set(doc) == JSON_KEYS
+    assert all(set(c) == COMMITMENT_KEYS for c in doc["commitments"])
+    chosen = {c["id"] for c in doc["commitments"] if c["selected"]}
+    assert chosen == set(doc["selected"])
+    for year, envelope in doc["envelope_by_year"].items():
+        assert sum(c["cost_by_year"][year] for c in doc["commitments"] if c["selected"]) <= envelope + 1.0
+
+
+def test_planlib_optimise_says_when_mandatory_costs_exceed_the_envelope(tmp_path):
+    scenario = tmp_path / "no_grant.yaml"
+    scenario.write_text("name: no_grant\ndescription: the grant withdrawn in 2023/24\nsource: test\n"
+                        "changes:\n  finance.police_grant: {2023/24: 1.0}\n")
+    out = CliRunner().invoke(main, ["optimise", "-s", str(scenario)])
+    assert out.exit_code == 1
+    assert "Traceback" not in out.output
+    assert "mandatory commitments alone exceed the envelope in 2023/24" in out.output
+    assert "too much" in out.output and "2022/23" not in out.output.split("envelope in")[1]
