@@ -1,0 +1,135 @@
+"""The plan-making timeline: dated events and phases, drawn as a Gantt chart.
+
+The events are the plan's ``timeline`` (timeline.yaml): the election, consultation phases,
+roundtables, the public survey, youth engagement, the Chief Constable's consultation, the draft
+to the Police and Crime Panel, its meeting and report, the published response, issue and
+publication, and the annual reports. Steps the statute requires are those of
+:data:`STATUTORY_KINDS` and any event naming a requirement (p01-p06, e01); the chart marks them.
+Impossible orders (a Panel report before the draft was sent) are validation errors of the plan
+(:data:`planlib.model.TIMELINE_ORDER`), reported with file and line by ``planlib validate``.
+
+>>> import planlib
+>>> table = timeline_table(planlib.load_plan(planlib.DEFAULT_PLAN))
+>>> first = table.iloc[0]
+>>> first["id"], first["phase"], bool(first["statutory"])
+('ev_election', 'Election', True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+
+from planlib.model import Plan
+
+PHASES = {
+    "election": "Election",
+    "consultation": "Consultation and engagement",
+    "roundtable": "Roundtables",
+    "survey": "Public survey",
+    "youth_engagement": "Youth engagement",
+    "chief_constable_consultation": "Chief Constable consultation",
+    "draft_to_chief_constable": "Chief Constable consultation",
+    "draft_to_panel": "Police and Crime Panel",
+    "panel_meeting": "Police and Crime Panel",
+    "panel_report": "Police and Crime Panel",
+    "response_published": "Response to the Panel",
+    "plan_issued": "Issue and publication",
+    "annual_report": "Annual reports",
+}
+"""The row of the Gantt chart each kind of event sits on, in the order of the process."""
+
+STATUTORY_KINDS = frozenset({
+    "election", "chief_constable_consultation", "draft_to_chief_constable", "draft_to_panel", "panel_meeting",
+    "panel_report", "response_published", "plan_issued", "annual_report",
+})
+"""Kinds of event the statute requires (PRSRA 2011 s.5 and s.28; the Equality Act 2010 duties)."""
+
+SURVEY_MINIMUM_DAYS = 42
+"""The public survey was to run for at least six weeks (seed 000 para 18)."""
+
+
+def timeline_table(plan: Plan) -> pd.DataFrame:
+    """The timeline as a table, one row per event, in date order.
+
+    Columns ``id``, ``kind``, ``phase`` (see :data:`PHASES`), ``title``, ``start``, ``end``
+    (the start again for a one-day event), ``days`` (inclusive), ``is_phase`` (it spans more
+    than a day), ``statutory`` (a step the statute requires, or one that names a requirement),
+    ``requirement``, ``source``, ``status``.
+    """
+    rows = []
+    for e in plan.timeline:
+        end = e.end or e.start
+        rows.append({
+            "id": e.id, "kind": e.kind, "phase": PHASES.get(e.kind, e.kind), "title": e.title,
+            "start": pd.Timestamp(e.start), "end": pd.Timestamp(end), "days": (end - e.start).days + 1,
+            "is_phase": end > e.start, "statutory": e.kind in STATUTORY_KINDS or e.requirement is not None,
+            "requirement": e.requirement or "", "source": e.source, "status": e.status,
+        })
+    columns = ["id", "kind", "phase", "title", "start", "end", "days", "is_phase", "statutory", "requirement",
+               "source", "status"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+
+
+def process_warnings(plan: Plan) -> list[str]:
+    """Things about the process worth a second look that are not errors: a survey under six weeks.
+
+    >>> import planlib
+    >>> process_warnings(planlib.load_plan(planlib.DEFAULT_PLAN))
+    []
+    """
+    warnings = []
+    for e in plan.timeline:
+        if e.kind == "survey":
+            days = ((e.end or e.start) - e.start).days
+            if days < SURVEY_MINIMUM_DAYS:
+                warnings.append(f"{e.id}: the public survey runs {days} days, under the six weeks planned (seed 000 para 18)")
+    return warnings
+
+
+def gantt_chart(plan: Plan, *, width: int = 760, row_height: int = 34,
+                until: dt.date | None = None) -> alt.LayerChart:
+    """The plan-making process as a Gantt chart: a bar per phase, a mark per one-day event.
+
+    Statutory steps are drawn in vermilion with a diamond; other engagement in blue. Events after
+    ``until`` are left out (by default the chart ends with the plan's issue and publication plus
+    one annual report, so that the months of consultation stay readable).
+    """
+    table = timeline_table(plan)
+    if until is None:
+        issued = table.loc[table["kind"] == "plan_issued", "start"]
+        if not issued.empty:
+            reports = table.loc[(table["kind"] == "annual_report") & (table["start"] > issued.max()), "start"]
+            until = (reports.min() if not reports.empty else issued.max()).date()
+    if until is not None:
+        table = table[table["start"] <= pd.Timestamp(until)]
+    table = table.assign(
+        step=table["statutory"].map({True: "Statutory step", False: "Engagement"}),
+        start_text=table["start"].dt.strftime("%d %b %Y"),
+        end_text=table["end"].dt.strftime("%d %b %Y"),
+    )
+    rows = [p for p in dict.fromkeys(PHASES.values()) if p in set(table["phase"])]
+    y = alt.Y("phase:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260))
+    colour = alt.Color("step:N", title=None, scale=alt.Scale(domain=["Statutory step", "Engagement"],
+                                                             range=["#D55E00", "#0072B2"]))
+    tooltip = [alt.Tooltip("title:N", title="Event"), alt.Tooltip("start_text:N", title="From"),
+               alt.Tooltip("end_text:N", title="To"), alt.Tooltip("requirement:N", title="Requirement"),
+               alt.Tooltip("status:N", title="Date status")]
+    x = alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0))
+    bars = (alt.Chart(table[table["is_phase"]]).mark_bar(height=14, opacity=0.75)
+            .encode(x=x, x2="end:T", y=y, color=colour, tooltip=tooltip))
+    marks = (alt.Chart(table[~table["is_phase"]]).mark_point(shape="diamond", size=170, filled=True, opacity=1)
+             .encode(x=x, y=y, color=colour, tooltip=tooltip))
+    # Steps on the same day and row share one label ("p01, p05, e01"), not three on top of each other.
+    named = table[~table["is_phase"] & table["requirement"].ne("")]
+    named = (named.groupby(["phase", "start"], as_index=False)["requirement"]
+             .agg(lambda ids: ", ".join(dict.fromkeys(ids))))
+    labels = (alt.Chart(named).mark_text(dy=-13, fontSize=11, color="#333333")
+              .encode(x=x, y=y, text="requirement:N"))
+    return (alt.layer(bars, marks, labels)
+            .properties(width=width, height=row_height * max(len(rows), 1),
+                        title=alt.Title("How the plan was made",
+                                        subtitle="Bars: phases; diamonds: one-day steps; labels: the statutory requirement a step meets")))
