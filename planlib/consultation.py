@@ -377,7 +377,7 @@ def load_consultation(path: str | os.PathLike[str], plan: Plan) -> Consultation:
         problems += row_problems + check_problems
         if not rows and not row_problems:
             problems.append(Problem(responses_file, None, "", "no responses: the file has a header only"))
-    problems += _evidence_theme_problems(plan, codebook)
+    problems += _evidence_theme_problems(plan, codebook, Path(path) / "evidence.yaml", f"{root}/evidence.yaml")
     if problems or codebook is None:
         raise PlanError(sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.message)))
     columns = ["response_id", "respondent_type", "local_authority", "age_band", "text", "precoded", "source",
@@ -386,15 +386,23 @@ def load_consultation(path: str | os.PathLike[str], plan: Plan) -> Consultation:
     return Consultation(responses, codebook, age_profile, display)
 
 
-def _evidence_theme_problems(plan: Plan, codebook: Codebook | None) -> list[Problem]:
+def _evidence_theme_problems(plan: Plan, codebook: Codebook | None, path: Path, display: str) -> list[Problem]:
     """Evidence entries whose ``themes`` name something that is not a theme of the codebook."""
     if codebook is None:
         return []
     themes = set(codebook.theme_ids)
+    wrong = [(i, e, theme) for i, e in enumerate(plan.evidence) for theme in e.themes if theme not in themes]
+    if not wrong:
+        return []
+    try:  # the plan loaded, so the file reads; this only finds the lines
+        data = parse_yaml(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, YamlProblem):
+        data = None
     return [
-        Problem("evidence.yaml", None, f"evidence.{e.id}.themes",
+        Problem(display, _line_of(data, ("evidence", i, "themes")) if data is not None else None,
+                f"evidence.{e.id}.themes",
                 f"unknown theme {theme!r} (the codebook's themes are {', '.join(codebook.theme_ids)})")
-        for e in plan.evidence for theme in getattr(e, "themes", ()) if theme not in themes
+        for i, e, theme in wrong
     ]
 
 
@@ -521,7 +529,7 @@ def trace(plan: Plan, theme_ids: Iterable[str]) -> pd.DataFrame:
     """
     leads_to: dict[str, set[str]] = {}
     for e in plan.evidence:
-        leads_to[e.id] = {e.id, *getattr(e, "themes", ())}
+        leads_to[e.id] = {e.id, *e.themes}
     rows = []
     for theme in theme_ids:
         for c in plan.commitments:
@@ -581,8 +589,10 @@ class ConsultationResults:
     def under_represented(self) -> list[str]:
         """Local authorities and age bands under-represented among the responses, young people first."""
         young = self.ages[self.ages["young"]]
-        young_weight = young["population_share"].sum(min_count=1) / young["response_share"].sum(min_count=1)
-        flagged = ["young people (under 25)"] if young_weight > UNDER_REPRESENTED_WEIGHT else []
+        population, responses = young["population_share"].sum(min_count=1), young["response_share"].sum(min_count=1)
+        # No young respondent at all, against a known young population, is the clearest case.
+        flagged = (["young people (under 25)"]
+                   if population > 0 and (responses == 0 or population / responses > UNDER_REPRESENTED_WEIGHT) else [])
         ages = self.ages[self.ages["under_represented"]].sort_values("young", ascending=False, kind="stable")
         las = self.local_authorities[self.local_authorities["under_represented"]]
         return flagged + [f"people aged {b}" for b in ages["age_band"]] + list(las["local_authority"])
