@@ -222,7 +222,9 @@ def _p01(ctx: _Context) -> _Finding:
     first_day, last_day = financial_year_of(ctx.plan.election_date)
     window = f"{first_day:%d %B %Y} to {last_day:%d %B %Y}"
     note = f"the financial year of the election of {ctx.plan.election_date:%d %B %Y}: {window}"
-    issued = ctx.first("plan_issued")
+    # The event that says it issues the plan (p01); else the first issue or publication.
+    named = ctx.naming("p01", "plan_issued")
+    issued = named[0] if named else ctx.first("plan_issued")
     if issued is None:
         return _Finding("unmet", (), ("no plan_issued event in the timeline",), note)
     if not first_day <= issued.start <= last_day:
