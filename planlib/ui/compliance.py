@@ -1,0 +1,240 @@
+"""The compliance and performance board app: is the plan lawful, and is it working?
+
+Three parts: the statutory checklist (every requirement, met, partial or unmet, with its
+evidence and what is missing), the KPIs with their RAG status against the trajectory (a KPI
+picked from a list shows its trajectory and, where there are figures, its breakdown by local
+authority) with how the Chief Constable reports, and the plan-making timeline as a Gantt chart.
+``voila_apps/compliance_and_performance.ipynb`` shows one :class:`ComplianceApp`.
+
+The one control a viewer moves, the KPI list, passes through :func:`planlib.ui.safe` and
+:func:`planlib.ui.validate_choice`: a value that is not offered gets a short message, never a
+traceback. Text from the plan is escaped wherever it is shown.
+
+>>> import planlib
+>>> app = ComplianceApp(planlib.load_plan(planlib.DEFAULT_PLAN))
+>>> app.show_kpi("kpi_knife_crime")
+>>> "Birmingham" in app.breakdown.value
+True
+>>> app.show_kpi("kpi_nothing")
+>>> "not one of the choices" in app.messages.value
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import ipywidgets as widgets
+
+from planlib import compliance, performance, timeline
+from planlib.model import Plan
+from planlib.ui import Messages, log_to_server, safe, section, validate_choice
+from planlib.ui.overview import APP_CSS, Html, _cards, chart_widget, figure, html_table, owner_label, status_badge
+
+COMPLIANCE_LABELS = {"met": ("Met", "verified"), "partial": ("Partial", "illustrative"), "unmet": ("Unmet", "unverified")}
+"""How each compliance status is written, and the badge colour (class) it borrows."""
+
+RAG_CSS = """
+<style>
+.planlib-app .planlib-rag { display: inline-block; padding: 0 6px; border-radius: 3px; font-weight: 600;
+  font-size: 0.9em; white-space: nowrap; }
+.planlib-app .planlib-rag-green { background: #dcefe3; color: #1e5631; }
+.planlib-app .planlib-rag-amber { background: #fde7c8; color: #6b3d00; }
+.planlib-app .planlib-rag-red { background: #f8d3d1; color: #7f1a1a; }
+.planlib-app .planlib-rag-no-data { background: #eeeeee; color: #4a4a4a; }
+</style>
+"""
+
+KINDS = {"plan_content": "What the plan must contain (PRSRA 2011 s.7(1))",
+         "function": "The Commissioner's functions the plan covers",
+         "process": "How the plan is made",
+         "equality": "The equality duty"}
+
+
+def compliance_badge(status: str) -> Html:
+    """A coloured label for met, partial or unmet.
+
+    >>> compliance_badge("partial")
+    '<span class="planlib-status planlib-status-illustrative">Partial</span>'
+    """
+    label, css = COMPLIANCE_LABELS.get(status, (status, "unverified"))
+    return Html(f'<span class="planlib-status planlib-status-{css}">{html.escape(label)}</span>')
+
+
+def rag_badge(status: str) -> Html:
+    """A coloured label for a RAG status.
+
+    >>> rag_badge("no data")
+    '<span class="planlib-rag planlib-rag-no-data">No data</span>'
+    """
+    css = status.replace(" ", "-") if status in performance.RAG_LABELS else "no-data"
+    return Html(f'<span class="planlib-rag planlib-rag-{css}">{html.escape(performance.RAG_LABELS.get(status, status))}</span>')
+
+
+def _lines(items: tuple[str, ...] | list[str]) -> Html:
+    if not items:
+        return Html("–")
+    return Html("<br>".join(html.escape(i) for i in items))
+
+
+class ComplianceApp:
+    """The compliance and performance app: build it on a plan and show :attr:`widget`.
+
+    Parameters
+    ----------
+    plan : Plan
+    today : datetime.date, optional
+        The date from which the next report of the Chief Constable is counted (default: today).
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+    kpi : ipywidgets.Dropdown
+        The KPI whose trajectory (and local-authority breakdown) is shown.
+    messages : planlib.ui.Messages
+    """
+
+    def __init__(self, plan: Plan, today: dt.date | None = None) -> None:
+        log_to_server()
+        self.plan = plan
+        self.today = today or dt.date.today()
+        self.results = compliance.check(plan)
+        self.latest = performance.latest_rag(plan)
+        self.messages = Messages()
+        with_actuals = set(self.latest.loc[self.latest["rag"] != "no data", "kpi_id"])
+        self.kpi = widgets.Dropdown(
+            options=[(k.title, k.id) for k in plan.kpis if k.id in with_actuals],
+            description="KPI", style={"description_width": "initial"}, layout=widgets.Layout(width="640px"),
+        )
+        self._shown_kpi = self.kpi.value
+        self.trajectory = chart_widget(self._trajectory_chart(self.kpi.value), "planlib-trajectory-chart")
+        self.breakdown = widgets.HTML()
+        self.breakdown.add_class("planlib-breakdown")
+        self._draw_breakdown(self.kpi.value)
+        self.kpi.observe(safe(self.messages)(self._on_kpi), names="value")
+
+        checklist = widgets.HTML(self._checklist_html())
+        checklist.add_class("planlib-checklist")
+        rag_table = widgets.HTML(self._rag_html())
+        rag_table.add_class("planlib-rag-table")
+        self.widget = widgets.VBox([
+            widgets.HTML(APP_CSS + RAG_CSS),
+            section("At a glance", widgets.HTML(self._glance_html())),
+            section("Statutory requirements", checklist,
+                    note="Every requirement of the Police Reform and Social Responsibility Act 2011 and the "
+                         "Equality Act 2010 duties that the plan must meet, checked against the plan's content: "
+                         "the evidence is the objectives, commitments, KPIs, grants and dated steps that meet it."),
+            section("How the Chief Constable reports", widgets.HTML(self._reporting_html())),
+            section("Performance against the plan's KPIs", rag_table,
+                    note=f"The latest force-wide figure of each KPI against its trajectory from baseline to target. "
+                         f"Green: on the trajectory or better; amber: behind by no more than "
+                         f"{performance.AMBER_SHARE:.0%} of the whole planned change; red: further behind."),
+            section("One KPI over time", self.kpi, self.messages, self.trajectory, self.breakdown,
+                    note="Choose a KPI to see its trajectory and actuals and, where there are figures, "
+                         "each local authority's."),
+            section("How the plan was made", chart_widget(timeline.gantt_chart(plan), "planlib-gantt-chart"),
+                    widgets.HTML(self._timeline_html()),
+                    note="The plan-making process, from the election to the first annual report. Statutory "
+                         "steps are marked in vermilion with the requirement they meet."),
+        ])
+        self.widget.add_class("planlib-app")
+
+    # ------------------------------------------------------------------ the KPI picker
+
+    def kpi_choices(self) -> list[str]:
+        """The KPI ids the list offers (those with actuals after their baseline year)."""
+        return [value for _, value in self.kpi.options]
+
+    def show_kpi(self, kpi_id: object) -> None:
+        """Pick a KPI as a viewer would; a value the list does not offer gets a message."""
+        safe(self.messages)(self._show_kpi)(kpi_id)
+
+    def _show_kpi(self, kpi_id: object) -> None:
+        self.kpi.value = validate_choice(kpi_id, self.kpi_choices(), "The KPI")
+
+    def _on_kpi(self, change: dict) -> None:
+        value = change["new"]
+        if value not in self.kpi_choices():
+            self.kpi.value = self._shown_kpi
+            validate_choice(value, self.kpi_choices(), "The KPI")
+        chart = self._trajectory_chart(value)
+        self._draw_breakdown(value)
+        self.trajectory.chart = chart
+        self._shown_kpi = value
+        self.messages.clear()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _trajectory_chart(self, kpi_id: str):
+        from planlib.ui.overview import readable
+
+        kpi = next(k for k in self.plan.kpis if k.id == kpi_id)
+        return readable(performance.trajectory_chart(performance.trajectory_table(self.plan, kpi_id), kpi.title,
+                                                     kpi.unit, width=560, height=240))
+
+    def _draw_breakdown(self, kpi_id: str) -> None:
+        table = performance.local_authority_breakdown(self.plan, kpi_id)
+        if table.empty:
+            self.breakdown.value = "<p>No figures by local authority for this KPI.</p>"
+            return
+        rows = [[row.local_authority, row.year, figure(row.value),
+                 "–" if row.share_of_force != row.share_of_force else f"{row.share_of_force:.0%}",
+                 "–" if row.change != row.change else f"{row.change:+.1%}", row.trend]
+                for row in table.itertuples()]
+        self.breakdown.value = "<h3>By local authority</h3>" + html_table(
+            ["Local authority", "Year", "Value", "Share of force", "Change on the year before", "Trend"], rows,
+            numeric=[2, 3, 4], nowrap=[1])
+
+    def _glance_html(self) -> str:
+        counts = {s: sum(r.status == s for r in self.results) for s in ("met", "partial", "unmet")}
+        rags = self.latest["rag"].value_counts()
+        return _cards([
+            (f"{counts['met']} of {len(self.results)}", "statutory requirements met"),
+            (figure(counts["partial"] + counts["unmet"]), "requirements not fully met"),
+            (figure(int(rags.get("green", 0))), "KPIs green"),
+            (figure(int(rags.get("amber", 0))), "KPIs amber"),
+            (figure(int(rags.get("red", 0))), "KPIs red"),
+            (figure(int(rags.get("no data", 0))), "KPIs with no figure yet"),
+        ])
+
+    def _checklist_html(self) -> str:
+        parts = []
+        for kind, title in KINDS.items():
+            rows = [[r.id, r.requirement, compliance_badge(r.status), _lines(r.evidence), _lines(r.missing),
+                     r.note or "–"]
+                    for r in self.results if r.kind == kind]
+            if rows:
+                parts.append(f"<h3>{html.escape(title)}</h3>")
+                parts.append(html_table(["Id", "Requirement", "Status", "Evidence in the plan", "Missing", "Note"], rows))
+        return "\n".join(parts)
+
+    def _reporting_html(self) -> str:
+        reporting = self.plan.reporting
+        if reporting is None:
+            return "<p>The plan does not say how the Chief Constable reports (s.7(1)(d)).</p>"
+        due = performance.next_report_due(reporting, self.today)
+        frequency = reporting.frequency.replace("_", " ")
+        return (f"<p>The Chief Constable reports <strong>{html.escape(frequency)}</strong> to the "
+                f"<strong>{html.escape(reporting.forum)}</strong>, from {reporting.first_report:%d %B %Y}. "
+                f"Next report due: <strong>{due:%d %B %Y}</strong>. {status_badge(reporting.status)}</p>"
+                f"<p>{html.escape(reporting.description)}</p>"
+                f'<p class="planlib-note">The statute sets no frequency; the plan chooses it. '
+                f"Source: {html.escape(reporting.source)}</p>")
+
+    def _rag_html(self) -> str:
+        rows = [[row.kpi, f"{figure(row.baseline)} ({row.baseline_year})", f"{figure(row.target)} by {row.target_year}",
+                 row.year or "–", "–" if row.actual != row.actual else figure(row.actual),
+                 "–" if row.expected != row.expected else figure(row.expected), rag_badge(row.rag),
+                 "Higher is better" if row.direction == "up" else "Lower is better", owner_label(row.owner),
+                 status_badge(row.status)]
+                for row in self.latest.itertuples()]
+        return html_table(["KPI", "Baseline", "Target", "Year", "Actual", "Trajectory", "RAG", "Direction",
+                           "Owner", "Figures"], rows, numeric=[4, 5], nowrap=[1, 2, 3])
+
+    def _timeline_html(self) -> str:
+        table = timeline.timeline_table(self.plan)
+        rows = [[row.start.strftime("%d %b %Y") + ("" if not row.is_phase else f" to {row.end:%d %b %Y}"),
+                 row.title, row.requirement or "–", status_badge(row.status)]
+                for row in table.itertuples()]
+        return html_table(["Date", "Step", "Requirement", "Date status"], rows, nowrap=[0])

@@ -1,0 +1,103 @@
+"""The compliance and performance app, opened in a real browser as a board member would open it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import planlib
+from planlib import compliance, performance
+
+from .conftest import RENDER_TIMEOUT_MS, Visit, VoilaServer
+from .test_offline import external_urls
+from .test_plan_overview import ERROR_MARKERS, laptop_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+URL_PATH = "voila/render/compliance_and_performance.ipynb"
+KNIFE = "kpi_knife_crime"
+"""A KPI with figures by local authority, picked in the interaction test."""
+
+
+@pytest.fixture(scope="module")
+def compliance_page(voila_server: VoilaServer, visit: Callable[..., Visit]) -> Visit:
+    """The app, opened once, after its checklist, trajectory chart and Gantt chart have rendered."""
+
+    def rendered(page) -> None:
+        page.locator(".planlib-checklist td", has_text="Having regard to the Strategic Policing Requirement").first.wait_for(
+            state="visible", timeout=RENDER_TIMEOUT_MS)
+        page.locator(".planlib-trajectory-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        page.locator(".planlib-gantt-chart svg text", has_text="How the plan was made").first.wait_for(
+            state="visible", timeout=RENDER_TIMEOUT_MS)
+        laptop_screenshot(page, "compliance_and_performance_1366x768.png")
+
+    return visit(voila_server.url + URL_PATH, until=rendered, screenshot="compliance_and_performance.png")
+
+
+def test_the_checklist_shows_every_requirement_with_its_evidence(compliance_page: Visit, example_plan_for_apps):
+    plan = example_plan_for_apps
+    text = compliance_page.text
+    assert plan.name in text
+    results = compliance.check(plan)
+    assert f"{len(results)} of {len(results)}" in text and "statutory requirements met" in text
+    for r in results:
+        assert r.requirement in text, r.id
+    # Evidence is the plan's own elements: a grant, a dated step, the reporting arrangements.
+    assert plan.grants[0].id in text and "ev_panel_meeting" in text
+    assert "The statute sets no number of days" in text
+    assert "Strategic Policing and Crime Board" in text and "Next report due" in text
+
+
+def test_the_kpis_show_their_rag_status(compliance_page: Visit, example_plan_for_apps):
+    text = compliance_page.text
+    latest = performance.latest_rag(example_plan_for_apps)
+    for kpi in example_plan_for_apps.kpis:
+        assert kpi.title in text
+    counts = latest["rag"].value_counts()
+    assert f"{counts['green']}\nKPIs green" in text and f"{counts['red']}\nKPIs red" in text
+    for label in ("Green", "Amber", "Red", "No data"):
+        assert label in text
+
+
+def test_the_page_loads_nothing_from_outside_this_machine_and_shows_no_error(compliance_page: Visit):
+    assert compliance_page.requests, "the page made no requests at all: nothing was recorded"
+    assert compliance_page.external_requests() == []
+    assert external_urls(compliance_page.served_html) == []
+    for marker in ERROR_MARKERS:
+        assert marker not in compliance_page.text
+    assert compliance_page.page_errors == [] and compliance_page.failed_requests == []
+    assert "ComplianceApp" not in compliance_page.served_html and "load_plan" not in compliance_page.served_html
+
+
+def test_picking_a_kpi_redraws_its_trajectory_and_local_authorities(voila_server, visit, example_plan_for_apps):
+    kpi = next(k for k in example_plan_for_apps.kpis if k.id == KNIFE)
+    first = performance.local_authority_breakdown(example_plan_for_apps, KNIFE).iloc[0]
+    seen: dict[str, str] = {}
+
+    def pick(page) -> None:
+        page.locator(".planlib-trajectory-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        seen["before"] = page.locator(".planlib-breakdown").inner_text()
+        page.locator(".widget-dropdown", has_text="KPI").locator("select").select_option(label=kpi.title)
+        page.locator(".planlib-trajectory-chart svg text", has_text=kpi.title).first.wait_for(timeout=RENDER_TIMEOUT_MS)
+        page.locator(".planlib-breakdown td", has_text=first.local_authority).first.wait_for(timeout=RENDER_TIMEOUT_MS)
+        seen["after"] = page.locator(".planlib-breakdown").inner_text()
+        laptop_screenshot(page, "compliance_kpi_1366x768.png", scroll_to=".planlib-trajectory-chart")
+
+    record = visit(voila_server.url + URL_PATH, until=pick)
+    assert "No figures by local authority" in seen["before"]  # the first KPI has none
+    assert "By local authority" in seen["after"] and f"{first.share_of_force:.0%}" in seen["after"]
+    for marker in ERROR_MARKERS:
+        assert marker not in record.text
+    assert record.page_errors == [] and record.external_requests() == []
+
+
+@pytest.mark.parametrize("bad", ["__import__('os').system('id')", "../../etc/passwd", 42, None, ["kpi_homicides"]])
+def test_a_kpi_the_list_does_not_offer_gets_a_message(example_plan_for_apps, bad):
+    from planlib.ui.compliance import ComplianceApp
+
+    app = ComplianceApp(example_plan_for_apps)
+    shown = app.kpi.value
+    app.show_kpi(bad)
+    assert "not one of the choices" in app.messages.value
+    assert app.kpi.value == shown
