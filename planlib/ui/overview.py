@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from collections.abc import Iterable, Sequence
 
 import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
-from planlib import charts, tables
+from planlib import charts, horizon, tables
+from planlib.errors import PlanError
+from planlib.io import DEFAULT_PLAN
 from planlib.model import Plan
 from planlib.ui import log_to_server, Messages, live_chart, money, safe, section, validate_choice
 
@@ -218,6 +221,10 @@ class PlanOverview:
     Parameters
     ----------
     plan : Plan
+    horizon_folder : path, optional
+        The plan folder whose ``horizon.yaml`` (the horizon scanning register) to show; the
+        embedded example's by default. A register that cannot be read is reported in its
+        section, and the rest of the app still shows.
 
     Attributes
     ----------
@@ -237,7 +244,7 @@ class PlanOverview:
     True
     """
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, horizon_folder: str | os.PathLike[str] = DEFAULT_PLAN) -> None:
         log_to_server()
         self.plan = plan
         self.messages = Messages()
@@ -249,6 +256,7 @@ class PlanOverview:
         self.costs = tables.resources_by_year(plan, enabled_only=True)
         self.coverage = tables.function_coverage(plan)
         self._sections = sorted(plan.sections, key=lambda s: s.number)
+        self.horizon, self.horizon_problem = self._ranked_horizon(horizon_folder)
 
         used_workstreams = set(table["workstream"])
         self.workstream = widgets.Dropdown(
@@ -310,6 +318,11 @@ class PlanOverview:
             section("Statutory functions covered so far", self._coverage_chart(), widgets.HTML(self._coverage_html()),
                     note="Which commitments serve each of the Commissioner's functions (f01 to f14). "
                          "This is the plan's coverage so far, not the full statutory compliance check."),
+            section("Horizon scanning", *self._horizon_parts(),
+                    note="Threats, issues, opportunities and events that may matter during the plan's term, "
+                         "scored for likelihood and impact (1 to 5 each). An item scoring 15 or more that no "
+                         "commitment in the plan answers is a gap. The scores are judgements: see each "
+                         "item's status."),
         ])
         self.widget.add_class("planlib-app")
 
@@ -509,3 +522,38 @@ class PlanOverview:
         ]
         return html_table(["Id", "Function", "Commitments serving it", "Coverage"], rows,
                           css_class="planlib-table planlib-coverage")
+
+    # ------------------------------------------------------------------ horizon scanning
+
+    def _ranked_horizon(self, folder: str | os.PathLike[str]) -> tuple[pd.DataFrame | None, str]:
+        """The register ranked against this plan, or None and the reason it cannot be shown."""
+        try:
+            return horizon.rank(horizon.load_horizon(folder, self.plan), self.plan), ""
+        except PlanError as exc:
+            return None, "; ".join(str(p) for p in exc.problems[:5])
+
+    def _horizon_parts(self) -> list[widgets.Widget]:
+        if self.horizon is None:
+            return [widgets.HTML(f'<p class="planlib-banner">The horizon scanning register could not be read: '
+                                 f"{html.escape(self.horizon_problem)}</p>")]
+        table = widgets.HTML(self._horizon_html())
+        table.add_class("planlib-horizon-table")
+        return [chart_widget(charts.risk_matrix_chart(self.horizon), "planlib-horizon-chart"), table]
+
+    def _horizon_html(self) -> str:
+        titles = {c.id: c.title for c in self.plan.commitments}
+        rows = []
+        for rank, r in enumerate(self.horizon.to_dict("records"), start=1):
+            answered = bullet_list(titles[c] for c in r["answered_by"]) or "–"
+            flag = (Html('<span class="planlib-status planlib-status-unverified">Gap</span>') if r["gap"]
+                    else Html('<span class="planlib-status planlib-status-verified">Answered</span>') if r["answered_by"]
+                    else "Not answered")
+            rows.append([rank, r["title"], r["kind"].capitalize(), horizon.ORIGIN_LABELS.get(r["origin"], r["origin"]),
+                         r["likelihood"], r["impact"], r["score"], r["trend"].capitalize(), figure(r["horizon_years"]),
+                         owner_label(r["owner"]), answered, flag, status_badge(r["status"])])
+        headers = ["Rank", "Item", "Kind", "Found by", "Likelihood", "Impact", "Score", "Trend", "Years ahead",
+                   "Owner", "Commitments answering it", "Coverage", "Status"]
+        gaps = int(self.horizon["gap"].sum())
+        summary = (f"{len(self.horizon)} items; {gaps} gap{'s' if gaps != 1 else ''}: "
+                   + (", ".join(self.horizon.loc[self.horizon["gap"], "title"]) if gaps else "every item scoring 15 or more is answered") + ".")
+        return f"<p>{html.escape(summary)}</p>" + html_table(headers, rows, numeric=[0, 4, 5, 6, 8])

@@ -98,3 +98,35 @@ def test_plan_text_reaches_the_page_as_text(overview, example_plan_for_apps: pla
     # Titles are shown as written (escaped once, never as markup and never twice).
     title = next(c.title for c in example_plan_for_apps.commitments if "'" in c.title)
     assert title in overview.text and html.escape(title) not in overview.text
+
+
+def test_horizon_scanning_risk_matrix_and_register(voila_server, visit, example_plan_for_apps: planlib.Plan):
+    from planlib import horizon
+
+    plan = example_plan_for_apps
+    ranked = horizon.rank(horizon.load_horizon(planlib.DEFAULT_PLAN, plan), plan)
+    seen: dict[str, str] = {}
+
+    def matrix_drawn(page) -> None:
+        chart = page.locator(".planlib-horizon-chart svg")
+        chart.first.wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
+        page.locator(".planlib-horizon-chart svg text", has_text="Horizon scanning: likelihood and impact").first.wait_for(
+            state="attached", timeout=RENDER_TIMEOUT_MS)
+        seen["chart"] = " ".join(chart.first.locator("text").all_text_contents())
+        seen["table"] = page.locator(".planlib-horizon-table").inner_text()
+        laptop_screenshot(page, "plan_overview_horizon_1366x768.png", scroll_to=".planlib-horizon-chart")
+
+    record = visit(voila_server.url + "voila/render/plan_overview.ipynb", until=matrix_drawn)
+    # The matrix shows the rank of the top item in its cell, on the 1-5 axes.
+    assert "Likelihood (1 rare to 5 almost certain)" in seen["chart"]
+    assert f"{len(ranked)} items, by rank; 0 gaps" in seen["chart"]
+    top = ranked.iloc[0]
+    assert top["title"] in seen["table"] and str(top["score"]) in seen["table"]
+    # The register lists every item, highest score first, with the commitments that answer it.
+    positions = [seen["table"].index(title) for title in ranked["title"]]
+    assert positions == sorted(positions)
+    fraud = next(c.title for c in plan.commitments if c.id == "fraud_and_cyber_crime")
+    assert fraud in seen["table"]
+    for marker in ERROR_MARKERS:
+        assert marker not in record.text
+    assert record.page_errors == [] and record.external_requests() == []
