@@ -12,7 +12,8 @@ from nbclient import NotebookClient
 from tests.conftest import ROOT
 
 EXPECTED_TEXT = {"01_finance_scenarios.ipynb": "precept_plus_15",
-                 "02_net_benefit.ipynb": "violence_reduction_partnership"}
+                 "02_net_benefit.ipynb": "violence_reduction_partnership",
+                 "03_consultation.ipynb": "329 responses (synthetic)"}
 """Text each notebook's outputs must contain: evidence that it ran on the example plan."""
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "voila_apps").glob("*.ipynb"))
