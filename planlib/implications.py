@@ -221,7 +221,7 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
     add("a", "precept_increase_percent", m["precept_increase"] / band_d_before, "share", "increase over the previous year's Band D")
     add("a", "referendum_limit", m["referendum_limit"], "GBP per Band D property",
         f"status of the limit: {f.referendum_limit.status}")
-    add("a", "referendum_required", m["referendum_required"], "flag", "1: the increase is above the limit, so a local referendum is needed")
+    add("a", "referendum_required", m["referendum_required"], "flag", "yes (1): the increase is above the limit, so a local referendum is needed")
     add("a", "precept_income", m["precept_income"], "GBP", "Band D x tax base")
     add("a", "precept_share_of_funding", m["precept_income"] / income_before_reserves, "share",
         "precept income / (police grant + other grants + precept income)")

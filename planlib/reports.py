@@ -279,6 +279,23 @@ class ScenarioReport:
         return HTML(f"<p>{served} of {len(coverage)} of the Commissioner's functions are served by a commitment in this scenario.</p>"
                     + _table_html(["Id", "Function", "Commitments", "Served"], rows, numeric_from=2))
 
+    def implications(self) -> Any:
+        """The wider financial implications of the plan under the scenario (seed 000 para 30), parts (a) to (g)."""
+        from IPython.display import HTML
+
+        from planlib import implications
+
+        head = "<h2>Financial implications</h2>"
+        try:
+            settings = implications.load_settings(self.plan_path, self.baseline)
+        except PlanError as exc:
+            return HTML(head + f'<p class="warning">Not shown: {html.escape(str(exc))}</p>')
+        table = implications.implications(self.result.plan, settings)
+        return HTML(head + "<p>What the plan under this scenario means, year by year, for the precept, the Chief "
+                    "Constable's budget, treasury management, fees and charges, commissioning and grants, "
+                    "financial delegations and external income. Money in £m, cash; the rates and thresholds "
+                    "are illustrative or unverified (see implications.yaml).</p>" + implications.report_html(table))
+
     def assumptions(self) -> Any:
         from IPython.display import HTML
 

@@ -81,6 +81,15 @@ def test_plan_checksum_changes_with_the_files(tmp_path):
     assert reports.plan_checksum(tmp_path / "plan") != before
 
 
+def test_implications_section_shows_the_scenarios_precept():
+    report = reports.ScenarioReport.load(str(EXAMPLE), str(SCENARIOS / "precept_plus_15.yaml"), seed=1, samples=100)
+    text = report.implications().data
+    assert "<h2>Financial implications</h2>" in text and "(a) The policing precept" in text
+    assert "(f) Financial delegations" in text
+    # Band D in 2022/23 under the scenario: £177.55 in 2021/22 + £15 (the baseline has + £10: £187.55).
+    assert "£192.55" in text and "£187.55" not in text
+
+
 # --------------------------------------------------------------------------- one batch, many checks
 
 
@@ -165,7 +174,8 @@ def test_report_pages_are_offline_and_state_their_provenance(batch):
     assert all(external_urls(c) == [] for c in charts)
     assert "precept_plus_15" in text and plan.version in text and "Seed 7" in text
     assert f"sha256:{reports.plan_checksum(EXAMPLE)}" in text
-    for section in ("Medium-term financial plan", "Budget gap", "Net benefit", "Statutory functions", "Assumptions"):
+    for section in ("Medium-term financial plan", "Budget gap", "Net benefit", "Statutory functions", "Assumptions",
+                    "Financial implications"):
         assert section in text
     assert "import " not in text  # inputs hidden
 
