@@ -303,3 +303,29 @@ def test_codebook_themes_and_evidence_themes_are_checked_against_the_plan(plan_f
     assert any("codebook.yaml:" in m and "board_wmca" in m and "partner_board evidence" in m for m in messages)
     assert any("evidence.yaml:" in m and "theme_nope" in m for m in messages)
     assert all(p.line is not None for p in caught.value.problems)
+
+
+# --------------------------------------------------------------------------- the app's logic (the browser tests are in tests/apps/)
+
+
+def test_the_app_reports_a_failure_and_keeps_the_theme_it_shows(example_results, monkeypatch):
+    from planlib import consultation as consultation_module
+    from planlib.ui import FRIENDLY_ERROR
+    from planlib.ui.consultation import ConsultationApp
+
+    app = ConsultationApp(example_results)
+    first = app.theme.value
+    quotes = app.quotes.value
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("chart failed")
+
+    monkeypatch.setattr(consultation_module, "theme_by_area_chart", broken)
+    app.set_theme("theme_drug_harm")
+    assert FRIENDLY_ERROR in app.messages.value
+    assert app.theme.value == first and app.quotes.value == quotes
+    monkeypatch.undo()
+    app.set_theme("theme_drug_harm")
+    assert app.messages.value == "" and "Drug harm reduction" in app.quotes.value
+    app.set_theme("theme_drug_harm; import os")
+    assert "not one of the choices" in app.messages.value and app.theme.value == "theme_drug_harm"

@@ -130,10 +130,17 @@ class ConsultationApp:
 
     def _on_theme(self, change: dict) -> None:
         value = change.get("new")
+        if value == self._shown:  # also the echo of putting the control back below
+            return
         if value not in self._titles:
             self.theme.value = self._shown
             validate_choice(value, list(self._titles), "The theme")
-        self._show_theme(value)
+        try:
+            self._show_theme(value)
+        except Exception:
+            # The page still shows the theme before: put the control back to it, then report.
+            self.theme.value = self._shown
+            raise
         self.messages.clear()
 
     def _show_theme(self, theme: str) -> None:
