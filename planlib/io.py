@@ -239,10 +239,18 @@ class _PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         return float(super().construct_yaml_float(node))
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        # 2021-13-14 looks like a date to the resolver but is none: say so, with the line.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise YamlProblem(node.start_mark.line + 1, f"{node.value!r} is not a real date ({exc})") from None
+
 
 _PlanLoader.add_constructor("tag:yaml.org,2002:map", _PlanLoader.construct_yaml_map)
 _PlanLoader.add_constructor("tag:yaml.org,2002:seq", _PlanLoader.construct_yaml_seq)
 _PlanLoader.add_constructor("tag:yaml.org,2002:float", _PlanLoader.construct_yaml_float)
+_PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", _PlanLoader.construct_yaml_timestamp)
 # Replace the YAML 1.1 float resolver with one that also reads 1e6 and 590.0e6 as numbers.
 _PlanLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:float"]

@@ -243,3 +243,30 @@ def test_check_command_on_a_bad_folder_is_a_message_not_a_traceback(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tmp_path / "missing")])
     assert result.exit_code == 1
     assert "plan folder not found" in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- bad input in the new fields
+
+
+@pytest.mark.parametrize(("file", "old", "new", "field", "words"), [
+    ("timeline.yaml", "  days: 14", "  days: two weeks", "panel_notice.days", "expected a whole number"),
+    ("timeline.yaml", "  days: 14", "  days: -3", "panel_notice.days", "must not be negative (got -3)"),
+    ("plan.yaml", "    kpis: [kpi_blue_light_projects]", "    kpis: [kpi_blue_lights]",
+     "objectives.o3_blue_light.kpis[0]", "unknown KPI 'kpi_blue_lights'"),
+    ("plan.yaml", "  frequency: monthly", "  frequency: fortnightly", "reporting.frequency", "'fortnightly'"),
+    # An impossible date stops the file being read at all: the problem names the line only.
+    ("plan.yaml", "  first_report: 2021-12-14", "  first_report: 2021-13-14", "", "'2021-13-14' is not a real date"),
+    ("plan.yaml", "  section: s3_collaboration\n  source:", "  section: s9_nowhere\n  source:",
+     "strategic_policing_requirement.section", "unknown section 's9_nowhere'"),
+])
+def test_bad_values_in_the_new_fields_name_file_line_and_field(tmp_path, file, old, new, field, words):
+    folder = tmp_path / "plan"
+    shutil.copytree(planlib.DEFAULT_PLAN, folder)
+    path = folder / file
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not once in {file}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new))
+    problems = planlib.validate(folder)
+    assert [(p.file, p.line, p.field) for p in problems] == [(f"{folder}/{file}", line, field)], problems
+    assert words in problems[0].message

@@ -201,7 +201,7 @@ class ComplianceApp:
     def _checklist_html(self) -> str:
         parts = []
         for kind, title in KINDS.items():
-            rows = [[r.id, r.requirement, compliance_badge(r.status), _lines(r.evidence), _lines(r.missing),
+            rows = [[r.id, r.requirement, compliance_badge(r.status), ", ".join(r.evidence) or "–", _lines(r.missing),
                      r.note or "–"]
                     for r in self.results if r.kind == kind]
             if rows:
