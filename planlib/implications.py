@@ -87,6 +87,36 @@ ROUTES = ("grant", "contract", "partnership")
 """The commissioning routes reported in part (e)."""
 
 
+LABELS = {
+    "precept_band_d": "Band D precept", "precept_increase": "Band D increase",
+    "precept_increase_percent": "Band D increase (%)", "referendum_limit": "Referendum limit",
+    "referendum_required": "Referendum required", "precept_income": "Precept income",
+    "precept_share_of_funding": "Precept share of funding",
+    "cc_core_budget": "Core budget (delegated)", "cc_ringfenced_commitments": "Ring-fenced to force commitments",
+    "cc_total_budget": "Chief Constable's budget", "cc_share_of_revenue_cost": "Share of revenue cost",
+    "commissioner_held": "Held by the Commissioner",
+    "reserves_closing": "Reserves at year end", "reserves_strategy": "Reserves strategy",
+    "reserves_against_strategy": "Against the strategy", "minimum_reserves": "Minimum reserves",
+    "reserves_above_minimum": "Above the minimum", "capital_spend": "Capital spend (commitments)",
+    "minimum_revenue_provision": "Minimum revenue provision", "interest": "Interest",
+    "revenue_cost_of_capital": "Revenue cost of capital", "capital_financing_requirement": "Capital financing requirement",
+    "fees_and_charges_total": "Fees and charges, total", "fees_share_of_revenue_cost": "Share of revenue cost",
+    "commissioned_grant": "Commissioned by grant", "commissioned_contract": "Commissioned by contract",
+    "commissioned_partnership": "Commissioned in partnership", "grants_made": "Grants made",
+    "grants_made_count": "Number of grants", "commissioner_decision_threshold": "Decision threshold: spend",
+    "grant_decision_threshold": "Decision threshold: a grant", "commissioner_decision": "Decision needed",
+    "grant_decision": "Decision needed (grant)", "decisions_required": "Decisions needed",
+    "police_grant": "Police grant", "fees_and_charges": "Fees and charges",
+    "external_income_total": "External income, total", "external_share_of_income": "External share of income",
+}
+"""How each measure is written in the report and the readable table (json keeps the measure ids)."""
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, 0 where the denominator is 0 (never NaN in a table or in JSON)."""
+    return np.divide(numerator, denominator, out=np.zeros(len(numerator)), where=denominator != 0)
+
+
 class DelegationThresholds(Record):
     """Spend at or above which a formal decision of the Commissioner is needed (GBP in a year)."""
 
@@ -218,12 +248,12 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
     income_before_reserves = m["police_grant"] + m["other_grants"] + m["precept_income"]
     add("a", "precept_band_d", m["precept_band_d"], "GBP per Band D property")
     add("a", "precept_increase", m["precept_increase"], "GBP per Band D property")
-    add("a", "precept_increase_percent", m["precept_increase"] / band_d_before, "share", "increase over the previous year's Band D")
+    add("a", "precept_increase_percent", _ratio(m["precept_increase"], band_d_before), "share", "increase over the previous year's Band D")
     add("a", "referendum_limit", m["referendum_limit"], "GBP per Band D property",
         f"status of the limit: {f.referendum_limit.status}")
     add("a", "referendum_required", m["referendum_required"], "flag", "yes (1): the increase is above the limit, so a local referendum is needed")
     add("a", "precept_income", m["precept_income"], "GBP", "Band D x tax base")
-    add("a", "precept_share_of_funding", m["precept_income"] / income_before_reserves, "share",
+    add("a", "precept_share_of_funding", _ratio(m["precept_income"], income_before_reserves), "share",
         "precept income / (police grant + other grants + precept income)")
 
     # (b) the Chief Constable's budget and its form
@@ -238,7 +268,7 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
     add("b", "cc_ringfenced_commitments", ringfenced, "GBP",
         f"allocated to the Chief Constable, ring-fenced to the {len(cc_ids)} plan commitments the force delivers")
     add("b", "cc_total_budget", core + ringfenced, "GBP", "core plus ring-fenced")
-    add("b", "cc_share_of_revenue_cost", (core + ringfenced) / m["total_cost"], "share")
+    add("b", "cc_share_of_revenue_cost", _ratio(core + ringfenced, m["total_cost"]), "share")
     add("b", "commissioner_held", held, "GBP",
         f"held by the Commissioner for the {len(other_ids)} commitments the OPCC or partners deliver (including grants)")
 
@@ -268,7 +298,7 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
         fees_total += values
         add("d", name, values, "GBP", f"{series.description or name} ({series.status})")
     add("d", "fees_and_charges_total", fees_total, "GBP", "already netted off the core force costs")
-    add("d", "fees_share_of_revenue_cost", fees_total / m["total_cost"], "share")
+    add("d", "fees_share_of_revenue_cost", _ratio(fees_total, m["total_cost"]), "share")
 
     # (e) commissioning and grant making
     for route in ROUTES:
@@ -314,7 +344,7 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
     add("g", "fees_and_charges", fees_total, "GBP")
     external = m["police_grant"] + m["other_grants"] + fees_total
     add("g", "external_income_total", external, "GBP", "police grant + other grants + fees and charges")
-    add("g", "external_share_of_income", external / (external + m["precept_income"]), "share",
+    add("g", "external_share_of_income", _ratio(external, external + m["precept_income"]), "share",
         "external income / (external income + precept income)")
 
     table = pd.DataFrame(rows, columns=COLUMNS)
@@ -361,7 +391,8 @@ def _wide(rows: pd.DataFrame, years: list[str]) -> list[tuple[str, list[str], st
         note = str(first["note"])
         if first["subject"]:
             note = note.split(": ")[1] if note.count(": ") >= 2 else note  # "id: title: why" -> title
-        label = f"{first['measure']}: {first['subject']}" if first["subject"] else str(first["measure"])
+        name = LABELS.get(first["measure"], str(first["measure"]).replace("_", " ").capitalize())
+        label = f"{name}: {first['subject']}" if first["subject"] else name
         out.append((label, cells, note))
     return out
 
