@@ -13,7 +13,8 @@ from tests.conftest import ROOT
 
 EXPECTED_TEXT = {"01_finance_scenarios.ipynb": "precept_plus_15",
                  "02_net_benefit.ipynb": "violence_reduction_partnership",
-                 "03_consultation.ipynb": "329 responses (synthetic)"}
+                 "03_consultation.ipynb": "329 responses (synthetic)",
+                 "04_portfolio.ipynb": "statutory duties kept: True"}
 """Text each notebook's outputs must contain: evidence that it ran on the example plan."""
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "voila_apps").glob("*.ipynb"))
