@@ -147,3 +147,18 @@ def test_cli_table_and_bad_file(plan_copy, tmp_path: Path):
     assert "Traceback" not in bad.output
     missing = CliRunner().invoke(main, ["horizon", str(tmp_path / "none")])
     assert missing.exit_code == 1 and "plan folder not found" in missing.output
+
+
+@pytest.mark.slow
+def test_overview_app_section_names_a_gap_and_survives_a_bad_register(example_plan, plan_copy, minimal_plan):
+    from planlib.ui.overview import PlanOverview
+
+    scenario = planlib.Scenario(name="drop_fraud", description="Drop fraud and cyber crime", source="test",
+                                changes={"commitments.fraud_and_cyber_crime.enabled": False})
+    app = PlanOverview(scenario.apply(example_plan))
+    assert "1 gap: Fraud and cyber crime." in app._horizon_html()
+    folder = plan_copy()
+    (folder / "horizon.yaml").write_text(GOOD.replace("[C01]", "[C42]"), encoding="utf-8")
+    broken = PlanOverview(minimal_plan, horizon_folder=folder)
+    assert broken.horizon is None and "unknown commitment 'C42'" in broken.horizon_problem
+    assert "Showing all 3 commitments" in broken.selection.value   # the rest of the app still shows
