@@ -683,6 +683,72 @@ def precision_recall(predicted: pd.DataFrame, expected: pd.DataFrame, theme_ids:
     return pd.DataFrame(rows)
 
 
+def candidate_themes(coded: pd.DataFrame, theme_ids: Iterable[str], *, candidates: int = 4, words: int = 6,
+                     seed: int = 0) -> pd.DataFrame:
+    """Candidate new themes for an analyst to review: topics of the responses no theme caught.
+
+    The texts of the responses coded to no theme are weighted by TF-IDF (English stop words
+    left out; words and pairs of words used in at least two responses) and factorised by
+    non-negative matrix factorisation (NMF) into ``candidates`` topics. A topic is a
+    suggestion, not a finding: an analyst reads its words and quotes and decides whether the
+    codebook needs a theme, or a phrase added to one it has.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        From :func:`code_responses`.
+    theme_ids : iterable of str
+        The codebook's themes (columns of ``coded``).
+    candidates, words : int
+        How many topics to propose, and how many of each topic's top words to show.
+    seed : int
+        Seed of the factorisation (the same seed gives the same topics).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per topic, largest first: ``candidate`` (1, 2...), ``words`` (its top words,
+        comma-separated), ``responses`` (uncoded responses for which it is the main topic) and
+        ``examples`` (up to two of their quotes). Empty when too few responses are uncoded.
+
+    Examples
+    --------
+    >>> coded = pd.DataFrame({"text": ["Speeding cars on our road", "Cars speeding past the school",
+    ...                                "Fly-tipping rubbish in the alley", "Rubbish and fly-tipping everywhere"],
+    ...                       "t": [False] * 4})
+    >>> table = candidate_themes(coded, ["t"], candidates=2, words=2)
+    >>> sorted(("speeding" in w, "tipping" in w) for w in table["words"])  # one topic each
+    [(False, True), (True, False)]
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    columns = ["candidate", "words", "responses", "examples"]
+    uncoded = coded.loc[~coded[list(theme_ids)].any(axis=1), "text"].reset_index(drop=True)
+    if len(uncoded) < max(2, candidates):
+        return pd.DataFrame(columns=columns)
+    vectoriser = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2)
+    try:
+        matrix = vectoriser.fit_transform(uncoded)
+    except ValueError:  # no word is used in two responses
+        return pd.DataFrame(columns=columns)
+    candidates = min(candidates, *matrix.shape)
+    model = NMF(n_components=candidates, init="nndsvda", random_state=seed, max_iter=500)
+    weights = model.fit_transform(matrix)
+    vocabulary = vectoriser.get_feature_names_out()
+    main_topic = weights.argmax(axis=1)
+    rows = []
+    for k, component in enumerate(model.components_):
+        top = [vocabulary[i] for i in component.argsort()[::-1] if component[i] > 0]
+        single = [w for w in top if " " not in w]  # a pair's words are shown as words
+        members = [i for i in range(len(uncoded)) if main_topic[i] == k and weights[i, k] > 0]
+        rows.append({"words": ", ".join(single[:words]), "responses": len(members),
+                     "examples": [uncoded[i] for i in members[:2]]})
+    table = pd.DataFrame(rows, columns=columns[1:]).sort_values("responses", ascending=False, kind="stable")
+    table.insert(0, "candidate", range(1, len(table) + 1))
+    return table[table["responses"] > 0].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- for people
 
 
@@ -726,6 +792,12 @@ def summary_text(results: ConsultationResults) -> str:
         lines.append(f"  ! Under-represented among the responses: {', '.join(results.under_represented)}")
     if results.no_evidence:
         lines.append(f"  ! Commitments that cite no evidence ({len(results.no_evidence)}): {', '.join(results.no_evidence)}")
+    uncoded = int((~results.coded[list(results.themes["theme"])].any(axis=1)).sum())
+    candidates = candidate_themes(results.coded, results.themes["theme"])
+    if len(candidates):
+        lines += ["", f"Candidate themes the codebook may miss, from the {uncoded} responses coded to no theme "
+                      "(TF-IDF and NMF; for an analyst to review, not findings):"]
+        lines += [f"  {r.candidate}. {r.words} ({r.responses} responses)" for r in candidates.itertuples()]
     return "\n".join(lines)
 
 

@@ -16,9 +16,11 @@ from planlib.cli import main
 from planlib.consultation import (
     Codebook,
     analyse,
+    candidate_themes,
     code_text,
     load_consultation,
     local_authority_weights,
+    normalise,
     precision_recall,
     trace,
 )
@@ -157,6 +159,21 @@ def test_the_hand_labelled_sample_is_kept_apart_from_the_synthetic_wording():
             assert fragment.split("{")[0].lower()[:40] not in text.lower(), (text, fragment)
 
 
+def test_candidate_themes_come_from_what_the_codebook_misses(example_results):
+    coded, themes = example_results.coded, list(KEY_THEMES)
+    uncoded = int((~coded[themes].any(axis=1)).sum())
+    table = candidate_themes(coded, themes)
+    # The generator's off-codebook subjects (speeding, fly-tipping, fraud...) are what should surface.
+    off_codebook = set(normalise(" ".join(_generator().OTHER)).split())
+    assert len(table) >= 2
+    for words in table["words"]:
+        assert set(words.split(", ")) & off_codebook, words
+    assert 0 < table["responses"].sum() <= uncoded
+    assert list(table["responses"]) == sorted(table["responses"], reverse=True)
+    pd.testing.assert_frame_equal(table, candidate_themes(coded, themes))  # the same seed, the same topics
+    assert candidate_themes(coded.head(1), themes).empty
+
+
 # --------------------------------------------------------------------------- weighting
 
 
@@ -265,6 +282,7 @@ def test_consult_table_says_the_responses_are_synthetic():
     assert "SYNTHETIC" in result.output
     assert "Domestic abuse and violence against women and girls" in result.output
     assert "under-represented" in result.output
+    assert "Candidate themes the codebook may miss" in result.output
 
 
 @pytest.mark.parametrize("fixture, line, words", [

@@ -110,6 +110,9 @@ class ConsultationApp:
             section("From themes to commitments", trace_table, widgets.HTML(self._no_evidence_html()),
                     note="The commitments whose evidence cites each theme, directly or through a manifesto pledge "
                          "or partner board that answers it. A theme no commitment answers is a gap in the plan."),
+            section("Themes the codebook may miss", widgets.HTML(self._candidates_html()),
+                    note="Topics found by TF-IDF and non-negative matrix factorisation in the responses that no "
+                         "theme caught: suggestions for an analyst to review, not findings."),
         ])
         self.widget.add_class("planlib-app")
 
@@ -224,6 +227,15 @@ class ConsultationApp:
                        for r in part.itertuples()]
             rows.append([t.title, bullet_list(answers) or _flag(True, "Gap: no commitment answers it")])
         return html_table(["Theme", "Commitments that answer it"], rows)
+
+    def _candidates_html(self) -> str:
+        r = self.results
+        table = consultation.candidate_themes(r.coded, r.themes["theme"])
+        rows = [[c.candidate, c.words, c.responses, bullet_list(f"“{q}”" for q in c.examples)]
+                for c in table.itertuples()]
+        html_rows = html_table(["Candidate", "Its main words", "Responses", "For example"], rows, numeric=[0, 2],
+                               empty="Too few responses were coded to no theme to suggest any.")
+        return f'<div class="planlib-candidates">{html_rows}</div>'
 
     def _no_evidence_html(self) -> str:
         ids = self.results.no_evidence
