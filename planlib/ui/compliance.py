@@ -72,6 +72,22 @@ def rag_badge(status: str) -> Html:
     return Html(f'<span class="planlib-rag planlib-rag-{css}">{html.escape(performance.RAG_LABELS.get(status, status))}</span>')
 
 
+EVIDENCE_SHOWN = 10
+"""Evidence items listed per requirement before the rest are counted ("and 18 more")."""
+
+
+def evidence_text(items: tuple[str, ...] | list[str]) -> str:
+    """The evidence of a requirement on one line, long lists shortened.
+
+    >>> evidence_text(["a", "b"]), evidence_text([f"c{i}" for i in range(12)])[-13:]
+    ('a, b', 'c9 and 2 more')
+    """
+    if not items:
+        return "–"
+    shown = ", ".join(items[:EVIDENCE_SHOWN])
+    return shown if len(items) <= EVIDENCE_SHOWN else f"{shown} and {len(items) - EVIDENCE_SHOWN} more"
+
+
 def _lines(items: tuple[str, ...] | list[str]) -> Html:
     if not items:
         return Html("–")
@@ -178,13 +194,19 @@ class ComplianceApp:
         if table.empty:
             self.breakdown.value = "<p>No figures by local authority for this KPI.</p>"
             return
-        rows = [[row.local_authority, row.year, figure(row.value),
-                 "–" if row.share_of_force != row.share_of_force else f"{row.share_of_force:.0%}",
-                 "–" if row.change != row.change else f"{row.change:+.1%}", row.trend]
-                for row in table.itertuples()]
+        # One row per authority: its figure in each year, then its latest year's share, change and trend.
+        years = sorted(table["year"].unique())
+        rows = []
+        for name, mine in table.groupby("local_authority", sort=True):
+            values = dict(zip(mine["year"], mine["value"]))
+            last = mine.iloc[-1]
+            rows.append([name, *(figure(values[y]) if y in values else "–" for y in years),
+                         "–" if last.share_of_force != last.share_of_force else f"{last.share_of_force:.0%}",
+                         "–" if last.change != last.change else f"{last.change:+.1%}", last.trend])
+        latest = years[-1]
         self.breakdown.value = "<h3>By local authority</h3>" + html_table(
-            ["Local authority", "Year", "Value", "Share of force", "Change on the year before", "Trend"], rows,
-            numeric=[2, 3, 4], nowrap=[1])
+            ["Local authority", *years, f"Share of force, {latest}", f"Change to {latest}", "Trend"], rows,
+            numeric=range(1, len(years) + 3))
 
     def _glance_html(self) -> str:
         counts = {s: sum(r.status == s for r in self.results) for s in ("met", "partial", "unmet")}
@@ -201,7 +223,7 @@ class ComplianceApp:
     def _checklist_html(self) -> str:
         parts = []
         for kind, title in KINDS.items():
-            rows = [[r.id, r.requirement, compliance_badge(r.status), ", ".join(r.evidence) or "–", _lines(r.missing),
+            rows = [[r.id, r.requirement, compliance_badge(r.status), evidence_text(r.evidence), _lines(r.missing),
                      r.note or "–"]
                     for r in self.results if r.kind == kind]
             if rows:
