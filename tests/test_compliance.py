@@ -270,3 +270,11 @@ def test_bad_values_in_the_new_fields_name_file_line_and_field(tmp_path, file, o
     problems = planlib.validate(folder)
     assert [(p.file, p.line, p.field) for p in problems] == [(f"{folder}/{file}", line, field)], problems
     assert words in problems[0].message
+
+
+def test_equality_duty_needs_an_annual_report_for_each_year(example_plan):
+    # Four plan years, four annual reports in the example; one fewer is partial.
+    fewer = _without_events(example_plan, "ev_annual_report_2024_25")
+    result = {r.id: r for r in compliance.check(fewer)}["e01"]
+    assert result.status == "partial"
+    assert result.missing == ("1 of the 4 annual reports on progress against the equality objectives",)

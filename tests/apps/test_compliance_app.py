@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import pytest
 
-import planlib
 from planlib import compliance, performance
 
 from .conftest import RENDER_TIMEOUT_MS, Visit, VoilaServer
