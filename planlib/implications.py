@@ -40,7 +40,7 @@ How each part is computed (money GBP in cash):
 
 >>> import planlib
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
->>> table = implications(plan, load_settings(planlib.DEFAULT_PLAN))
+>>> table = implications(plan, load_settings(planlib.DEFAULT_PLAN, plan))
 >>> sorted(table["part"].unique()) == list(PARTS)
 True
 >>> b = table[table.part == "b"].pivot(index="measure", columns="year", values="value")
@@ -169,8 +169,8 @@ def settings_problems(settings: ImplicationSettings, data: Any, plan: Plan, disp
     return problems
 
 
-def load_settings(folder: str | os.PathLike[str], plan: Plan | None = None) -> ImplicationSettings:
-    """Read ``implications.yaml`` from a plan folder (checked against ``plan``'s period when given).
+def load_settings(folder: str | os.PathLike[str], plan: Plan) -> ImplicationSettings:
+    """Read ``implications.yaml`` from a plan folder and check it against ``plan``'s period.
 
     Raises
     ------
@@ -183,15 +183,18 @@ def load_settings(folder: str | os.PathLike[str], plan: Plan | None = None) -> I
         raise PlanError([Problem(display, None, "", "no financial implications settings: add implications.yaml "
                                                     "to the plan folder (see data/README.md)")])
     settings, data, problems = read_yaml_record(path, display, ImplicationSettings)
-    if settings is not None and plan is not None:
+    if settings is not None:
         problems = settings_problems(settings, data, plan, display)
     if problems:
         raise PlanError(problems)
     return settings
 
 
-def _values(series: YearSeries, years: list[Any]) -> np.ndarray:
-    return np.array([series.values[y].central if y in series.values else np.nan for y in years], dtype=float)
+def _values(series: YearSeries, years: list[Any], field: str) -> np.ndarray:
+    missing = [str(y) for y in years if y not in series.values]
+    if missing:  # settings built in code, not read by load_settings: never a silent NaN
+        raise PlanError([Problem(FILE_NAME, None, f"{field}.values", f"no value for {', '.join(missing)}")])
+    return np.array([series.values[y].central for y in years], dtype=float)
 
 
 def capital_financing(capital: np.ndarray, mrp_rate: float, interest_rate: float) -> dict[str, np.ndarray]:
@@ -273,7 +276,7 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
         f"held by the Commissioner for the {len(other_ids)} commitments the OPCC or partners deliver (including grants)")
 
     # (c) treasury and financial management
-    strategy = _values(settings.reserves_strategy, years)
+    strategy = _values(settings.reserves_strategy, years, "reserves_strategy")
     capital = grid["capital_gbp"].sum(axis=0).to_numpy()
     cf = settings.capital_financing
     fin = capital_financing(capital, cf.minimum_revenue_provision_rate.central, cf.interest_rate.central)
@@ -294,7 +297,7 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
     # (d) fees and charges
     fees_total = np.zeros(len(years))
     for name, series in settings.fees_and_charges.items():
-        values = _values(series, years)
+        values = _values(series, years, f"fees_and_charges.{name}")
         fees_total += values
         add("d", name, values, "GBP", f"{series.description or name} ({series.status})")
     add("d", "fees_and_charges_total", fees_total, "GBP", "already netted off the core force costs")
@@ -340,7 +343,7 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
     # (g) external income, including grants
     add("g", "police_grant", m["police_grant"], "GBP", f"({f.police_grant.status} in part; see finance.yaml)")
     for name, series in f.other_grants.items():
-        add("g", name, _values(series, years), "GBP", series.status)
+        add("g", name, _values(series, years, f"finance.other_grants.{name}"), "GBP", series.status)
     add("g", "fees_and_charges", fees_total, "GBP")
     external = m["police_grant"] + m["other_grants"] + fees_total
     add("g", "external_income_total", external, "GBP", "police grant + other grants + fees and charges")

@@ -205,3 +205,10 @@ def test_cli_table_and_a_missing_settings_file(plan_copy):
     bare = plan_copy()
     missing = CliRunner().invoke(main, ["implications", str(bare)])
     assert missing.exit_code == 1 and "implications.yaml" in missing.output and "Traceback" not in missing.output
+
+
+def test_settings_missing_a_year_are_an_error_not_a_silent_nan(minimal_plan, settings):
+    short = settings.reserves_strategy.model_copy(update={"values": {k: v for k, v in settings.reserves_strategy.values.items()
+                                                                      if str(k) == YEAR}})
+    with pytest.raises(planlib.PlanError, match="reserves_strategy.values: no value for 2022/23"):
+        im.implications(minimal_plan, settings.model_copy(update={"reserves_strategy": short}))
