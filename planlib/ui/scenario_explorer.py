@@ -49,6 +49,7 @@ from planlib.apps import header_html
 from planlib.errors import PlanError
 from planlib.finance import commitment_costs
 from planlib.model import Plan, YearSeries
+from planlib.portfolio import PortfolioInfeasible, PortfolioResult, optimise
 from planlib.scenario import Scenario
 from planlib.store import ScenarioStore, StoreError
 from planlib.ui import Messages, live_chart, log_to_server, money, safe, validate_choice, validate_number
@@ -632,7 +633,14 @@ class ScenarioExplorer:
         self.on_load = on_compare(self._load_into_controls)
         self.on_clear_comparison = on_compare(self._clear_comparison)
         self.on_refresh_list = on_compare(self._refresh_list)
+        self.portfolio_messages = Messages()
+        on_portfolio = safe(self.portfolio_messages)
+        self.on_suggest = on_portfolio(self._suggest)
+        self.on_save_suggestion = on_portfolio(self._save_suggestion)
+        # The last suggestion: the result, and the changes of the settings it was made for.
+        self._suggestion: tuple[PortfolioResult, dict[str, Any]] | None = None
         self._build_controls()
+        self._build_portfolio()
         self._build_outputs()
         self._last_good = baseline_settings(plan)
         self.refresh()
@@ -786,6 +794,18 @@ class ScenarioExplorer:
                  "funded and cannot be dropped. Costs are revenue, with the pay of the posts."),
             self.funded_summary, grid,
         ])
+        suggest = widgets.VBox([
+            widgets.HTML("<h2>Suggest a portfolio</h2>"),
+            note("The best affordable set of commitments for the funding of your settings: statutory duties "
+                 "kept, a commitment that depends on another only with it, and each year's cost within the "
+                 "headroom (funding less the costs that are not commitments). Commitments may start later than "
+                 "planned. The NPVs rest on illustrative assumptions, and many benefits are not valued."),
+            widgets.HBox([self.portfolio_objective, self.suggest_button],
+                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
+            self.portfolio_messages, self.suggestion,
+            widgets.HBox([self.suggestion_name, self.suggestion_author, self.save_suggestion_button],
+                         layout=widgets.Layout(flex_flow="row wrap", margin="4px 0 0 0")),
+        ])
         compare = widgets.VBox([
             widgets.HTML("<h2>Comparison</h2>"),
             note("The baseline, your settings and any saved scenarios you add (they are drawn on the charts "
@@ -804,7 +824,7 @@ class ScenarioExplorer:
             self.store_messages, self.saved_table,
         ])
         return widgets.VBox(
-            [header, self.headline, top, by_year, commitments, compare, save],
+            [header, self.headline, top, by_year, commitments, suggest, compare, save],
             layout=widgets.Layout(padding="0 8px"),
         ).add_class("planlib-explorer")
 
@@ -1217,6 +1237,129 @@ class ScenarioExplorer:
         self.apply_settings(settings)
         self.scenario_name.value = name
         self.compare_messages.show(f"Loaded “{name}” version {version} into the controls.")
+
+    # ------------------------------------------------------------------ suggest a portfolio
+
+    def _build_portfolio(self) -> None:
+        self.portfolio_objective = _Dropdown(options=[(label, key) for key, label in PORTFOLIO_OBJECTIVES.items()], value="npv_p50",
+                                             description="Maximise", layout=widgets.Layout(width="420px"),
+                                             style={"description_width": "70px"})
+        self.suggest_button = widgets.Button(description="Suggest a portfolio", button_style="primary",
+                                             layout=widgets.Layout(width="180px"))
+        self.suggestion = widgets.HTML()
+        self.suggestion_name = _Text(placeholder="e.g. suggested_portfolio", description="Name",
+                                     layout=widgets.Layout(width="320px"), style={"description_width": "90px"})
+        self.suggestion_author = _Text(placeholder="your name", description="Your name",
+                                       layout=widgets.Layout(width="320px"), style={"description_width": "90px"})
+        self.save_suggestion_button = widgets.Button(description="Save suggestion as a scenario", disabled=True,
+                                                     layout=widgets.Layout(width="230px"))
+        for control in (self.portfolio_objective, self.suggestion_name, self.suggestion_author):
+            self._guard(control, self.portfolio_messages)
+        self.suggest_button.on_click(self.on_suggest)
+        self.save_suggestion_button.on_click(self.on_save_suggestion)
+
+    def _suggest(self, _button: Any = None) -> None:
+        objective = validate_choice(self.portfolio_objective.value, list(PORTFOLIO_OBJECTIVES), "The objective")
+        settings = self._last_good
+        # The optimiser chooses the commitments: start from the plan's own, with the other settings.
+        base = baseline_settings(self.plan)
+        changes = scenario_changes(self.plan, settings.replace(funded=base.funded))
+        scenario = Scenario(name=CURRENT_NAME, description="The explorer's settings", source="scenario explorer",
+                            changes=changes)
+        try:
+            result = optimise(self.plan, scenario, objective=objective)
+        except PortfolioInfeasible as exc:
+            self._suggestion = None
+            self.save_suggestion_button.disabled = True
+            self.suggestion.value = ""
+            raise ValueError(f"No portfolio is affordable with these settings: {exc}".replace(
+                "no affordable portfolio: ", "")) from None
+        self._suggestion = (result, changes)
+        self.suggestion.value = suggestion_html(result)
+        self.save_suggestion_button.disabled = self.store is None
+        self.portfolio_messages.show("Suggested for your settings as they are now. Save it to compare it with "
+                                     "others; moving the controls does not change it.")
+
+    def _save_suggestion(self, _button: Any = None) -> None:
+        store = self._require_store()
+        if self._suggestion is None:
+            raise ValueError("Ask for a suggestion first.")
+        name, author = _checked_name(self.suggestion_name.value), _checked_author(self.suggestion_author.value)
+        result, changes = self._suggestion
+        scenario = result.to_scenario(name, base_changes=changes)
+        try:
+            version = store.save(scenario, author)
+        except StoreError:
+            log.exception("cannot save suggested scenario %r", name)
+            raise ValueError("The suggestion could not be saved: the scenario store is not available just now. "
+                             "Please try again, or tell the finance team.") from None
+        self._refresh_saved(select=(name, version))
+        text = f"Saved the suggestion as “{name}” version {version}"
+        try:
+            self._compare()
+            text += ", and added it to the comparison."
+        except ValueError as exc:
+            text += f". {exc}"
+        self.portfolio_messages.show(text)
+
+
+PORTFOLIO_OBJECTIVES = {
+    "npv_p50": "Total NPV at the median (p50)",
+    "npv_p5": "Cautious: total of the 5th-percentile NPVs",
+    "weighted": "Priority-weighted NPV (objectives' weights)",
+}
+"""What the "suggest a portfolio" panel can maximise (value -> label)."""
+
+
+def _checked_name(name: Any) -> str:
+    """A scenario name typed by a viewer, checked; ValueError with a reader's message."""
+    if not isinstance(name, str) or not SCENARIO_NAME.match(name.strip()):
+        raise ValueError(NAME_RULE)
+    if name.strip().lower() == "baseline":
+        raise ValueError("“baseline” is the plan itself: please choose another name.")
+    return name.strip()
+
+
+def _checked_author(author: Any) -> str:
+    if not isinstance(author, str) or not author.strip():
+        raise ValueError("Please give your name, so that others know who saved the scenario.")
+    author = author.strip()
+    if len(author) > MAX_AUTHOR_LENGTH or any(ch < " " or ch == "\x7f" for ch in author):
+        raise ValueError(f"Your name must be one line of at most {MAX_AUTHOR_LENGTH} characters.")
+    return author
+
+
+def suggestion_html(result: PortfolioResult) -> str:
+    """The optimiser's suggestion for a board member: what is in, when, what it costs against the
+    envelope, and what each commitment left out would need to be chosen."""
+    table = result.commitments
+    chosen = table[table["selected"]]
+    optional = chosen[~chosen["mandatory"]]
+    out = table[~table["selected"]]
+    years = list(result.envelope)
+    proved = (f" (proved within {result.gap:.2%} of the best possible)" if result.gap > 1e-9 else "")
+    lead = (f'<p class="planlib-lead">Suggested: {len(chosen)} of {len(table)} commitments, with all '
+            f'{int(chosen["mandatory"].sum())} statutory duties kept. {html.escape(PORTFOLIO_OBJECTIVES[result.objective])}: '
+            f"{money(result.objective_value)}{proved}.</p>")
+    rows = ["<tr><th>£m</th>" + "".join(f'<th class="num">{y}</th>' for y in years) + "</tr>"]
+    for label, column in (("Headroom for commitments", "envelope"), ("Statutory duties", "mandatory_cost"),
+                          ("Optional commitments chosen", "optional_cost"), ("Left over", "headroom_left")):
+        rows.append(f"<tr><td>{label}</td>" + "".join(f'<td class="num">{money(v)}</td>' for v in result.by_year[column])
+                    + "</tr>")
+    items = []
+    for r in optional.itertuples():
+        when = (f"starts {r.start_year}, {r.delay_years} year{'s' if r.delay_years != 1 else ''} later than planned"
+                if r.delay_years else f"starts {r.start_year} as planned")
+        items.append(f"<li><b>{html.escape(r.title)}</b>: {when}; NPV {money(r.npv)}, costing {money(r.cost_total)}</li>")
+    kept = "<ul>" + "".join(items) + "</ul>" if items else "<p>No optional commitment: only the statutory duties.</p>"
+    left = []
+    for r in out.itertuples():
+        needs = ("cannot fit within the headroom" if r.npv_to_enter != r.npv_to_enter
+                 else f"would be chosen at an NPV of {money(r.npv_to_enter)} or more")
+        left.append(f"<li>{html.escape(r.title)}: NPV {money(r.npv)}, {needs}</li>")
+    dropped = ("<h3>Left out</h3><ul>" + "".join(left) + "</ul>") if left else ""
+    return (f'<div class="planlib-suggestion">{lead}<table class="planlib-figures planlib-suggestion-years">'
+            f'{"".join(rows)}</table><h3>Optional commitments chosen</h3>{kept}{dropped}</div>')
 
 
 def open_store() -> ScenarioStore | None:

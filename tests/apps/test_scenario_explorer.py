@@ -345,6 +345,95 @@ def test_a_failing_store_gives_a_friendly_message_without_its_location():
     assert "/srv/secret" not in explorer.store_messages.value
 
 
+# --------------------------------------------------------------------------- suggest a portfolio
+
+
+@pytest.fixture(scope="module")
+def baseline_portfolio() -> planlib.portfolio.PortfolioResult:
+    return planlib.optimise(PLAN)
+
+
+def test_a_suggestion_keeps_the_statutory_duties_and_saves_as_a_scenario(explorer, store, baseline_portfolio):
+    assert explorer.save_suggestion_button.disabled
+    explorer.on_suggest()
+    text = explorer.suggestion.value
+    assert f"Suggested: {len(baseline_portfolio.selected)} of 28 commitments" in text
+    assert "all 11 statutory duties kept" in text
+    assert not explorer.save_suggestion_button.disabled
+    explorer.suggestion_name.value = "suggested_portfolio"
+    explorer.suggestion_author.value = "Finance officer"
+    explorer.on_save_suggestion()
+    assert "Saved the suggestion as “suggested_portfolio” version 1, and added it to the comparison." in \
+        explorer.portfolio_messages.value
+    saved = store.load("suggested_portfolio")
+    # the saved scenario is exactly the optimiser's answer for the baseline: nothing else changed
+    assert saved.changes == baseline_portfolio.scenario_changes()
+    assert "suggested_portfolio (v1)" in explorer.comparison.value
+
+
+def test_a_suggestion_uses_the_funding_of_the_current_settings(explorer):
+    explorer.grant.value = -5.0
+    explorer.on_suggest()
+    result, changes = explorer._suggestion
+    base = planlib.optimise(PLAN, frontier=False)
+    grant = PLAN.finance.police_grant
+    for year in ("2023/24", "2024/25"):    # the forecast years the grant slider changes
+        assert result.envelope[year] == pytest.approx(base.envelope[year] - 0.05 * grant.value(year), abs=1.0)
+    assert result.envelope["2022/23"] == pytest.approx(base.envelope["2022/23"])
+    assert "finance.police_grant" in changes
+
+
+def test_a_dropped_commitment_is_still_offered_to_the_optimiser(explorer, baseline_portfolio):
+    explorer.set_funded("neighbourhood_policing_450", False)
+    explorer.on_suggest()
+    result, changes = explorer._suggestion
+    assert "commitments.neighbourhood_policing_450.enabled" not in changes
+    assert result.selected == baseline_portfolio.selected
+
+
+def test_no_affordable_portfolio_says_when_and_by_how_much(explorer):
+    explorer.grant.value = -5.0
+    explorer.pay.value = 3.0
+    for slider in explorer.precept.values():
+        slider.value = 0.0
+    explorer.on_suggest()
+    message = _message_of(explorer.portfolio_messages)
+    assert message.startswith("No portfolio is affordable with these settings: the mandatory commitments alone "
+                              "exceed the envelope in 2023/24")
+    assert "too much" in message and "Traceback" not in message
+    assert explorer.suggestion.value == "" and explorer.save_suggestion_button.disabled
+
+
+@pytest.mark.parametrize("where, send", [
+    ("portfolio_objective", "import os"),
+    ("suggestion_name", "../../etc/passwd"),
+])
+def test_bad_values_in_the_suggestion_panel_are_refused(explorer, store, where, send):
+    explorer.on_suggest()
+    if where == "portfolio_objective":
+        explorer.portfolio_objective.set_state({"index": 99})    # as a tampered browser would
+        assert "could not be used" in explorer.portfolio_messages.value
+        assert explorer.portfolio_objective.value == "npv_p50"
+        return
+    explorer.suggestion_name.value = send
+    explorer.suggestion_author.value = "Someone"
+    explorer.on_save_suggestion()
+    assert "A scenario name starts with a letter" in explorer.portfolio_messages.value
+    assert store.list().empty
+
+
+def test_saving_before_asking_for_a_suggestion_says_so(explorer, store):
+    explorer.suggestion_name.value = "early"
+    explorer.suggestion_author.value = "Someone"
+    explorer.on_save_suggestion()
+    assert "Ask for a suggestion first." in explorer.portfolio_messages.value
+    assert store.list().empty
+
+
+def _message_of(messages) -> str:
+    return re.sub(r"<[^>]+>", "", messages.value)
+
+
 # --------------------------------------------------------------------------- the app in a browser
 
 URL_PATH = "voila/render/scenario_explorer.ipynb"
