@@ -49,6 +49,8 @@ def test_the_app_shows_themes_weights_and_the_trace(consultation_page: Visit, re
     assert "1,144,919" in text and "Under-represented" in text
     assert "Young people are under-represented among the responses." in text
     assert f"Commitments that cite no evidence ({len(results.no_evidence)})" in text
+    candidates = consultation.candidate_themes(results.coded, results.themes["theme"])
+    assert "Themes the codebook may miss" in text and candidates["words"].iloc[0] in text
 
 
 def test_the_app_loads_nothing_from_outside_this_machine(consultation_page: Visit):
