@@ -590,6 +590,34 @@ def test_a_bad_name_gets_a_message_not_a_traceback(app, store_url: str):
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_suggest_a_portfolio_and_save_it_as_a_scenario(app, store_url: str):
+    page, _ = app
+    page.get_by_role("button", name="Suggest a portfolio").click()
+    lead = page.locator(".planlib-suggestion .planlib-lead")
+    lead.wait_for(timeout=60_000)
+    assert "statutory duties kept" in lead.inner_text()
+    by_year = page.locator("table.planlib-suggestion-years").inner_text()
+    assert "Headroom for commitments" in by_year and "Statutory duties" in by_year and "2024/25" in by_year
+    page.get_by_placeholder("e.g. suggested_portfolio").fill("suggested_portfolio")
+    page.get_by_placeholder("your name").fill("Board member")
+    page.get_by_role("button", name="Save suggestion as a scenario").click()
+    page.get_by_text("Saved the suggestion as “suggested_portfolio” version 1").wait_for(timeout=10_000)
+    page.locator("table.planlib-comparison", has_text="suggested_portfolio (v1)").wait_for(timeout=10_000)
+    with planlib.ScenarioStore(store_url) as store:
+        saved = store.load("suggested_portfolio")
+    # The saved scenario is the app's settings (whatever earlier tests left them at) plus the
+    # optimiser's answer for them, as planlib.optimise gives it.
+    portfolio = {k: v for k, v in saved.changes.items() if k.endswith((".enabled", ".start_year"))}
+    settings = {k: v for k, v in saved.changes.items() if k not in portfolio}
+    expected = planlib.optimise(PLAN, planlib.Scenario(name="settings", description="d", source="s", changes=settings),
+                                frontier=False)
+    assert portfolio == expected.scenario_changes()
+    assert all(f"commitments.{c.id}.enabled" not in portfolio for c in PLAN.commitments if c.mandatory)
+    _screenshot(page, "scenario_explorer_suggestion.png", full=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_app_shows_no_error_no_code_and_loads_nothing_from_outside(app):
     page, record = app
     text = page.inner_text("body")
