@@ -64,7 +64,11 @@ class Result:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """The result as plain JSON-ready data (lists, not tuples)."""
+        """The result as plain JSON-ready data (lists, not tuples).
+
+        >>> Result("s7d", "plan_content", "r", "b", "met", evidence=("reporting",)).as_dict()["evidence"]
+        ['reporting']
+        """
         data = asdict(self)
         data["evidence"], data["missing"] = list(self.evidence), list(self.missing)
         return data
@@ -353,7 +357,11 @@ def check(plan: Plan, panel_notice_days: int | None = None) -> list[Result]:
 
 
 def all_met(results: list[Result]) -> bool:
-    """True when every requirement is met."""
+    """True when every requirement is met.
+
+    >>> all_met([]), all_met([Result("p04", "process", "r", "b", "unmet")])
+    (True, False)
+    """
     return all(r.status == "met" for r in results)
 
 
@@ -372,7 +380,17 @@ def results_table(results: list[Result]) -> pd.DataFrame:
 
 
 def format_results(results: list[Result], plan_name: str, width: int = 100) -> str:
-    """The results as text for a terminal: one line per requirement, what is missing below it."""
+    """The results as text for a terminal: one line per requirement, what is missing below it.
+
+    >>> print(format_results([Result("p04", "process", "A response is published", "b", "unmet",
+    ...                              missing=("a published response",))], "Plan"))
+    Plan
+    <BLANKLINE>
+    p04  UNMET    A response is published
+                 missing: a published response
+    <BLANKLINE>
+    0 of 1 requirements met; 0 partial; 1 unmet
+    """
     import textwrap
 
     marks = {"met": "met    ", "partial": "PARTIAL", "unmet": "UNMET  "}

@@ -190,6 +190,11 @@ def trajectory_table(plan: Plan, kpi_id: str) -> pd.DataFrame:
     Columns ``year``, ``series`` ("Trajectory" or "Actual"), ``value``, ``rag`` (actuals only).
     The trajectory covers every year from the baseline to the later of the target and the last
     actual. KeyError if the plan has no such KPI.
+
+    >>> import planlib
+    >>> table = trajectory_table(planlib.load_plan(planlib.DEFAULT_PLAN), "kpi_homicides")
+    >>> table[table.series == "Trajectory"].value.tolist()
+    [50.0, 49.0, 48.0, 47.0, 46.0, 45.0]
     """
     kpi = next((k for k in plan.kpis if k.id == kpi_id), None)
     if kpi is None:
@@ -239,7 +244,12 @@ def local_authority_breakdown(plan: Plan, kpi_id: str) -> pd.DataFrame:
 
 
 def kpis_with_local_figures(plan: Plan) -> list[str]:
-    """Ids of the KPIs that have figures by local authority, in the plan's order."""
+    """Ids of the KPIs that have figures by local authority, in the plan's order.
+
+    >>> import planlib
+    >>> kpis_with_local_figures(planlib.load_plan(planlib.DEFAULT_PLAN))
+    ['kpi_knife_crime', 'kpi_neighbourhood_crime']
+    """
     having = {a.kpi_id for a in plan.kpi_actuals if a.local_authority}
     return [k.id for k in plan.kpis if k.id in having]
 
@@ -300,6 +310,11 @@ def trajectory_chart(table: pd.DataFrame, title: str, unit: str, *, width: int =
     """A KPI's trajectory (dashed line) and its actuals (points coloured by RAG status).
 
     ``table`` is :func:`trajectory_table`.
+
+    >>> import planlib
+    >>> table = trajectory_table(planlib.load_plan(planlib.DEFAULT_PLAN), "kpi_homicides")
+    >>> trajectory_chart(table, "Homicides", "offences a year").to_dict()["title"]["text"]
+    'Homicides'
     """
     years = sorted(table["year"].unique())
     x = alt.X("year:O", title="Financial year", sort=years, axis=alt.Axis(labelAngle=0))

@@ -58,6 +58,11 @@ def timeline_table(plan: Plan) -> pd.DataFrame:
     (the start again for a one-day event), ``days`` (inclusive), ``is_phase`` (it spans more
     than a day), ``statutory`` (a step the statute requires, or one that names a requirement),
     ``requirement``, ``source``, ``status``.
+
+    >>> import planlib
+    >>> table = timeline_table(planlib.load_plan(planlib.DEFAULT_PLAN))
+    >>> int(table.loc[table.id == "ev_public_survey", "days"].iloc[0])
+    43
     """
     rows = []
     for e in plan.timeline:
@@ -97,6 +102,10 @@ def gantt_chart(plan: Plan, *, width: int = 760, row_height: int = 34,
     Statutory steps are drawn in vermilion with a diamond; other engagement in blue. Events after
     ``until`` are left out (by default the chart ends with the plan's issue and publication plus
     one annual report, so that the months of consultation stay readable).
+
+    >>> import planlib
+    >>> gantt_chart(planlib.load_plan(planlib.DEFAULT_PLAN)).to_dict()["title"]["text"]
+    'How the plan was made'
     """
     table = timeline_table(plan)
     if until is None:
