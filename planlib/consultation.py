@@ -19,6 +19,8 @@ of the plan's local authorities; a weighted theme share is the share of response
 theme when each response counts with its local authority's weight. Each theme is traced to the
 enabled commitments whose evidence cites it, directly or through an evidence entry whose
 ``themes`` lists it; a theme that no commitment answers is a gap in the plan.
+:func:`candidate_themes` proposes topics, among the responses no theme caught, that an analyst
+may want to add to the codebook.
 
 >>> import planlib
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
@@ -58,7 +60,8 @@ AGE_BANDS = ("under 16", "16-24", "25-34", "35-44", "45-54", "55-64", "65+")
 NO_AGE = ("not given", "not applicable")
 """Age band of a resident who did not say, and of an organisation or partner."""
 YOUNG = ("under 16", "16-24")
-"""The age bands counted as young people (seed 000 para 19)."""
+"""The age bands counted as young people: under 25, planlib's choice (seed 000 para 19 singles out
+young people without giving an age)."""
 RESPONSE_STATUSES = ("verified", "synthetic", "illustrative", "unverified")
 THEME_KINDS = ("consultation_priority", "consultation_theme")
 """Kinds of evidence entry a codebook theme may be."""
