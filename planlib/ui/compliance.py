@@ -259,4 +259,5 @@ class ComplianceApp:
         rows = [[row.start.strftime("%d %b %Y") + ("" if not row.is_phase else f" to {row.end:%d %b %Y}"),
                  row.title, row.requirement or "–", status_badge(row.status)]
                 for row in table.itertuples()]
-        return html_table(["Date", "Step", "Requirement", "Date status"], rows, nowrap=[0])
+        warnings = "".join(f'<p class="planlib-banner">{html.escape(w)}</p>' for w in timeline.process_warnings(self.plan))
+        return warnings + html_table(["Date", "Step", "Requirement", "Date status"], rows, nowrap=[0])

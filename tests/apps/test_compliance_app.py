@@ -111,3 +111,28 @@ def test_a_kpi_the_list_does_not_offer_gets_a_message(example_plan_for_apps):
         assert app.kpi.value == shown
     app.show_kpi(KNIFE)
     assert app.messages.value == "" and app.kpi.value == KNIFE and "Birmingham" in app.breakdown.value
+
+
+def test_a_short_survey_and_an_unmet_requirement_are_shown(example_plan_for_apps):
+    # Without a browser: what the app shows for a plan with gaps.
+    import datetime as dt
+
+    from planlib.ui.compliance import ComplianceApp
+
+    plan = example_plan_for_apps
+    gaps = plan.model_copy(update={
+        "reporting": None,
+        "timeline": tuple(e.model_copy(update={"end": dt.date(2021, 8, 20)}) if e.kind == "survey" else e
+                          for e in plan.timeline)})
+    html_shown = "".join(getattr(w, "value", "") for w in _html_widgets(ComplianceApp(gaps).widget))
+    assert "26 of 27" in html_shown and "Unmet" in html_shown
+    assert "the means by which the Chief Constable reports" in html_shown
+    assert "The plan does not say how the Chief Constable reports" in html_shown
+    assert "the public survey runs 25 days, under the six weeks planned" in html_shown
+
+
+def _html_widgets(widget):
+    """Every widget under ``widget`` (depth first)."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _html_widgets(child)
