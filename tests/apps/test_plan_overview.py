@@ -129,4 +129,5 @@ def test_horizon_scanning_risk_matrix_and_register(voila_server, visit, example_
     assert fraud in seen["table"]
     for marker in ERROR_MARKERS:
         assert marker not in record.text
-    assert record.page_errors == [] and record.external_requests() == []
+    assert record.page_errors == [], (record.page_errors, record.console[-20:])
+    assert record.external_requests() == []
