@@ -56,6 +56,8 @@ FOLDER = "consultation"
 RESPONDENT_TYPES = ("resident", "organisation", "partner")
 OUTSIDE, UNKNOWN = "outside", "unknown"
 """Local authority of a response from outside the police area, or whose area is not known."""
+AREA_LABELS = {OUTSIDE: "Outside the area", UNKNOWN: "Area not given"}
+"""How :data:`OUTSIDE` and :data:`UNKNOWN` are written for a reader."""
 AGE_BANDS = ("under 16", "16-24", "25-34", "35-44", "45-54", "55-64", "65+")
 NO_AGE = ("not given", "not applicable")
 """Age band of a resident who did not say, and of an organisation or partner."""
@@ -870,6 +872,8 @@ def theme_by_area_chart(results: ConsultationResults, theme: str, *, width: int 
     areas = [a.name for a in results.plan.local_authorities] + [OUTSIDE, UNKNOWN]
     data = results.by_local_authority[results.by_local_authority["theme"] == theme]
     data = data.set_index("group").reindex(areas).dropna(subset=["share"]).rename_axis("area").reset_index()
+    data["area"] = data["area"].replace(AREA_LABELS)
+    areas = [AREA_LABELS.get(a, a) for a in areas]
     row = results.themes.set_index("theme").loc[theme]
     overall = pd.DataFrame({"share": [row["share"]], "label": [f"All responses: {row['share']:.0%}"]})
     bars = alt.Chart(data).mark_bar(color=SHARE_COLOURS[0]).encode(

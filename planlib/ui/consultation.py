@@ -193,7 +193,8 @@ class ConsultationApp:
 
     def _areas_html(self) -> str:
         rows = [
-            [a.local_authority, a.responses, "–" if math.isnan(a.population) else f"{a.population:,.0f}",
+            [consultation.AREA_LABELS.get(a.local_authority, a.local_authority), a.responses,
+             "–" if math.isnan(a.population) else f"{a.population:,.0f}",
              _pct(a.population_share), _pct(a.response_share), "–" if math.isnan(a.weight) else f"{a.weight:.2f}",
              _flag(a.under_represented)]
             for a in self.results.local_authorities.itertuples()
