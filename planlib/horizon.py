@@ -112,6 +112,18 @@ def load_horizon(folder: str | os.PathLike[str], plan: Plan) -> HorizonRegister:
     ------
     PlanError
         listing every problem (file, line, field), including commitments the plan lacks.
+
+    Examples
+    --------
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> load_horizon(planlib.DEFAULT_PLAN, plan).horizon[0].score
+    20
+    >>> try:
+    ...     load_horizon("no/such/folder", plan)
+    ... except PlanError as exc:
+    ...     print(exc.problems[0].message)
+    no horizon scanning register: add horizon.yaml to the plan folder
     """
     display = f"{str(folder).rstrip('/') or '.'}/{FILE_NAME}"
     path = Path(folder) / FILE_NAME
@@ -164,7 +176,14 @@ def rank(register: HorizonRegister, plan: Plan) -> pd.DataFrame:
 
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The ranked register as ``planlib horizon --format json`` prints it:
-    ``{id, title, likelihood, impact, score, commitments, gap}`` for each item, in rank order."""
+    ``{id, title, likelihood, impact, score, commitments, gap}`` for each item, in rank order.
+
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> first = records(rank(load_horizon(planlib.DEFAULT_PLAN, plan), plan))[0]
+    >>> sorted(first), first["score"]
+    (['commitments', 'gap', 'id', 'impact', 'likelihood', 'score', 'title'], 20)
+    """
     return [
         {"id": r["id"], "title": r["title"], "likelihood": int(r["likelihood"]), "impact": int(r["impact"]),
          "score": int(r["score"]), "commitments": list(r["commitments"]), "gap": bool(r["gap"])}

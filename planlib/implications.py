@@ -358,7 +358,14 @@ def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:
 
 
 def as_json(table: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """``planlib implications --format json``: keys ``a`` to ``g``, each a list of ``{year, measure, value, unit, note}``."""
+    """``planlib implications --format json``: keys ``a`` to ``g``, each a list of ``{year, measure, value, unit, note}``.
+
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> data = as_json(implications(plan, load_settings(planlib.DEFAULT_PLAN, plan)))
+    >>> list(data), data["a"][0]["measure"], data["a"][0]["year"], round(data["a"][0]["value"], 2)
+    (['a', 'b', 'c', 'd', 'e', 'f', 'g'], 'precept_band_d', '2021/22', 177.55)
+    """
     return {part: [{"year": r["year"], "measure": r["measure"], "value": r["value"], "unit": r["unit"], "note": r["note"]}
                    for r in table[table["part"] == part].to_dict("records")]
             for part in PARTS}

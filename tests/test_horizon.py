@@ -162,3 +162,15 @@ def test_overview_app_section_names_a_gap_and_survives_a_bad_register(example_pl
     broken = PlanOverview(minimal_plan, horizon_folder=folder)
     assert broken.horizon is None and "unknown commitment 'C42'" in broken.horizon_problem
     assert "Showing all 3 commitments" in broken.selection.value   # the rest of the app still shows
+
+
+def test_cli_scenario_turns_the_unanswered_item_into_a_gap(tmp_path: Path):
+    scenario = tmp_path / "drop_fraud.yaml"
+    scenario.write_text("name: drop_fraud\ndescription: d\nsource: s\nchanges:\n"
+                        "  commitments.fraud_and_cyber_crime.enabled: false\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["horizon", "-s", str(scenario), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    gaps = [i["id"] for i in json.loads(result.output) if i["gap"]]
+    assert gaps == ["fraud_and_cyber"]
+    table = CliRunner().invoke(main, ["horizon", "-s", str(scenario)]).output
+    assert "NONE: GAP" in table and "1 gap." in table
