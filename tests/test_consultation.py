@@ -347,3 +347,23 @@ def test_the_app_reports_a_failure_and_keeps_the_theme_it_shows(example_results,
     assert app.messages.value == "" and "Drug harm reduction" in app.quotes.value
     app.set_theme("theme_drug_harm; import os")
     assert "not one of the choices" in app.messages.value and app.theme.value == "theme_drug_harm"
+
+
+CODEBOOK_HEAD = "source: test\nstatus: illustrative\nthemes:\n  - id: theme_drug_harm\n"
+
+
+@pytest.mark.parametrize("body, line, words", [
+    ("    phrases: [drugs, 101]\n", 5, "put a number in quotes"),
+    ("    phrase: [drugs]\n", 5, "unknown field"),
+    ("    phrases: [drugs\n", 6, "YAML syntax error"),
+    ("    phrases: []\n", 5, "at least 1 item"),
+    ("    phrases: ['*drugs']\n", 5, "* may only end a word"),
+])
+def test_a_bad_codebook_exits_1_naming_the_file_and_line(plan_folder: Path, body: str, line: int, words: str):
+    (plan_folder / "consultation" / "codebook.yaml").write_text(CODEBOOK_HEAD + body, encoding="utf-8")
+    (plan_folder / "consultation" / "responses.csv").write_text(
+        HEADER + "a1,resident,Dudley,45-54,Drugs,,test,synthetic\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["consult", str(plan_folder)])
+    assert result.exit_code == 1
+    assert f"{plan_folder}/consultation/codebook.yaml:{line}:" in result.output
+    assert words in result.output and "Traceback" not in result.output
