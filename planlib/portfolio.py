@@ -417,8 +417,7 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
         latest_delay.append(max(0, room if max_delay is None else min(room, max_delay)))
 
     settings = plan.appraisal
-    model = build_model(plan)
-    assert model.commitments == ids  # both are the enabled commitments in plan order
+    model = build_model(plan)  # its commitments are ``ids``: the enabled ones, in plan order
     deflate = (1 + settings.deflator_rate.central) ** -np.arange(n_y)
     factors = model.factors[:n_y] if len(model.factors) >= n_y else np.pad(model.factors, (0, n_y - len(model.factors)))
     horizon = len(model.factors)
@@ -464,13 +463,8 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
         w = np.array([weight[ids[i]] for i in owner])
         value, npv = w * (p50 + pvc) - pvc, p50
 
-    depends = []
-    for c in commitments:
-        for d in c.depends_on:
-            if d in index:
-                depends.append((index[c.id], index[d]))
-            elif not c.mandatory:
-                pass  # depends on a commitment the plan has switched off: it cannot be in
+    depends = [(index[c.id], index[d]) for c in commitments for d in c.depends_on if d in index]
+    # a commitment that depends on one the plan has switched off cannot be in
     blocked = {index[c.id] for c in commitments if any(d not in index for d in c.depends_on)}
 
     minimum_rows, minimum_rhs, minimum_names = [], [], []

@@ -279,3 +279,30 @@ def test_planlib_optimise_says_when_mandatory_costs_exceed_the_envelope(tmp_path
     assert "Traceback" not in out.output
     assert "mandatory commitments alone exceed the envelope in 2023/24" in out.output
     assert "too much" in out.output and "2022/23" not in out.output.split("envelope in")[1]
+
+
+def test_the_plans_own_objective_weights_are_used(example_plan):
+    weighted = tuple(o.model_copy(update={"weight": 50.0}) if o.id == "o1_vawg" else o for o in example_plan.objectives)
+    plan = example_plan.model_copy(update={"objectives": weighted})
+    from_plan = optimise(plan, objective="weighted", samples=SAMPLES, frontier=False)
+    given = optimise(example_plan, objective="weighted", weights={"o1_vawg": 50.0}, samples=SAMPLES, frontier=False)
+    assert "vawg_police_response" in from_plan.selected
+    assert from_plan.selected == given.selected
+    assert from_plan.objective_value == pytest.approx(given.objective_value)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"weights": {"no_such_objective": 2.0}}, "not an objective or evidence id"),
+    ({"weights": {"o1_vawg": -1.0}}, "at least 0"),
+    ({"objective": "npv_p99"}, "expected one of npv_p50, npv_p5, weighted"),
+    ({"envelope": {"2021/22": 1e6}}, "no amount for 2022/23"),
+    ({"min_share": {"partnership": 1.5}}, "between 0 and 1"),
+])
+def test_bad_optimiser_settings_get_a_clear_message(example_plan, kwargs, words):
+    with pytest.raises(planlib.PlanlibError, match=words):
+        optimise(example_plan, samples=SAMPLES, frontier=False, **kwargs)
+
+
+def test_a_minimum_that_cannot_be_met_is_named(example_plan):
+    with pytest.raises(PortfolioInfeasible, match="at least 100% of the chosen cost on influence"):
+        optimise(example_plan, samples=SAMPLES, frontier=False, min_share={"influence": 1.0})
