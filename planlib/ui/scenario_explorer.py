@@ -6,7 +6,10 @@ pay awards, how many officers of the uplift are in neighbourhood posts by the en
 and which optional commitments are funded (statutory duties are always funded). The app says
 plainly whether the plan balances, draws the budget gap and reserves by year against the
 baseline and any saved scenarios, lists the funded commitments, and saves the settings as a
-named scenario in the shared :class:`~planlib.ScenarioStore` (or loads a saved one back).
+named scenario in the shared :class:`~planlib.ScenarioStore` (or loads a saved one back). Its
+"Suggest a portfolio" panel asks :func:`planlib.optimise` for the best affordable commitments
+and start years within the funding of the current settings, and saves the suggestion as a
+scenario (the settings' changes plus the portfolio's), which is then added to the comparison.
 
 The settings are a :class:`Settings`; :func:`scenario_changes` turns them into the sparse
 changes of a :class:`~planlib.Scenario` (only what differs from the baseline, so the baseline
@@ -590,8 +593,9 @@ class ScenarioExplorer:
         The results of the current settings.
     on_control_change, set_funded, on_reset, on_save, on_compare, on_load, on_clear_comparison, on_refresh_list
         The callbacks a viewer triggers (a control's observer, ``set_funded(commitment_id,
-        funded)``, the buttons). Each checks its input; a bad value or a failure is logged and
-        shown as a short message, never raised.
+        funded)``, the buttons; ``on_suggest`` and ``on_save_suggestion`` too, for the
+        suggestion panel). Each checks its input; a bad value or a failure is logged and shown
+        as a short message, never raised.
 
     Examples
     --------
