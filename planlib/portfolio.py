@@ -263,6 +263,10 @@ def brute_force(c: Candidates) -> Solution:
 
     Raises ValueError beyond :data:`BRUTE_FORCE_LIMIT` portfolios, and
     :class:`PortfolioInfeasible` if none fits.
+
+    >>> c = synthetic(10, seed=3, max_delay=1)
+    >>> abs(brute_force(c).value - solve(c, tolerance=0).value) < 1.0
+    True
     """
     n_c = len(c.ids)
     choices = [np.flatnonzero(c.owner == i) for i in range(n_c)]
@@ -374,7 +378,13 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
                samples: int | None = None, seed: int | None = None, weights: Mapping[str, float] | None = None,
                min_officers: Mapping[str, float] | None = None, min_share: Mapping[str, float] | None = None,
                reserves: Any = None) -> PlanCandidates:
-    """The options of ``plan``'s enabled commitments, their costs and values (see :func:`optimise`)."""
+    """The options of ``plan``'s enabled commitments, their costs and values (see :func:`optimise`).
+
+    >>> import planlib
+    >>> pc = candidates(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
+    >>> len(pc.problem.ids), int(pc.problem.mandatory.sum()), pc.problem.n_options > len(pc.problem.ids)
+    (28, 11, True)
+    """
     from planlib.appraisal import build_model
     from planlib.finance import pay_per_fte
     from planlib.scenario import commitment_start
@@ -636,7 +646,12 @@ def _describe(pc: PlanCandidates, solution: Solution, frontier: pd.DataFrame,
 
 def efficient_frontier(c: Candidates, shares: Sequence[float] = FRONTIER_SHARES,
                        tolerance: float = TOLERANCE) -> pd.DataFrame:
-    """The best value for envelopes scaled by each of ``shares`` (NaN where nothing fits)."""
+    """The best value for envelopes scaled by each of ``shares`` (NaN where nothing fits).
+
+    >>> f = efficient_frontier(synthetic(12, seed=1, max_delay=0), shares=(0.5, 1.0, 1.5))
+    >>> bool(f["objective_value"].is_monotonic_increasing)
+    True
+    """
     rows = []
     for share in shares:
         scaled = c.with_envelope(c.envelope * share)
@@ -654,6 +669,14 @@ def switching_values(c: Candidates, best: Solution, tolerance: float = TOLERANCE
 
     Forcing it in gives the best portfolio that holds it; it enters when its own value rises by
     the difference between that and the best, so its switching value is its value plus that gap.
+
+    Two commitments, room for one: B (worth 3) would need to be worth 6, as A is, to be chosen.
+
+    >>> c = Candidates(ids=["A", "B"], years=["2021/22"], owner=np.arange(2), start=np.zeros(2, int),
+    ...                delay=np.zeros(2, int), cost=np.array([[5e6], [5e6]]), value=np.array([6e6, 3e6]),
+    ...                mandatory=np.zeros(2, bool), depends_on=[], envelope=np.array([5e6]))
+    >>> {c.ids[i]: v / 1e6 for i, v in switching_values(c, solve(c)).items()}
+    {'B': 6.0}
     """
     chosen_owners = set(c.owner[np.flatnonzero(best.chosen)].tolist())
     found: dict[int, float] = {}
@@ -743,7 +766,13 @@ OBJECTIVE_WORDS = {
 
 
 def text_table(result: PortfolioResult, plan_name: str, scenario: str = "baseline") -> str:
-    """The answer as ``planlib optimise`` prints it: £m, years as columns."""
+    """The answer as ``planlib optimise`` prints it: £m, years as columns.
+
+    >>> import planlib
+    >>> res = optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500, frontier=False)
+    >>> text_table(res, "Example").splitlines()[0]
+    'Example: baseline. Best affordable portfolio, maximising the total NPV at the median (p50).'
+    """
     years = list(result.envelope)
     chosen = result.commitments[result.commitments["selected"]]
     out = result.commitments[~result.commitments["selected"]]
@@ -783,6 +812,10 @@ def synthetic(n: int, n_years: int = 4, *, seed: int = 0, max_delay: int = 3, ti
 
     Costs are £0.1m-£5m a year in profiles that ramp up; values are NPVs of -£2m to £10m, lower
     for later starts; the envelope is ``tightness`` of what every commitment would cost.
+
+    >>> c = synthetic(200, seed=0, max_delay=3)
+    >>> len(c.ids), c.cost.shape[1], bool(c.n_options > 600)
+    (200, 4, True)
     """
     rng = np.random.default_rng(seed)
     base = rng.uniform(0.1e6, 5e6, (n, n_years)) * np.minimum(1, (np.arange(n_years) + 1) / rng.integers(1, 3, (n, 1)))
