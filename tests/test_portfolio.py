@@ -306,3 +306,17 @@ def test_bad_optimiser_settings_get_a_clear_message(example_plan, kwargs, words)
 def test_a_minimum_that_cannot_be_met_is_named(example_plan):
     with pytest.raises(PortfolioInfeasible, match="at least 100% of the chosen cost on influence"):
         optimise(example_plan, samples=SAMPLES, frontier=False, min_share={"influence": 1.0})
+
+
+@pytest.mark.parametrize("weight, words", [("high", "expected a number"), ("-2", "must not be negative")])
+def test_a_bad_objective_weight_in_plan_yaml_is_reported_with_file_and_line(plan_copy, weight, words):
+    folder = plan_copy(planlib.DEFAULT_PLAN)
+    plan_yaml = folder / "plan.yaml"
+    lines = plan_yaml.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.strip() == "- id: o1_neighbourhood")
+    lines.insert(at + 1, f"    weight: {weight}\n")
+    plan_yaml.write_text("".join(lines), encoding="utf-8")
+    problems = planlib.validate(folder)
+    assert len(problems) == 1
+    assert problems[0].line == at + 2 and problems[0].field == "objectives.o1_neighbourhood.weight"
+    assert words in problems[0].message
