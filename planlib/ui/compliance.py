@@ -25,12 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+import altair as alt
 import ipywidgets as widgets
 
 from planlib import compliance, performance, timeline
 from planlib.model import Plan
 from planlib.ui import Messages, log_to_server, safe, section, validate_choice
-from planlib.ui.overview import APP_CSS, Html, _cards, chart_widget, figure, html_table, owner_label, status_badge
+from planlib.ui.overview import (APP_CSS, Html, _cards, chart_widget, figure, html_table, owner_label, readable,
+                                 status_badge)
 
 COMPLIANCE_LABELS = {"met": ("Met", "verified"), "partial": ("Partial", "illustrative"), "unmet": ("Unmet", "unverified")}
 """How each compliance status is written, and the badge colour (class) it borrows."""
@@ -127,7 +129,7 @@ class ComplianceApp:
         self.trajectory = chart_widget(self._trajectory_chart(self.kpi.value), "planlib-trajectory-chart")
         self.breakdown = widgets.HTML()
         self.breakdown.add_class("planlib-breakdown")
-        self._draw_breakdown(self.kpi.value)
+        self.breakdown.value = self._breakdown_html(self.kpi.value)
         self.kpi.observe(safe(self.messages)(self._on_kpi), names="value")
 
         checklist = widgets.HTML(self._checklist_html())
@@ -174,26 +176,23 @@ class ComplianceApp:
         if value not in self.kpi_choices():
             self.kpi.value = self._shown_kpi
             validate_choice(value, self.kpi_choices(), "The KPI")
-        chart = self._trajectory_chart(value)
-        self._draw_breakdown(value)
-        self.trajectory.chart = chart
+        # Both parts are built before either is shown: a failure leaves the page as it was.
+        chart, breakdown = self._trajectory_chart(value), self._breakdown_html(value)
+        self.trajectory.chart, self.breakdown.value = chart, breakdown
         self._shown_kpi = value
         self.messages.clear()
 
     # ------------------------------------------------------------------ drawing
 
-    def _trajectory_chart(self, kpi_id: str):
-        from planlib.ui.overview import readable
-
+    def _trajectory_chart(self, kpi_id: str) -> alt.TopLevelMixin:
         kpi = next(k for k in self.plan.kpis if k.id == kpi_id)
         return readable(performance.trajectory_chart(performance.trajectory_table(self.plan, kpi_id), kpi.title,
                                                      kpi.unit, width=560, height=240))
 
-    def _draw_breakdown(self, kpi_id: str) -> None:
+    def _breakdown_html(self, kpi_id: str) -> str:
         table = performance.local_authority_breakdown(self.plan, kpi_id)
         if table.empty:
-            self.breakdown.value = "<p>No figures by local authority for this KPI.</p>"
-            return
+            return "<p>No figures by local authority for this KPI.</p>"
         # One row per authority: its figure in each year, then its latest year's share, change and trend.
         years = sorted(table["year"].unique())
         rows = []
@@ -204,7 +203,7 @@ class ComplianceApp:
                          "–" if last.share_of_force != last.share_of_force else f"{last.share_of_force:.0%}",
                          "–" if last.change != last.change else f"{last.change:+.1%}", last.trend])
         latest = years[-1]
-        self.breakdown.value = "<h3>By local authority</h3>" + html_table(
+        return "<h3>By local authority</h3>" + html_table(
             ["Local authority", *years, f"Share of force, {latest}", f"Change to {latest}", "Trend"], rows,
             numeric=range(1, len(years) + 3))
 
