@@ -5,8 +5,8 @@ answer is a mixed-integer programme solved with :func:`scipy.optimize.milp` (HiG
 
 **Decision.** Each optional (not mandatory), enabled commitment is in or out, and, where its
 cost lines allow it, starts later than planned: its whole profile of cost lines moves on by one
-or more years (lines moved past the end of the plan are dropped, and its benefits start as many
-years later). Each (commitment, start year) pair is an *option*; a binary variable says whether
+or more years, as far as its last line stays inside the plan (a profile is never cut short), and
+its benefits start as many years later. Each (commitment, start year) pair is an *option*; a binary variable says whether
 it is chosen.
 
 **Rules.**
@@ -414,14 +414,16 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
     planned_revenue = grid[:, :, 0] + grid[:, :, 2] * officer_unit + grid[:, :, 3] * staff_unit
     env = _envelope(plan, envelope, reserves, planned_revenue.sum(axis=0))
 
-    # how late each commitment may start: never a mandatory one; benefits must start within the plan
+    # how late each commitment may start: never a mandatory one; its whole cost profile and its
+    # benefits' start must stay inside the plan (a profile cut short would save cost while the
+    # appraisal kept its after-plan benefits, so lateness would look like value)
     starts = [commitment_start(c) for c in commitments]
     latest_delay = []
     for c, s in zip(commitments, starts):
         if c.mandatory or s is None:
             latest_delay.append(0)
             continue
-        room = plan.period.last - s
+        room = plan.period.last - max(line.year for line in c.costs)
         for b in c.benefits:
             room = min(room, plan.period.last - (b.start_year if b.start_year is not None else first))
         latest_delay.append(max(0, room if max_delay is None else min(room, max_delay)))

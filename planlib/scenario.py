@@ -19,7 +19,8 @@ Paths that can be changed (see :data:`CHANGEABLE`):
 - ``commitments.<id>.enabled`` with true or false (a mandatory commitment cannot be disabled);
 - ``commitments.<id>.costs.<non_pay_gbp|capital_gbp|officer_fte|staff_fte>`` with ``{year: value}``;
 - ``commitments.<id>.start_year`` with a financial year: the commitment starts later, its cost
-  lines and benefit start years moved on by as many years (lines moved past the plan dropped);
+  lines and benefit start years moved on by as many years (only as far as its last cost line
+  stays inside the plan: a profile is moved whole, never cut short);
 - ``assumptions.<id>`` with a number, or ``assumptions.<id>.<value|low|high>``.
 
 Applying a scenario returns a new :class:`~planlib.model.Plan`; the baseline is never changed.
@@ -358,7 +359,9 @@ def commitment_start(commitment: Commitment) -> FinancialYear | None:
 
 def _move_start(plan: Plan, commitment: Commitment, path: str, value: Any, scenario: Scenario) -> Commitment:
     """``commitment`` started in the year ``value``: every cost line and benefit start year moved on
-    by the same number of years; cost lines moved past the end of the plan are dropped."""
+    by the same number of years. The whole profile must stay inside the plan: a later start that
+    would push a cost line past the end is refused, since cutting the commitment short would save
+    cost while the appraisal kept its benefits."""
     try:
         year = FinancialYear(str(value))
     except ValueError as exc:
@@ -372,10 +375,14 @@ def _move_start(plan: Plan, commitment: Commitment, path: str, value: Any, scena
         raise ScenarioError(path, f"the start year must be from {start} (when {commitment.id} starts) "
                                   f"to {plan.period.last}; got {year}")
     shift = year - start
-    lines = []
-    for line in commitment.costs:
-        if line.year + shift <= plan.period.last:
-            lines.append(line.model_copy(update={"year": line.year + shift, **_provenance(scenario)}))
+    last = max(line.year for line in commitment.costs)
+    if last + shift > plan.period.last:
+        latest = start + (plan.period.last - last)
+        can = (f"it can start in {latest} at the latest" if latest != start
+               else f"it cannot start later than planned ({start})")
+        raise ScenarioError(path, f"{commitment.id} has costs to {last}; starting in {year} would push them past "
+                                  f"the plan's end ({plan.period.last}), so {can}")
+    lines = [line.model_copy(update={"year": line.year + shift, **_provenance(scenario)}) for line in commitment.costs]
     benefits = []
     for b in commitment.benefits:
         begins = (b.start_year if b.start_year is not None else plan.period.first) + shift

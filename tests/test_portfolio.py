@@ -207,7 +207,7 @@ def test_the_frontier_never_falls_as_the_envelope_grows(best):
 def test_a_minimum_of_neighbourhood_officers_keeps_them_in_post(example_plan):
     res = optimise(example_plan, samples=SAMPLES, min_officers={"o1_neighbourhood": 400}, frontier=False)
     row = res.commitments.set_index("id").loc["neighbourhood_policing_450"]
-    assert row["selected"] and row["start_year"] <= "2022/23"   # 425 FTE in 2024/25 needs at most a year's delay
+    assert row["selected"] and row["start_year"] == "2021/22"   # costed to 2024/25, so it cannot start later
     with pytest.raises(planlib.PlanlibError, match="not an objective"):
         optimise(example_plan, samples=SAMPLES, min_officers={"o_nonsense": 1}, frontier=False)
 
@@ -229,19 +229,40 @@ def test_the_suggestion_as_a_scenario_costs_what_the_optimiser_said(example_plan
         assert pv == pytest.approx(pc.pv_costs[option], rel=1e-9)
 
 
+def _two_year_project(plan, commitment_id):
+    """``plan`` with the commitment cut to its first two years of cost: a profile with room to move."""
+    commitments = tuple(c.model_copy(update={"costs": c.costs[:2]}) if c.id == commitment_id else c
+                        for c in plan.commitments)
+    return plan.model_copy(update={"commitments": commitments})
+
+
 def test_a_scenario_that_starts_a_commitment_later_moves_its_costs_and_benefits(example_plan):
+    plan = _two_year_project(example_plan, "young_people_prevention")
     s = planlib.Scenario(name="later", description="d", source="s",
                          changes={"commitments.young_people_prevention.start_year": "2023/24"})
-    moved = s.apply(example_plan).commitment("young_people_prevention")
-    before = example_plan.commitment("young_people_prevention")
+    moved = s.apply(plan).commitment("young_people_prevention")
+    before = plan.commitment("young_people_prevention")
     assert [str(line.year) for line in moved.costs] == ["2023/24", "2024/25"]
-    assert [line.non_pay_gbp for line in moved.costs] == [line.non_pay_gbp for line in before.costs[:2]]
+    assert [line.non_pay_gbp for line in moved.costs] == [line.non_pay_gbp for line in before.costs]
     assert {str(b.start_year) for b in moved.benefits} == {"2023/24"}
+    with pytest.raises(planlib.PlanError, match="can start in 2023/24 at the latest"):
+        planlib.Scenario(name="too_late", description="d", source="s",
+                         changes={"commitments.young_people_prevention.start_year": "2024/25"}).apply(plan)
+
+
+def test_the_optimiser_never_cuts_a_profile_short(example_plan):
+    """Only a commitment whose profile ends before the plan does may start later, and by no more."""
+    plan = _two_year_project(example_plan, "young_people_prevention")
+    pc = candidates(plan, samples=SAMPLES)
+    delays = {cid: sorted(int(d) for d in pc.problem.delay[pc.problem.owner == i]) for i, cid in enumerate(pc.problem.ids)}
+    assert delays["young_people_prevention"] == [0, 1, 2]
+    assert all(d == [0] for cid, d in delays.items() if cid != "young_people_prevention")
 
 
 @pytest.mark.parametrize("commitment, year, words", [
     ("hold_to_account_spcb", "2022/23", "mandatory"),
     ("young_people_prevention", "2025/26", "to 2024/25"),
+    ("young_people_prevention", "2022/23", "cannot start later than planned"),
     ("contact_and_call_handling", "2021/22", "from 2022/23"),
     ("young_people_prevention", "2023/25", "not a financial year"),
 ])
