@@ -382,8 +382,8 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
 
     >>> import planlib
     >>> pc = candidates(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
-    >>> len(pc.problem.ids), int(pc.problem.mandatory.sum()), pc.problem.n_options > len(pc.problem.ids)
-    (28, 11, True)
+    >>> len(pc.problem.ids), int(pc.problem.mandatory.sum()), pc.problem.n_options  # all costed to 2024/25: no later starts
+    (28, 11, 28)
     """
     from planlib.appraisal import build_model
     from planlib.finance import pay_per_fte
