@@ -145,6 +145,20 @@ def live_chart(chart: alt.TopLevelMixin) -> alt.JupyterChart:
     return alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
 
 
+def cards(figures: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
+    """Headline figures as a row of cards: ``(value, label)`` pairs, both escaped.
+
+    >>> cards([("£1.2m", "gap <2024>")])
+    '<div class="planlib-cards"><div class="planlib-card"><div class="planlib-figure">£1.2m</div><div class="planlib-card-label">gap &lt;2024&gt;</div></div></div>'
+    """
+    body = "".join(
+        f'<div class="planlib-card"><div class="planlib-figure">{html.escape(value)}</div>'
+        f'<div class="planlib-card-label">{html.escape(label)}</div></div>'
+        for value, label in figures
+    )
+    return f'<div class="planlib-cards">{body}</div>'
+
+
 def section(title: str, *children: widgets.Widget, note: str = "") -> widgets.VBox:
     """A titled block of the page."""
     parts: list[widgets.Widget] = [widgets.HTML(f"<h2>{html.escape(title)}</h2>")]

@@ -30,8 +30,8 @@ import ipywidgets as widgets
 
 from planlib import compliance, performance, timeline
 from planlib.model import Plan
-from planlib.ui import Messages, log_to_server, safe, section, validate_choice
-from planlib.ui.overview import (APP_CSS, Html, _cards, chart_widget, figure, html_table, owner_label, readable,
+from planlib.ui import Messages, cards, log_to_server, safe, section, validate_choice
+from planlib.ui.overview import (APP_CSS, Html, chart_widget, figure, html_table, owner_label, readable,
                                  status_badge)
 
 COMPLIANCE_LABELS = {"met": ("Met", "verified"), "partial": ("Partial", "illustrative"), "unmet": ("Unmet", "unverified")}
@@ -210,7 +210,7 @@ class ComplianceApp:
     def _glance_html(self) -> str:
         counts = {s: sum(r.status == s for r in self.results) for s in ("met", "partial", "unmet")}
         rags = self.latest["rag"].value_counts()
-        return _cards([
+        return cards([
             (f"{counts['met']} of {len(self.results)}", "statutory requirements met"),
             (figure(counts["partial"] + counts["unmet"]), "requirements not fully met"),
             (figure(int(rags.get("green", 0))), "KPIs green"),

@@ -31,21 +31,12 @@ import ipywidgets as widgets
 from planlib import consultation
 from planlib.consultation import ConsultationResults
 from planlib.io import load_plan
-from planlib.ui import Messages, log_to_server, safe, section, validate_choice
+from planlib.ui import Messages, cards, log_to_server, safe, section, validate_choice
 from planlib.ui.overview import APP_CSS, Html, bullet_list, chart_widget, html_table, readable
 
 
 def _pct(value: float) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
-
-
-def _cards(figures: list[tuple[str, str]]) -> str:
-    cards = "".join(
-        f'<div class="planlib-card"><div class="planlib-figure">{html.escape(value)}</div>'
-        f'<div class="planlib-card-label">{html.escape(label)}</div></div>'
-        for value, label in figures
-    )
-    return f'<div class="planlib-cards">{cards}</div>'
 
 
 def _flag(flagged: bool, yes: str = "Under-represented") -> Html:
@@ -167,7 +158,7 @@ class ConsultationApp:
     def _glance_html(self) -> str:
         r = self.results
         gaps = r.gaps
-        return _cards([
+        return cards([
             (f"{len(r.coded):,}", "responses"),
             (str(len(r.themes)), "themes in the codebook"),
             (str(int(r.coded[list(r.themes["theme"])].any(axis=1).sum())), "responses coded to a theme"),

@@ -34,7 +34,7 @@ from planlib import charts, horizon, tables
 from planlib.errors import PlanError
 from planlib.io import DEFAULT_PLAN
 from planlib.model import Plan
-from planlib.ui import log_to_server, Messages, live_chart, money, safe, section, validate_choice
+from planlib.ui import cards, log_to_server, Messages, live_chart, money, safe, section, validate_choice
 
 FILTERS = ("workstream", "owner", "section")
 """The filters of the commitments, by attribute name."""
@@ -204,15 +204,6 @@ def chart_widget(chart: alt.TopLevelMixin, css_class: str) -> alt.JupyterChart:
 
 def _offered(value: object, choices: Sequence[str]) -> bool:
     return isinstance(value, str) and value in choices
-
-
-def _cards(figures: Sequence[tuple[str, str]]) -> str:
-    cards = "".join(
-        f'<div class="planlib-card"><div class="planlib-figure">{html.escape(value)}</div>'
-        f'<div class="planlib-card-label">{html.escape(label)}</div></div>'
-        for value, label in figures
-    )
-    return f'<div class="planlib-cards">{cards}</div>'
 
 
 class PlanOverview:
@@ -490,7 +481,7 @@ class PlanOverview:
         plan = self.plan
         enabled = self.commitments[self.commitments["enabled"]]
         served = int(self.coverage["served"].sum())
-        return _cards([
+        return cards([
             (figure(len(plan.sections)), "sections"),
             (figure(len(plan.objectives)), "objectives"),
             (figure(len(enabled)), "commitments in the plan"),

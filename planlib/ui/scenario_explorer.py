@@ -658,7 +658,6 @@ class ScenarioExplorer:
             "That value could not be used, so the control was put back. Please try another value.", "error")
 
     def _build_controls(self) -> None:
-        f = self.plan.finance
         lv = self.levers
         base = baseline_settings(self.plan)
         style = {"description_width": "70px"}
