@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from planlib import __version__
-from planlib.errors import PlanlibError
+from planlib.errors import PlanError, PlanlibError, Problem
 from planlib.finance import HEADLINE, finance_warnings, format_headline
 from planlib.io import DEFAULT_PLAN, load_plan, validate
 from planlib.types import FinancialYear
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from planlib.model import Plan
 
 
 def _display(path: Path) -> str:
@@ -83,18 +85,42 @@ def validate_command(plan: Path | None) -> None:
     """
     shown = str(plan) if plan is not None else _display(DEFAULT_PLAN)
     problems = validate(shown)
+    checked: list[str] = []
+    if not problems:
+        loaded = load_plan(shown)
+        checked, problems = _side_file_problems(shown, loaded)
     if problems:
         for problem in problems:
             click.echo(str(problem))
         count = len(problems)
         click.echo(f"{shown}: {count} problem{'s' if count != 1 else ''} found", err=True)
         sys.exit(1)
-    loaded = load_plan(shown)
     click.echo(
         f"{shown}: valid: {loaded.name}, {loaded.period.first} to {loaded.period.last}: "
         f"{len(loaded.objectives)} objectives, {len(loaded.commitments)} commitments, "
         f"{len(loaded.kpis)} KPIs, {len(loaded.grants)} grants"
+        + (f"; also checked {', '.join(checked)}" if checked else "")
     )
+
+
+def _side_file_problems(folder: str, plan: Plan) -> tuple[list[str], list[Problem]]:
+    """Check the plan folder's optional parts that the plan loader leaves to their own commands:
+    the horizon scanning register, the financial implications settings, the consultation."""
+    from planlib.consultation import load_consultation
+    from planlib.horizon import load_horizon
+    from planlib.implications import load_settings
+
+    root = Path(folder)
+    parts = [("horizon.yaml", load_horizon), ("implications.yaml", load_settings), ("consultation/", load_consultation)]
+    checked, problems = [], []
+    for name, load in parts:
+        if (root / name.rstrip("/")).exists():
+            checked.append(name)
+            try:
+                load(folder, plan)
+            except PlanError as exc:
+                problems += exc.problems
+    return checked, problems
 
 
 def _finance_table(table: "pd.DataFrame", plan_name: str) -> str:

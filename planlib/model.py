@@ -800,6 +800,11 @@ def reference_problems(plan: Plan) -> list[tuple[Loc, str]]:
     for i, a in enumerate(plan.assumptions):
         if a.id is None:
             problems.append((("assumptions", i), "every assumption in the register needs an id"))
+    themes = {e.id for e in plan.evidence if e.kind in ("consultation_priority", "consultation_theme")}
+    for i, e in enumerate(plan.evidence):
+        problems += [(("evidence", i, "themes", j), f"unknown consultation theme {ref!r} (give the id of an evidence "
+                      "entry of kind consultation_priority or consultation_theme)")
+                     for j, ref in enumerate(e.themes) if ref not in themes]
     for i, o in enumerate(plan.objectives):
         if o.section not in sections:
             problems.append((("objectives", i, "section"), f"unknown section {o.section!r}"))

@@ -311,16 +311,19 @@ def test_codebook_themes_and_evidence_themes_are_checked_against_the_plan(plan_f
     codebook = plan_folder / "consultation" / "codebook.yaml"
     codebook.write_text(codebook.read_text(encoding="utf-8").replace("  - id: theme_drug_harm", "  - id: board_wmca"),
                         encoding="utf-8")
-    evidence = plan_folder / "evidence.yaml"
-    evidence.write_text(evidence.read_text(encoding="utf-8").replace("themes: [theme_da_vawg]", "themes: [theme_nope]", 1),
-                        encoding="utf-8")
     plan = planlib.load_plan(plan_folder)
     with pytest.raises(PlanError) as caught:
         load_consultation(plan_folder, plan)
     messages = [str(p) for p in caught.value.problems]
     assert any("codebook.yaml:" in m and "board_wmca" in m and "partner_board evidence" in m for m in messages)
-    assert any("evidence.yaml:" in m and "theme_nope" in m for m in messages)
     assert all(p.line is not None for p in caught.value.problems)
+    # an evidence entry citing a theme that is no consultation entry at all is a plan error
+    evidence = plan_folder / "evidence.yaml"
+    evidence.write_text(evidence.read_text(encoding="utf-8").replace("themes: [theme_da_vawg]", "themes: [theme_nope]", 1),
+                        encoding="utf-8")
+    with pytest.raises(PlanError) as caught:
+        planlib.load_plan(plan_folder)
+    assert any("evidence.yaml" in str(p) and p.line is not None and "theme_nope" in str(p) for p in caught.value.problems)
 
 
 # --------------------------------------------------------------------------- the app's logic (the browser tests are in tests/apps/)

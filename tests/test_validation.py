@@ -20,7 +20,7 @@ import planlib
 from planlib.cli import main
 from planlib.io import MAX_FILE_BYTES
 
-from tests.conftest import FIXTURES, MINIMAL
+from tests.conftest import FIXTURES, MINIMAL, ROOT
 
 BAD = FIXTURES / "bad"
 
@@ -51,6 +51,7 @@ CASES: dict[str, tuple[str, int | None, list[str]]] = {
     "unknown_objective": ("commitments.yaml", 14, ["commitments.C02.objective_id", "unknown objective 'O9'"]),
     "unknown_kpi": ("commitments.yaml", 10, ["commitments.C01.kpis[1]", "unknown KPI 'K7'"]),
     "unknown_evidence": ("commitments.yaml", 7, ["commitments.C01.evidence[1]", "unknown evidence 'E404'"]),
+    "unknown_theme": ("evidence.yaml", 3, ["evidence.E2.themes[1]", "unknown consultation theme 'E9'"]),
     "unknown_function": ("commitments.yaml", 17, ["commitments.C02.functions[0]", "'f99'", "f01-f14"]),
     "unknown_dependency": ("commitments.yaml", 19, ["commitments.C02.depends_on[0]", "unknown commitment 'C42'"]),
     "unknown_assumption": ("commitments.yaml", 25, ["benefits[0].deadweight", "unknown assumption 'dead_weight'"]),
@@ -173,3 +174,22 @@ def test_debug_shows_a_traceback_for_unexpected_errors(monkeypatch):
     loud = CliRunner().invoke(main, ["--debug", "validate", str(MINIMAL)])
     assert loud.exit_code == 1
     assert "Traceback" in loud.output
+
+
+@pytest.mark.parametrize("name, edit, where", [
+    ("horizon.yaml", ("likelihood: 4", "likelihood: 9"), "horizon.yaml:"),
+    ("implications.yaml", ("source:", "sauce:"), "implications.yaml:"),
+    ("consultation/responses.csv", (",Birmingham,", ",Narnia,"), "responses.csv:"),
+])
+def test_validate_also_checks_the_register_implications_and_consultation(plan_copy, name, edit, where):
+    """The parts of a plan folder that their own commands read are checked by validate too."""
+    folder = plan_copy(ROOT / "data" / "west_midlands_2021")
+    good = CliRunner().invoke(main, ["validate", str(folder)])
+    assert good.exit_code == 0 and "also checked horizon.yaml, implications.yaml, consultation/" in good.output
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    bad = CliRunner().invoke(main, ["validate", str(folder)])
+    assert bad.exit_code == 1
+    assert where in bad.output and "Traceback" not in bad.output
