@@ -374,12 +374,12 @@ def horizon_command(plan: Path | None, scenario_file: Path | None, output_format
 
     from planlib import horizon
 
-    shown, baseline, applied, _name = _plan_and_scenario(plan, scenario_file)
+    shown, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
     table = horizon.rank(horizon.load_horizon(shown, baseline), applied)
     if output_format == "json":
         click.echo(json.dumps(horizon.records(table), indent=1))
     else:
-        click.echo(horizon.text_table(table, baseline.name))
+        click.echo(horizon.text_table(table, baseline.name, name))
 
 
 @main.command("check")

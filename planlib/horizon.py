@@ -191,14 +191,18 @@ def records(table: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def text_table(table: pd.DataFrame, plan_name: str) -> str:
-    """The ranked register as a readable table, gaps marked, for ``planlib horizon``."""
-    lines = [f"{plan_name}: horizon scanning register, ranked by likelihood x impact "
+def text_table(table: pd.DataFrame, plan_name: str, scenario: str = "baseline") -> str:
+    """The ranked register as a readable table, gaps marked, for ``planlib horizon``.
+
+    ``scenario`` names the scenario whose enabled commitments decide the gaps.
+    """
+    width = min(72, max([len("item"), *(len(t) for t in table["title"])]) + 1)  # whole titles, up to 71 characters
+    lines = [f"{plan_name}: {scenario}. Horizon scanning register, ranked by likelihood x impact "
              f"(a gap: scoring {GAP_SCORE} or more with no enabled commitment answering it)", "",
-             f"{'rank':>4}  {'item':<56}{'L':>3}{'I':>3}{'score':>6}  {'trend':<8}{'years':>6}  answered by"]
+             f"{'rank':>4}  {'item':<{width}}{'L':>3}{'I':>3}{'score':>6}  {'trend':<8}{'years':>6}  answered by"]
     for n, r in enumerate(table.to_dict("records"), start=1):
         answered = ", ".join(r["answered_by"]) or ("NONE: GAP" if r["gap"] else "none")
-        lines.append(f"{n:>4}  {r['title'][:55]:<56}{r['likelihood']:>3}{r['impact']:>3}{r['score']:>6}  "
+        lines.append(f"{n:>4}  {r['title'][:width - 1]:<{width}}{r['likelihood']:>3}{r['impact']:>3}{r['score']:>6}  "
                      f"{r['trend']:<8}{r['horizon_years']:>6g}  {answered}")
     gaps = int(table["gap"].sum())
     lines += ["", f"{len(table)} items; {gaps} gap{'s' if gaps != 1 else ''}."

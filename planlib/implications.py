@@ -147,7 +147,7 @@ class ImplicationSettings(Record):
 
 
 def settings_problems(settings: ImplicationSettings, data: Any, plan: Plan, display: str) -> list[Problem]:
-    """Years outside the plan period, missing years of the reserves strategy, and units that are not GBP."""
+    """Years outside the plan period, missing years of the reserves strategy, units that are not GBP, rates above 1."""
     problems = []
     series = {("reserves_strategy",): settings.reserves_strategy}
     series.update({("fees_and_charges", name): s for name, s in settings.fees_and_charges.items()})
@@ -166,6 +166,11 @@ def settings_problems(settings: ImplicationSettings, data: Any, plan: Plan, disp
                    (("delegation_thresholds", "grant_decision"), settings.delegation_thresholds.grant_decision)):
         if q.unit != "GBP":
             problems.append(Problem(display, yaml_line(data, (*loc, "unit")), ".".join(loc) + ".unit", f"expected GBP, got {q.unit!r}"))
+    for name in ("minimum_revenue_provision_rate", "interest_rate"):
+        rate = getattr(settings.capital_financing, name)
+        if max(rate.numbers()) > 1:  # 4 for 4% would make the revenue cost of capital a hundred times too big
+            problems.append(Problem(display, yaml_line(data, ("capital_financing", name, "value")), f"capital_financing.{name}",
+                                    f"a rate is a share between 0 and 1 (0.04 is 4%), got {max(rate.numbers()):g}"))
     return problems
 
 

@@ -347,19 +347,43 @@ def _envelope(plan: Plan, envelope: Any, reserves: Any, commitments_revenue: np.
         extra = sorted({str(k) for k in envelope} - set(years))
         if extra:
             raise PlanlibError(f"envelope: {', '.join(extra)} is not a year of the plan ({years[0]} to {years[-1]})")
-        values = np.array([float({str(k): v for k, v in envelope.items()}[y]) for y in years])
+        given = {str(k): v for k, v in envelope.items()}
+        values = _pounds("envelope", [given[y] for y in years], len(years))
     else:
-        values = np.asarray(envelope, dtype=float).reshape(-1)
-        if len(values) != len(years):
-            raise PlanlibError(f"envelope: give {len(years)} amounts, one per year from {years[0]} to {years[-1]}")
+        values = _pounds("envelope", envelope, len(years))
     if not np.isfinite(values).all():
         raise PlanlibError("envelope: every amount must be a finite number of pounds")
     if reserves is not None:
-        extra_use = np.asarray(reserves, dtype=float) * np.ones(len(years))
+        extra_use = _pounds("reserves", reserves, len(years), one_for_all=True)
         if not np.isfinite(extra_use).all() or (extra_use < 0).any():
             raise PlanlibError("reserves: the further use of reserves must be a number of pounds, at least 0")
         values = values + extra_use
     return values
+
+
+def _pounds(name: str, amounts: Any, n_years: int, one_for_all: bool = False) -> np.ndarray:
+    """``amounts`` as one number of pounds per year, or PlanlibError naming ``name``: a list of
+    the wrong length or shape, or text, is refused rather than reshaped or read as something else."""
+    try:
+        values = np.asarray(amounts, dtype=float)
+    except (TypeError, ValueError):
+        raise PlanlibError(f"{name}: expected numbers of pounds, got {amounts!r}") from None
+    if one_for_all and values.ndim == 0:
+        return np.full(n_years, float(values))
+    if values.ndim != 1 or len(values) != n_years:
+        raise PlanlibError(f"{name}: give {n_years} amounts of pounds, one per year of the plan, got {amounts!r}")
+    return values
+
+
+def _number(name: str, key: str, value: Any) -> float:
+    """A rule's figure (officers, a share) as a finite number, or PlanlibError naming the rule."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not np.isfinite(number):
+        raise PlanlibError(f"{name}: the figure for {key!r} must be a number, got {value!r}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -486,6 +510,7 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
     for objective_id, officers in (min_officers or {}).items():
         if objective_id not in objectives:
             raise PlanlibError(f"min_officers: {objective_id!r} is not an objective of the plan")
+        officers = _number("min_officers", objective_id, officers)
         mask = np.array([commitments[i].objective_id == objective_id for i in owner], dtype=float)
         minimum_rows.append(mask * last_officers * SCALE)  # rows are divided by SCALE when solved
         minimum_rhs.append(float(officers) * SCALE)
@@ -495,7 +520,8 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
     for group, share in (min_share or {}).items():
         if group not in objectives and group not in workstreams:
             raise PlanlibError(f"min_share: {group!r} is not a workstream or objective of the plan")
-        if not 0 <= float(share) <= 1:
+        share = _number("min_share", group, share)
+        if not 0 <= share <= 1:
             raise PlanlibError(f"min_share: the share for {group!r} must be between 0 and 1, got {share!r}")
         mask = np.array([group in (commitments[i].objective_id, commitments[i].workstream) for i in owner], dtype=float)
         minimum_rows.append(total_cost * (mask - float(share)))
@@ -592,12 +618,14 @@ class PortfolioResult:
             "commitments": [
                 {
                     "id": row["id"],
-                    "npv": float(row["npv"]),
+                    # null, not NaN (which is not JSON), for a commitment with no option: one
+                    # that depends on a commitment the plan or scenario switches off
+                    "npv": float(row["npv"]) if row["npv"] == row["npv"] else None,
                     "cost_by_year": {y: float(row[f"cost_{y}"]) for y in years},
                     "mandatory": bool(row["mandatory"]),
                     "depends_on": list(row["depends_on"]),
                     "selected": bool(row["selected"]),
-                    "start_year": row["start_year"],
+                    "start_year": row["start_year"] if isinstance(row["start_year"], str) else None,
                 }
                 for row in self.commitments.to_dict(orient="records")
             ],
@@ -794,7 +822,12 @@ def text_table(result: PortfolioResult, plan_name: str, scenario: str = "baselin
         lines.append(f"{r.id[:41]:<42}{r.start_year:>9}{r.npv / 1e6:>9,.1f}{r.cost_total / 1e6:>9,.1f}{late}{mark}")
     if len(out):
         lines += ["", f"{'left out':<42}{'NPV £m':>9}{'needs £m':>10}  (NPV at which it would be chosen)"]
+        enabled = {c.id for c in result.plan.commitments if c.enabled}
         for r in out.itertuples():
+            if r.npv != r.npv:   # no option at all: it needs a commitment that is switched off
+                off = ", ".join(d for d in r.depends_on if d not in enabled)
+                lines.append(f"{r.id[:41]:<42}{'-':>9}{'cannot':>10}  (it needs {off}, which is switched off)")
+                continue
             needs = "no fit" if r.npv_to_enter != r.npv_to_enter else f"{r.npv_to_enter / 1e6:,.1f}"
             lines.append(f"{r.id[:41]:<42}{r.npv / 1e6:>9,.1f}{needs:>10}")
     frontier = result.frontier

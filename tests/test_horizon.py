@@ -139,6 +139,8 @@ def test_cli_json_has_the_issue_shape_in_rank_order():
 def test_cli_table_and_bad_file(plan_copy, tmp_path: Path):
     result = CliRunner().invoke(main, ["horizon"])
     assert result.exit_code == 0 and "Online-enabled violence against women and girls" in result.output
+    assert ": baseline. Horizon scanning register" in result.output
+    assert "County lines drug supply and the exploitation of children " in result.output  # never cut short
     folder = plan_copy()
     (folder / "horizon.yaml").write_text(GOOD.replace("[C01]", "[nope]"), encoding="utf-8")
     bad = CliRunner().invoke(main, ["horizon", str(folder)])
@@ -174,3 +176,5 @@ def test_cli_scenario_turns_the_unanswered_item_into_a_gap(tmp_path: Path):
     assert gaps == ["fraud_and_cyber"]
     table = CliRunner().invoke(main, ["horizon", "-s", str(scenario)]).output
     assert "NONE: GAP" in table and "1 gap." in table
+    assert table.splitlines()[0].endswith(": drop_fraud. Horizon scanning register, ranked by likelihood x impact "
+                                          "(a gap: scoring 15 or more with no enabled commitment answering it)")

@@ -171,6 +171,8 @@ def test_parts_add_up_on_the_example(example_plan):
     (("{2021/22: 11000000.0, 2022/23: 9000000.0}", "{2021/22: 11000000.0}"), 12, "reserves_strategy.values: no value for 2022/23"),
     (("2022/23: 9000000.0}", "2022/23: 9000000.0, 2030/31: 1.0}"), 12, "year 2030/31 is outside the plan period"),
     (("value: 0.04,", "value: -0.04,"), 5, "must not be negative"),
+    (("value: 0.04,", "value: 4,"), 5, "capital_financing.minimum_revenue_provision_rate: a rate is a share between 0 and 1"),
+    (("value: 0.025,", "value: 2.5,"), 6, "capital_financing.interest_rate: a rate is a share between 0 and 1"),
     (("capital_financing:", "capital_financing:\n  rate: 3"), 5, "capital_financing.rate: unknown field"),
 ])
 def test_bad_settings_name_file_line_and_field(folder, minimal_plan, change, line, words):

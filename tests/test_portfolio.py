@@ -122,7 +122,20 @@ def test_the_milp_optimum_equals_trying_every_subset(n, seed, tightness, mandato
         with pytest.raises(PortfolioInfeasible):
             solve(c, tolerance=0)
         return
-    assert solve(c, tolerance=0).value == pytest.approx(expected.value, rel=1e-7, abs=1.0)
+    best = solve(c, tolerance=0)
+    assert best.value == pytest.approx(expected.value, rel=1e-7, abs=1.0)
+    assert_rules_hold(c, best)
+
+
+def assert_rules_hold(c: Candidates, best) -> None:
+    """The rules, on the MILP's own answer: one start at most per commitment, within the envelope,
+    statutory duties in, and a commitment only with what it depends on, started no earlier."""
+    start_of = {int(c.owner[o]): int(c.start[o]) for o in np.flatnonzero(best.chosen)}
+    assert int(best.chosen.sum()) == len(start_of)
+    assert (best.chosen @ c.cost <= c.envelope + 1e-3).all()
+    assert all(int(i) in start_of for i in np.flatnonzero(c.mandatory))
+    for a, b in c.depends_on:
+        assert a not in start_of or (b in start_of and start_of[a] >= start_of[b])
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,7 +151,7 @@ def test_with_start_years_the_optimum_equals_trying_every_portfolio(n, seed, tig
         return
     best = solve(c, tolerance=0)
     assert best.value == pytest.approx(expected.value, rel=1e-7, abs=1.0)
-    assert (best.chosen @ c.cost <= c.envelope + 1e-3).all()
+    assert_rules_hold(c, best)
 
 
 # --------------------------------------------------------------------------- on the example plan
@@ -291,6 +304,23 @@ def test_planlib_optimise_json_has_exactly_the_keys_named():
         assert sum(c["cost_by_year"][year] for c in doc["commitments"] if c["selected"]) <= envelope + 1.0
 
 
+def test_a_commitment_whose_dependency_is_switched_off_is_reported_not_nan(tmp_path):
+    """young_people_prevention needs violence_reduction_partnership: with it switched off the
+    first has no option, and neither the json (NaN is not JSON) nor the table may show "nan"."""
+    scenario = tmp_path / "no_vrp.yaml"
+    scenario.write_text("name: no_vrp\ndescription: the violence reduction partnership dropped\nsource: test\n"
+                        "changes:\n  commitments.violence_reduction_partnership.enabled: false\n")
+    out = CliRunner().invoke(main, ["optimise", "-s", str(scenario), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output, parse_constant=lambda name: pytest.fail(f"{name} in the json"))
+    row = next(c for c in doc["commitments"] if c["id"] == "young_people_prevention")
+    assert row["npv"] is None and row["start_year"] is None and not row["selected"]
+    table = CliRunner().invoke(main, ["optimise", "-s", str(scenario)])
+    assert table.exit_code == 0, table.output
+    line = next(x for x in table.output.splitlines() if x.startswith("young_people_prevention"))
+    assert "nan" not in line and "it needs violence_reduction_partnership, which is switched off" in line
+
+
 def test_planlib_optimise_says_when_mandatory_costs_exceed_the_envelope(tmp_path):
     scenario = tmp_path / "no_grant.yaml"
     scenario.write_text("name: no_grant\ndescription: the grant withdrawn in 2023/24\nsource: test\n"
@@ -318,6 +348,11 @@ def test_the_plans_own_objective_weights_are_used(example_plan):
     ({"objective": "npv_p99"}, "expected one of npv_p50, npv_p5, weighted"),
     ({"envelope": {"2021/22": 1e6}}, "no amount for 2022/23"),
     ({"min_share": {"partnership": 1.5}}, "between 0 and 1"),
+    ({"min_share": {"partnership": "half"}}, "min_share: the figure for 'partnership' must be a number"),
+    ({"min_officers": {"o1_neighbourhood": "many"}}, "min_officers: the figure for 'o1_neighbourhood' must be a number"),
+    ({"envelope": "lots"}, "envelope: expected numbers of pounds"),
+    ({"envelope": [[1e6, 2e6], [3e6, 4e6]]}, "envelope: give 4 amounts of pounds, one per year"),  # not read as 4 years
+    ({"reserves": [1e6, 2e6]}, "reserves: give 4 amounts of pounds, one per year"),
 ])
 def test_bad_optimiser_settings_get_a_clear_message(example_plan, kwargs, words):
     with pytest.raises(planlib.PlanlibError, match=words):
