@@ -76,6 +76,9 @@ def timeline_table(plan: Plan) -> pd.DataFrame:
     columns = ["id", "kind", "phase", "title", "start", "end", "days", "is_phase", "statutory", "requirement",
                "source", "status"]
     table = pd.DataFrame(rows, columns=columns)
+    if table.empty:  # a plan with no timeline: keep the column types the chart and the app rely on
+        table = table.astype({"start": "datetime64[s]", "end": "datetime64[s]", "days": "int64",
+                              "is_phase": "bool", "statutory": "bool"})
     return table.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
 
 

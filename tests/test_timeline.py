@@ -79,3 +79,11 @@ def test_gantt_chart_draws_phases_and_marks_statutory_points(example_plan):
     assert any(row["id"] == "ev_annual_report_2024_25"
                for layer in everything["layer"] for row in everything["datasets"][layer["data"]["name"]]
                if "id" in row)
+
+
+def test_a_plan_with_no_timeline_gives_an_empty_table_and_chart(example_plan):
+    bare = example_plan.model_copy(update={"timeline": ()})
+    table = timeline.timeline_table(bare)
+    assert table.empty and str(table["start"].dtype).startswith("datetime64")
+    assert timeline.gantt_chart(bare).to_dict()["title"]["text"] == "How the plan was made"
+    assert timeline.process_warnings(bare) == []

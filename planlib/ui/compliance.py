@@ -74,6 +74,9 @@ def rag_badge(status: str) -> Html:
     return Html(f'<span class="planlib-rag planlib-rag-{css}">{html.escape(performance.RAG_LABELS.get(status, status))}</span>')
 
 
+NO_ACTUALS = "<p>No KPI has a figure after its baseline year yet (kpi_actuals.csv): there is no trajectory to show.</p>"
+NO_TIMELINE = "<p>The plan has no dated steps (timeline.yaml): there is no timeline to draw.</p>"
+
 EVIDENCE_SHOWN = 10
 """Evidence items listed per requirement before the rest are counted ("and 18 more")."""
 
@@ -126,10 +129,14 @@ class ComplianceApp:
             description="KPI", style={"description_width": "initial"}, layout=widgets.Layout(width="640px"),
         )
         self._shown_kpi = self.kpi.value
-        self.trajectory = chart_widget(self._trajectory_chart(self.kpi.value), "planlib-trajectory-chart")
         self.breakdown = widgets.HTML()
         self.breakdown.add_class("planlib-breakdown")
-        self.breakdown.value = self._breakdown_html(self.kpi.value)
+        if self.kpi.options:
+            self.trajectory = chart_widget(self._trajectory_chart(self.kpi.value), "planlib-trajectory-chart")
+            self.breakdown.value = self._breakdown_html(self.kpi.value)
+        else:  # no KPI has a figure after its baseline year: nothing to draw, and nothing to choose
+            self.kpi.disabled = True
+            self.trajectory = widgets.HTML(NO_ACTUALS)
         self.kpi.observe(safe(self.messages)(self._on_kpi), names="value")
 
         checklist = widgets.HTML(self._checklist_html())
@@ -151,7 +158,9 @@ class ComplianceApp:
             section("One KPI over time", self.kpi, self.messages, self.trajectory, self.breakdown,
                     note="Choose a KPI to see its trajectory and actuals and, where there are figures, "
                          "each local authority's."),
-            section("How the plan was made", chart_widget(timeline.gantt_chart(plan), "planlib-gantt-chart"),
+            section("How the plan was made",
+                    chart_widget(timeline.gantt_chart(plan), "planlib-gantt-chart") if plan.timeline
+                    else widgets.HTML(NO_TIMELINE),
                     widgets.HTML(self._timeline_html()),
                     note="The plan-making process, from the election to the first annual report. Statutory "
                          "steps are marked in vermilion with the requirement they meet."),

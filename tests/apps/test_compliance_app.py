@@ -136,3 +136,19 @@ def _html_widgets(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _html_widgets(child)
+
+
+def test_a_plan_with_no_kpi_figures_and_no_timeline_still_opens(example_plan_for_apps):
+    # Without a browser: kpi_actuals.csv and timeline.yaml are optional in a plan folder; the app
+    # must say there is nothing to draw instead of failing.
+    from planlib.ui.compliance import NO_ACTUALS, NO_TIMELINE, ComplianceApp
+
+    bare = example_plan_for_apps.model_copy(update={"kpi_actuals": (), "timeline": ()})
+    app = ComplianceApp(bare)
+    values = (getattr(w, "value", None) for w in _html_widgets(app.widget))
+    html_shown = "".join(v for v in values if isinstance(v, str))  # the KPI list's value is None: nothing offered
+    assert NO_ACTUALS in html_shown and NO_TIMELINE in html_shown
+    assert app.kpi_choices() == [] and app.kpi.disabled
+    assert "KPIs with no figure yet" in html_shown and "20 of 27" in html_shown
+    app.show_kpi("kpi_homicides")
+    assert "not one of the choices" in app.messages.value
