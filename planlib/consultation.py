@@ -235,8 +235,12 @@ def _read_codebook(path: Path, display: str, plan: Plan) -> tuple[Codebook | Non
         codebook = Codebook.model_validate(data)
     except ValidationError as exc:
         found = []
-        for err in exc.errors():
+        errors = exc.errors()
+        deeper = {tuple(err["loc"])[:i] for err in errors for i in range(1, len(err["loc"]))}
+        for err in errors:
             loc = tuple(err["loc"])
+            if err["type"] == "too_short" and loc in deeper:
+                continue  # every theme was wrong: the themes are reported, not "no theme"
             field = ".".join(str(x) for x in loc)
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "string_type":

@@ -370,3 +370,12 @@ def test_a_bad_codebook_exits_1_naming_the_file_and_line(plan_folder: Path, body
     assert result.exit_code == 1
     assert f"{plan_folder}/consultation/codebook.yaml:{line}:" in result.output
     assert words in result.output and "Traceback" not in result.output
+
+
+def test_a_codebook_whose_only_theme_is_wrong_is_not_also_called_empty(plan_folder: Path):
+    (plan_folder / "consultation" / "codebook.yaml").write_text(CODEBOOK_HEAD + "    phrases: ['(.*)']\n",
+                                                                encoding="utf-8")
+    result = CliRunner().invoke(main, ["consult", str(plan_folder)])
+    assert result.exit_code == 1
+    assert f"{plan_folder}/consultation/codebook.yaml:5: themes.0.phrases: '(.*)' has no word to match" in result.output
+    assert "at least 1 item" not in result.output and "1 problem:" in result.output
