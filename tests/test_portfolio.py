@@ -272,6 +272,30 @@ def test_the_optimiser_never_cuts_a_profile_short(example_plan):
     assert all(d == [0] for cid, d in delays.items() if cid != "young_people_prevention")
 
 
+def test_each_later_start_offered_costs_and_is_worth_what_its_scenario_gives(example_plan):
+    """The example offers no later starts, so the suggestion test above never moves a profile:
+    here each start of a two-year project is turned into its scenario and costed and appraised."""
+    from planlib.uncertainty import DEFAULT_SEED, simulate
+
+    plan = _two_year_project(example_plan, "young_people_prevention")
+    pc = candidates(plan, samples=SAMPLES)
+    c = pc.problem
+    i = c.ids.index("young_people_prevention")
+    for option in np.flatnonzero(c.owner == i):
+        year = c.years[int(c.start[option])]
+        applied = planlib.Scenario(name="later", description="d", source="s",
+                                   changes={"commitments.young_people_prevention.start_year": year}).apply(plan)
+        costs = commitment_costs(applied, enabled_only=True)
+        revenue = costs[(costs.measure == "revenue_gbp") & (costs.commitment_id == "young_people_prevention")]
+        np.testing.assert_allclose(revenue.groupby("year")["value"].sum().reindex(c.years, fill_value=0.0),
+                                   c.cost[option], rtol=1e-9)
+        model = build_model(applied)
+        k = list(model.commitments).index("young_people_prevention")
+        assert model.pv_costs[k] == pytest.approx(pc.pv_costs[option], rel=1e-9)
+        assert simulate(model, SAMPLES, DEFAULT_SEED).summary()["npv_p50"][k] == pytest.approx(pc.npv[option], rel=1e-9)
+    assert sorted(c.delay[c.owner == i].tolist()) == [0, 1, 2]
+
+
 @pytest.mark.parametrize("commitment, year, words", [
     ("hold_to_account_spcb", "2022/23", "mandatory"),
     ("young_people_prevention", "2025/26", "to 2024/25"),
