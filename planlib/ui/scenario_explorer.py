@@ -1356,7 +1356,13 @@ def suggestion_html(result: PortfolioResult) -> str:
         items.append(f"<li><b>{html.escape(r.title)}</b>: {when}; NPV {money(r.npv)}, costing {money(r.cost_total)}</li>")
     kept = "<ul>" + "".join(items) + "</ul>" if items else "<p>No optional commitment: only the statutory duties.</p>"
     left = []
+    enabled = {c.id for c in result.plan.commitments if c.enabled}
     for r in out.itertuples():
+        if r.npv != r.npv:   # no option at all: it needs a commitment that is switched off
+            off = ", ".join(d for d in r.depends_on if d not in enabled)
+            left.append(f"<li>{html.escape(r.title)}: cannot be chosen, as it needs {html.escape(off)}, "
+                        "which is switched off</li>")
+            continue
         needs = ("cannot fit within the headroom" if r.npv_to_enter != r.npv_to_enter
                  else f"would be chosen at an NPV of {money(r.npv_to_enter)} or more")
         left.append(f"<li>{html.escape(r.title)}: NPV {money(r.npv)}, {needs}</li>")

@@ -430,6 +430,19 @@ def test_saving_before_asking_for_a_suggestion_says_so(explorer, store):
     assert store.list().empty
 
 
+def test_a_commitment_whose_dependency_the_plan_switches_off_is_explained():
+    """young_people_prevention needs violence_reduction_partnership; a plan that has switched the
+    latter off leaves the former no option: the panel says why, with no NaN or empty NPV."""
+    off = tuple(c.model_copy(update={"enabled": False}) if c.id == "violence_reduction_partnership" else c
+                for c in PLAN.commitments)
+    result = planlib.optimise(PLAN.model_copy(update={"commitments": off}), samples=500, frontier=False)
+    shown = sx.suggestion_html(result)
+    title = PLAN.commitment("young_people_prevention").title
+    items = [x for x in re.findall(r"<li>(.*?)</li>", shown) if x.startswith(title)]
+    assert items == [f"{title}: cannot be chosen, as it needs violence_reduction_partnership, which is switched off"]
+    assert "nan" not in shown.lower()
+
+
 def _message_of(messages) -> str:
     return re.sub(r"<[^>]+>", "", messages.value)
 
