@@ -846,6 +846,11 @@ def reference_problems(plan: Plan) -> list[tuple[Loc, str]]:
         missing = [str(y) for y in plan.years if y not in getattr(finance, name).values]
         if missing:
             problems.append((("finance", name, "values"), f"no value for {', '.join(missing)}"))
+    for name, series in finance.other_grants.items():
+        missing = [str(y) for y in plan.years if y not in series.values]
+        if missing:
+            problems.append((("finance", "other_grants", name, "values"),
+                             f"no value for {', '.join(missing)} (write 0 for a year without the grant)"))
     if finance.precept_band_d_base.year != plan.period.first - 1:
         problems.append((("finance", "precept_band_d_base", "year"),
                          f"must be the year before the plan period ({plan.period.first - 1})"))

@@ -193,3 +193,18 @@ def test_validate_also_checks_the_register_implications_and_consultation(plan_co
     bad = CliRunner().invoke(main, ["validate", str(folder)])
     assert bad.exit_code == 1
     assert where in bad.output and "Traceback" not in bad.output
+
+
+def test_an_other_grant_missing_a_year_is_reported_not_a_crash_later(plan_copy):
+    folder = plan_copy(ROOT / "data" / "west_midlands_2021")
+    finance = folder / "finance.yaml"
+    text = finance.read_text(encoding="utf-8")
+    dropped = "      2024/25: 15000000.0\n  violence_reduction_unit_grant:"
+    assert dropped in text
+    finance.write_text(text.replace(dropped, "  violence_reduction_unit_grant:"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 1
+    assert "finance.yaml:" in result.output and "other_grants.uplift_ringfenced_grant" in result.output
+    assert "no value for 2024/25" in result.output
+    run = CliRunner().invoke(main, ["run", str(folder)])
+    assert run.exit_code == 1 and "KeyError" not in run.output and "no value for 2024/25" in run.output
