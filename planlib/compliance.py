@@ -233,6 +233,9 @@ def _p01(ctx: _Context) -> _Finding:
         return _Finding("unmet", (), ("no plan_issued event in the timeline",), note)
     if not first_day <= issued.start <= last_day:
         return _Finding("unmet", (issued.id,), (f"the plan was issued on {issued.start:%d %B %Y}, outside {window}",), note)
+    if issued.start < ctx.plan.election_date:  # April before a May election: the same year, but no Commissioner yet
+        return _Finding("unmet", (issued.id,),
+                        (f"the plan was issued on {issued.start:%d %B %Y}, before the election it follows",), note)
     return _Finding("met", (issued.id,), note=note)
 
 

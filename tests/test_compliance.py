@@ -178,6 +178,16 @@ def test_the_issue_date_must_fall_in_the_financial_year_of_the_election(example_
     assert late.status == "unmet" and "20 April 2022" in late.missing[0] and "31 March 2022" in late.note
 
 
+def test_a_plan_issued_before_the_election_in_the_same_financial_year_is_unmet(example_plan):
+    # 20 April 2021 is inside the financial year 2021/22 but before the election of 6 May 2021;
+    # election day itself is allowed.
+    early = {r.id: r for r in compliance.check(_moved(example_plan, "ev_plan_issued", dt.date(2021, 4, 20)))}["p01"]
+    assert early.status == "unmet"
+    assert early.missing == ("the plan was issued on 20 April 2021, before the election it follows",)
+    same_day = {r.id: r for r in compliance.check(_moved(example_plan, "ev_plan_issued", dt.date(2021, 5, 6)))}["p01"]
+    assert same_day.status == "met"
+
+
 def test_no_grants_need_an_explicit_statement(example_plan):
     from planlib.model import Statement
 
