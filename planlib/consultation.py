@@ -319,6 +319,11 @@ def _check_responses(rows: list[tuple[int, dict[str, Any]]], display: str, plan:
                                    f"{', '.join(areas)}, or {OUTSIDE} or {UNKNOWN})")
         if row["age_band"] not in AGE_BANDS + NO_AGE:
             bad("age_band", f"unknown age band {row['age_band']!r} (expected {', '.join(AGE_BANDS + NO_AGE)})")
+        elif row["respondent_type"] in ("organisation", "partner") and row["age_band"] != "not applicable":
+            bad("age_band", f"{row['respondent_type']} responses have no age: write 'not applicable' "
+                            f"(got {row['age_band']!r}, which would count in the age shares)")
+        elif row["respondent_type"] == "resident" and row["age_band"] == "not applicable":
+            bad("age_band", "a resident's age is one of the age bands, or 'not given'")
         if row["status"] not in RESPONSE_STATUSES:
             bad("status", f"unknown status {row['status']!r} (expected {', '.join(RESPONSE_STATUSES)})")
         if len(row["text"]) > 20_000:

@@ -379,3 +379,17 @@ def test_a_codebook_whose_only_theme_is_wrong_is_not_also_called_empty(plan_fold
     assert result.exit_code == 1
     assert f"{plan_folder}/consultation/codebook.yaml:5: themes.0.phrases: '(.*)' has no word to match" in result.output
     assert "at least 1 item" not in result.output and "1 problem:" in result.output
+
+
+@pytest.mark.parametrize("row, words", [
+    ("a1,organisation,Dudley,45-54,Knife crime,,test,synthetic", "organisation responses have no age"),
+    ("a1,partner,Dudley,not given,Knife crime,,test,synthetic", "partner responses have no age"),
+    ("a1,resident,Dudley,not applicable,Knife crime,,test,synthetic", "a resident's age is one of the age bands"),
+])
+def test_an_age_band_that_does_not_fit_the_respondent_exits_1(plan_folder: Path, row: str, words: str):
+    """An organisation given an age would count in the age shares: a silently wrong figure."""
+    (plan_folder / "consultation" / "responses.csv").write_text(
+        HEADER + "a0,resident,Dudley,45-54,Drugs,,test,synthetic\n" + row + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["consult", str(plan_folder)])
+    assert result.exit_code == 1
+    assert f"{plan_folder}/consultation/responses.csv:3: age_band: {words}" in result.output
