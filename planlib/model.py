@@ -863,7 +863,15 @@ def reference_problems(plan: Plan) -> list[tuple[Loc, str]]:
             problems.append((("kpis", i, "target", "by"), f"target year {k.target.by} is outside the plan period"))
         if k.baseline.period > plan.period.last:
             problems.append((("kpis", i, "baseline", "period"), "the baseline is after the plan period"))
+    seen_actuals: dict[tuple[str, FinancialYear, str], int] = {}
     for i, act in enumerate(plan.kpi_actuals):
+        key = (act.kpi_id, act.period, act.local_authority)
+        if key in seen_actuals:
+            where = f" in {act.local_authority}" if act.local_authority else " force-wide"
+            problems.append((("kpi_actuals", i, "value"), f"a second figure for {act.kpi_id} in {act.period}{where} "
+                                                           f"(first at row {seen_actuals[key] + 1})"))
+        else:
+            seen_actuals[key] = i
         if act.kpi_id not in kpis:
             problems.append((("kpi_actuals", i, "kpi_id"), f"unknown KPI {act.kpi_id!r}"))
         if act.local_authority and act.local_authority not in areas:
@@ -896,6 +904,9 @@ TIMELINE_ORDER: tuple[tuple[str, str, str], ...] = (
     ("panel_report", "response_published", "the response was published before the Panel reported"),
     ("draft_to_panel", "plan_issued", "the plan was issued before the draft was sent to the Panel"),
     ("panel_report", "plan_issued", "the plan was issued before the Panel reported on the draft"),
+    ("draft_to_panel", "response_published", "the response was published before the draft was sent to the Panel"),
+    ("election", "draft_to_panel", "the draft was sent to the Panel before the election"),
+    ("election", "plan_issued", "the plan was issued before the election"),
 )
 """Steps of the plan-making process that cannot come before another: (earlier, later, why).
 
@@ -909,6 +920,10 @@ def _timeline_order(plan: Plan) -> list[tuple[Loc, str]]:
         if e.kind not in first or e.start < first[e.kind][0]:
             first[e.kind] = (e.start, e.id)
     problems: list[tuple[Loc, str]] = []
+    for i, e in enumerate(plan.timeline):
+        if e.kind == "election" and e.start != plan.election_date:
+            problems.append((("timeline", i, "start"), f"the election event is on {e.start} but plan.yaml gives "
+                                                        f"election_date {plan.election_date}"))
     for earlier, later, why in TIMELINE_ORDER:
         if earlier not in first:
             continue

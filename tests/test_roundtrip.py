@@ -58,7 +58,9 @@ def plans(draw, base: Plan) -> Plan:
         g["amounts"] = {y: draw(money) for y in years}
         g["conditions"] = draw(st.lists(texts, max_size=3))
     for e in data["timeline"]:
-        start = draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 1, 1)))
+        # the election on election_date, every later step after it (other orders are errors)
+        election = data["election_date"]
+        start = election if e["kind"] == "election" else draw(st.dates(election, dt.date(2040, 1, 1)))
         e["start"] = start
         e["end"] = draw(st.one_of(st.none(), st.dates(start, dt.date(2041, 1, 1))))
         e["title"] = draw(texts)
