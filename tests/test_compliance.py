@@ -288,3 +288,16 @@ def test_equality_duty_needs_an_annual_report_for_each_year(example_plan):
     result = {r.id: r for r in compliance.check(fewer)}["e01"]
     assert result.status == "partial"
     assert result.missing == ("1 of the 4 annual reports on progress against the equality objectives",)
+
+
+@pytest.mark.parametrize(("today", "says"), [
+    ("2022-03-15", "Next report due: <strong>14 April 2022</strong>"),
+    ("2025-03-10", "Next report due: <strong>14 March 2025</strong>"),
+    ("2025-03-20", "no further report is due"),  # the next monthly date, 14 April 2025, is after the plan
+    ("2026-11-22", "The plan period ended on 31 March 2025: no further report is due under this plan."),
+])
+def test_the_app_gives_the_next_report_only_within_the_plan_period(example_plan, today, says):
+    from planlib.ui.compliance import ComplianceApp
+
+    app = ComplianceApp(example_plan, today=dt.date.fromisoformat(today))
+    assert says in app._reporting_html()

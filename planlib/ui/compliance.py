@@ -244,10 +244,13 @@ class ComplianceApp:
         if reporting is None:
             return "<p>The plan does not say how the Chief Constable reports (s.7(1)(d)).</p>"
         due = performance.next_report_due(reporting, self.today)
+        plan_ends = dt.date(self.plan.period.last.start + 1, 3, 31)
         frequency = reporting.frequency.replace("_", " ")
+        next_due = (f"Next report due: <strong>{due:%d %B %Y}</strong>." if due <= plan_ends else
+                    f"The plan period ended on {plan_ends:%d %B %Y}: no further report is due under this plan.")
         return (f"<p>The Chief Constable reports <strong>{html.escape(frequency)}</strong> to the "
                 f"<strong>{html.escape(reporting.forum)}</strong>, from {reporting.first_report:%d %B %Y}. "
-                f"Next report due: <strong>{due:%d %B %Y}</strong>. {status_badge(reporting.status)}</p>"
+                f"{next_due} {status_badge(reporting.status)}</p>"
                 f"<p>{html.escape(reporting.description)}</p>"
                 f'<p class="planlib-note">The statute sets no frequency; the plan chooses it. '
                 f"Source: {html.escape(reporting.source)}</p>")
