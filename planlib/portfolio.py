@@ -511,6 +511,8 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
         if objective_id not in objectives:
             raise PlanlibError(f"min_officers: {objective_id!r} is not an objective of the plan")
         officers = _number("min_officers", objective_id, officers)
+        if officers < 0:
+            raise PlanlibError(f"min_officers: the figure for {objective_id!r} cannot be negative, got {officers!r}")
         mask = np.array([commitments[i].objective_id == objective_id for i in owner], dtype=float)
         minimum_rows.append(mask * last_officers * SCALE)  # rows are divided by SCALE when solved
         minimum_rhs.append(float(officers) * SCALE)

@@ -374,6 +374,7 @@ def test_the_plans_own_objective_weights_are_used(example_plan):
     ({"min_share": {"partnership": 1.5}}, "between 0 and 1"),
     ({"min_share": {"partnership": "half"}}, "min_share: the figure for 'partnership' must be a number"),
     ({"min_officers": {"o1_neighbourhood": "many"}}, "min_officers: the figure for 'o1_neighbourhood' must be a number"),
+    ({"min_officers": {"o1_neighbourhood": -5}}, "min_officers: the figure for 'o1_neighbourhood' cannot be negative"),
     ({"envelope": "lots"}, "envelope: expected numbers of pounds"),
     ({"envelope": [[1e6, 2e6], [3e6, 4e6]]}, "envelope: give 4 amounts of pounds, one per year"),  # not read as 4 years
     ({"reserves": [1e6, 2e6]}, "reserves: give 4 amounts of pounds, one per year"),
