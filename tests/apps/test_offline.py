@@ -198,3 +198,19 @@ def test_the_browser_check_catches_a_page_that_reaches_out(visit):
         "https://images.example.org/logo.png",
     ]
     assert sorted(record.failed_requests) == sorted(record.external_requests())
+
+
+@pytest.mark.slow
+def test_the_list_of_apps_links_every_app(voila_server, visit):
+    """The home page a board member opens lists every notebook of voila_apps/, and only those."""
+    names = sorted(p.name for p in apps.APPS_DIR.glob("*.ipynb"))
+
+    def listed(page):
+        page.wait_for_function("n => document.querySelectorAll('.jp-DirListing-item').length >= n",
+                               arg=len(names), timeout=60_000)
+
+    record = visit(voila_server.url, until=listed)
+    assert len(names) >= 5
+    for name in names:
+        assert name in record.text, f"{name} is not listed"
+    assert record.external_requests() == [] and record.page_errors == []
