@@ -1164,25 +1164,8 @@ class ScenarioExplorer:
 
     def _save(self, _button: Any = None) -> None:
         store = self._require_store()
-        name = self.scenario_name.value
-        author = self.author.value
-        if not isinstance(name, str) or not SCENARIO_NAME.match(name.strip()):
-            raise ValueError(NAME_RULE)
-        name = name.strip()
-        if name.lower() == "baseline":
-            raise ValueError("“baseline” is the plan itself: please choose another name.")
-        if not isinstance(author, str) or not author.strip():
-            raise ValueError("Please give your name, so that others know who saved the scenario.")
-        author = author.strip()
-        if len(author) > MAX_AUTHOR_LENGTH or any(ch < " " or ch == "\x7f" for ch in author):
-            raise ValueError(f"Your name must be one line of at most {MAX_AUTHOR_LENGTH} characters.")
-        scenario = self.scenario(name)
-        try:
-            version = store.save(scenario, author)
-        except StoreError:
-            log.exception("cannot save scenario %r", name)
-            raise ValueError("The scenario could not be saved: the scenario store is not available just now. "
-                             "Please try again, or tell the finance team.") from None
+        name, author = _checked_name(self.scenario_name.value), _checked_author(self.author.value)
+        version = _save_in(store, self.scenario(name), author, "scenario")
         self._refresh_saved(select=(name, version))
         kept = " (the earlier versions are kept)" if version > 1 else ""
         self.store_messages.show(f"Saved “{name}” as version {version}{kept}.")
@@ -1289,13 +1272,7 @@ class ScenarioExplorer:
             raise ValueError("Ask for a suggestion first.")
         name, author = _checked_name(self.suggestion_name.value), _checked_author(self.suggestion_author.value)
         result, changes = self._suggestion
-        scenario = result.to_scenario(name, base_changes=changes)
-        try:
-            version = store.save(scenario, author)
-        except StoreError:
-            log.exception("cannot save suggested scenario %r", name)
-            raise ValueError("The suggestion could not be saved: the scenario store is not available just now. "
-                             "Please try again, or tell the finance team.") from None
+        version = _save_in(store, result.to_scenario(name, base_changes=changes), author, "suggestion")
         self._refresh_saved(select=(name, version))
         text = f"Saved the suggestion as “{name}” version {version}"
         try:
@@ -1321,6 +1298,16 @@ def _checked_name(name: Any) -> str:
     if name.strip().lower() == "baseline":
         raise ValueError("“baseline” is the plan itself: please choose another name.")
     return name.strip()
+
+
+def _save_in(store: ScenarioStore, scenario: Scenario, author: str, what: str) -> int:
+    """Save ``scenario`` and return its version; a store that fails becomes a reader's message."""
+    try:
+        return store.save(scenario, author)
+    except StoreError:
+        log.exception("cannot save %s %r", what, scenario.name)
+        raise ValueError(f"The {what} could not be saved: the scenario store is not available just now. "
+                         "Please try again, or tell the finance team.") from None
 
 
 def _checked_author(author: Any) -> str:
