@@ -240,14 +240,9 @@ def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int
     import json
 
     from planlib.appraisal import appraise
-    from planlib.scenario import Scenario
     from planlib.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
 
-    loaded = load_plan(str(plan) if plan is not None else _display(DEFAULT_PLAN))
-    name = "baseline"
-    if scenario_file is not None:
-        scenario = Scenario.from_yaml(scenario_file)
-        loaded, name = scenario.apply(loaded), scenario.name
+    _shown, _baseline, loaded, name = _plan_and_scenario(plan, scenario_file)
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = DEFAULT_SEED if seed is None else seed
     rows = _appraisal_rows(appraise(loaded, name, samples, seed))
