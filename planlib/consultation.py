@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ import pandas as pd
 from pydantic import Field, ValidationError, field_validator
 
 from planlib.errors import PlanError, Problem
-from planlib.io import CsvSpec, LineDict, LineList, YamlProblem, parse_csv, parse_yaml, read_text
+from planlib.io import CsvSpec, YamlProblem, parse_csv, parse_yaml, read_text, yaml_line
 from planlib.model import Plan, Record
 from planlib.types import Id, Status, Text
 
@@ -209,20 +209,6 @@ class Consultation:
     folder: str
 
 
-def _line_of(data: Any, loc: Sequence[Any]) -> int | None:
-    """The line of the deepest part of ``loc`` found in YAML read by :func:`planlib.io.parse_yaml`."""
-    line = getattr(data, "line", None)
-    node = data
-    for key in loc:
-        if isinstance(node, LineDict) and key in node:
-            line, node = node.key_lines[key], node[key]
-        elif isinstance(node, LineList) and isinstance(key, int) and key < len(node):
-            line, node = node.item_lines[key], node[key]
-        else:
-            break
-    return line
-
-
 def _read_codebook(path: Path, display: str, plan: Plan) -> tuple[Codebook | None, list[Problem]]:
     text, problems = read_text(path, display)
     if text is None:
@@ -247,12 +233,12 @@ def _read_codebook(path: Path, display: str, plan: Plan) -> tuple[Codebook | Non
                 message = f"expected text (got {err.get('input')!r}); put a number in quotes, as in \"101\""
             if err["type"] == "extra_forbidden":
                 message = "unknown field (expected source, status, themes; a theme has id, phrases, exclusions)"
-            found.append(Problem(display, _line_of(data, loc), field, message))
+            found.append(Problem(display, yaml_line(data, loc), field, message))
         return None, found
     kinds = {e.id: e.kind for e in plan.evidence}
     seen: set[str] = set()
     for i, theme in enumerate(codebook.themes):
-        line = _line_of(data, ("themes", i, "id"))
+        line = yaml_line(data, ("themes", i, "id"))
         if theme.id in seen:
             problems.append(Problem(display, line, f"themes.{theme.id}", "the theme is in the codebook twice"))
         seen.add(theme.id)
@@ -414,7 +400,7 @@ def _evidence_theme_problems(plan: Plan, codebook: Codebook | None, path: Path, 
     except (OSError, UnicodeDecodeError, YamlProblem):
         data = None
     return [
-        Problem(display, _line_of(data, ("evidence", i, "themes")) if data is not None else None,
+        Problem(display, yaml_line(data, ("evidence", i, "themes")) if data is not None else None,
                 f"evidence.{e.id}.themes",
                 f"unknown theme {theme!r} (the codebook's themes are {', '.join(codebook.theme_ids)})")
         for i, e, theme in wrong
