@@ -23,14 +23,13 @@ True
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from pydantic import Field, Strict
 
-from planlib.errors import PlanError, Problem
-from planlib.io import read_yaml_record, yaml_line
+from planlib.errors import Problem
+from planlib.io import load_side_file, yaml_line
 from planlib.model import Plan, Record
 from planlib.types import Id, Note, Status, Text
 
@@ -121,20 +120,13 @@ def load_horizon(folder: str | os.PathLike[str], plan: Plan) -> HorizonRegister:
     20
     >>> try:
     ...     load_horizon("no/such/folder", plan)
-    ... except PlanError as exc:
+    ... except planlib.PlanError as exc:
     ...     print(exc.problems[0].message)
     no horizon scanning register: add horizon.yaml to the plan folder
     """
-    display = f"{str(folder).rstrip('/') or '.'}/{FILE_NAME}"
-    path = Path(folder) / FILE_NAME
-    if not path.exists():
-        raise PlanError([Problem(display, None, "", "no horizon scanning register: add horizon.yaml to the plan folder")])
-    register, data, problems = read_yaml_record(path, display, HorizonRegister)
-    if register is not None:
-        problems = horizon_problems(register, data, plan, display)
-    if problems:
-        raise PlanError(problems)
-    return register
+    return load_side_file(folder, FILE_NAME, HorizonRegister,
+                          "no horizon scanning register: add horizon.yaml to the plan folder",
+                          lambda register, data, display: horizon_problems(register, data, plan, display))
 
 
 def rank(register: HorizonRegister, plan: Plan) -> pd.DataFrame:

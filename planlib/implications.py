@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import html
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -62,7 +61,7 @@ import pandas as pd
 
 from planlib.errors import PlanError, Problem
 from planlib.finance import commitment_costs, mtfp_arrays
-from planlib.io import read_yaml_record, yaml_line
+from planlib.io import load_side_file, yaml_line
 from planlib.model import Plan, Quantity, Record, YearSeries
 from planlib.types import Id
 
@@ -182,17 +181,10 @@ def load_settings(folder: str | os.PathLike[str], plan: Plan) -> ImplicationSett
     PlanError
         listing every problem with file, line and field.
     """
-    display = f"{str(folder).rstrip('/') or '.'}/{FILE_NAME}"
-    path = Path(folder) / FILE_NAME
-    if not path.exists():
-        raise PlanError([Problem(display, None, "", "no financial implications settings: add implications.yaml "
-                                                    "to the plan folder (see data/README.md)")])
-    settings, data, problems = read_yaml_record(path, display, ImplicationSettings)
-    if settings is not None:
-        problems = settings_problems(settings, data, plan, display)
-    if problems:
-        raise PlanError(problems)
-    return settings
+    return load_side_file(folder, FILE_NAME, ImplicationSettings,
+                          "no financial implications settings: add implications.yaml to the plan folder "
+                          "(see data/README.md)",
+                          lambda settings, data, display: settings_problems(settings, data, plan, display))
 
 
 def _values(series: YearSeries, years: list[Any], field: str) -> np.ndarray:

@@ -36,7 +36,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 from pydantic import ValidationError
@@ -822,3 +822,23 @@ def read_yaml_record(path: Path, display: str, model: type[Any]) -> tuple[Any, A
             loc = _loc_without_markers(tuple(err["loc"]))
             found.append(Problem(display, yaml_line(data, loc), _field_name(loc, data), _pydantic_message(err)))
         return None, data, sorted(set(found), key=_problem_order)
+
+
+def load_side_file(folder: str | os.PathLike[str], file_name: str, model: type[Any], missing: str,
+                   check: Callable[[Any, Any, str], list[Problem]]) -> Any:
+    """Read and check ``folder/file_name``, a YAML file beside the plan that its own command reads.
+
+    ``missing`` is the message when the file is not there; ``check(record, data, display)``
+    returns the problems the model alone cannot see (references to the plan, say). Raises
+    :class:`PlanError` listing every problem with file, line and field.
+    """
+    display = f"{str(folder).rstrip('/') or '.'}/{file_name}"
+    path = Path(folder) / file_name
+    if not path.exists():
+        raise PlanError([Problem(display, None, "", missing)])
+    record, data, problems = read_yaml_record(path, display, model)
+    if record is not None:
+        problems = check(record, data, display)
+    if problems:
+        raise PlanError(problems)
+    return record
