@@ -26,6 +26,7 @@ import pandas as pd
 
 from planlib.model import Plan, TimelineEvent
 from planlib.reference import statutory_requirements
+from planlib.types import FinancialYear
 
 ComplianceStatus = Literal["met", "partial", "unmet"]
 
@@ -218,8 +219,8 @@ def financial_year_of(day: dt.date) -> tuple[dt.date, dt.date]:
     >>> financial_year_of(dt.date(2022, 3, 31))[0]
     datetime.date(2021, 4, 1)
     """
-    start_year = day.year if day.month >= 4 else day.year - 1
-    return dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
+    year = FinancialYear.containing(day)
+    return year.first_day, year.last_day
 
 
 def _p01(ctx: _Context) -> _Finding:

@@ -15,6 +15,7 @@ what was expected, orders correctly and supports arithmetic in whole years.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import total_ordering
 from typing import Annotated, Any, Iterator, Literal
@@ -75,6 +76,29 @@ class FinancialYear:
     def start(self) -> int:
         """The calendar year in which this financial year begins (1 April)."""
         return self._start
+
+    @property
+    def first_day(self) -> dt.date:
+        """1 April, when this financial year begins.
+
+        >>> FinancialYear("2021/22").first_day, FinancialYear("2021/22").last_day
+        (datetime.date(2021, 4, 1), datetime.date(2022, 3, 31))
+        """
+        return dt.date(self._start, 4, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """31 March, when this financial year ends."""
+        return dt.date(self._start + 1, 3, 31)
+
+    @classmethod
+    def containing(cls, day: dt.date) -> FinancialYear:
+        """The financial year that holds ``day``.
+
+        >>> FinancialYear.containing(dt.date(2022, 3, 31)), FinancialYear.containing(dt.date(2022, 4, 1))
+        (FinancialYear('2021/22'), FinancialYear('2022/23'))
+        """
+        return cls(day.year if day.month >= 4 else day.year - 1)
 
     @classmethod
     def range(cls, first: str | FinancialYear, last: str | FinancialYear) -> list[FinancialYear]:

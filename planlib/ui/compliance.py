@@ -244,7 +244,7 @@ class ComplianceApp:
         if reporting is None:
             return "<p>The plan does not say how the Chief Constable reports (s.7(1)(d)).</p>"
         due = performance.next_report_due(reporting, self.today)
-        plan_ends = dt.date(self.plan.period.last.start + 1, 3, 31)
+        plan_ends = self.plan.period.last.last_day
         frequency = reporting.frequency.replace("_", " ")
         next_due = (f"Next report due: <strong>{due:%d %B %Y}</strong>." if due <= plan_ends else
                     f"The plan period ended on {plan_ends:%d %B %Y}: no further report is due under this plan.")
