@@ -477,7 +477,10 @@ class WarmKernel:
         km = AsyncKernelManager(kernel_name="python3")
         self.km = km
         try:
-            run_sync(km.start_kernel)(cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # No input history: after %reset the cell numbers start again at 1, and IPython's history
+            # database would print "Session/line number was not unique" into a report.
+            run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.enabled=False"], cwd=self.workdir,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except BaseException:
             self.discard()
             raise

@@ -253,18 +253,20 @@ def test_warm_kernel_gives_the_outputs_of_a_cold_run(tmp_path):
     first, second = SCENARIOS / "precept_plus_15.yaml", SCENARIOS / "pay_award_plus_2.yaml"
     cold = reports.execute_report(EXAMPLE, second, tmp_path / "cold", seed=5, samples=2000)
     try:
-        warm = [reports.execute_report(EXAMPLE, s, tmp_path / "warm", seed=5, samples=2000, warm=True)
-                for s in (first, second)]
-        assert reports._WARM.reports == 2  # one kernel served both
+        warm = [reports.execute_report(EXAMPLE, s, tmp_path / f"warm{i}", seed=5, samples=2000, warm=True)
+                for i, s in enumerate((first, second, first))]
+        assert reports._WARM.reports == 3  # one kernel served all three
     finally:
         reports._WARM.discard()
-    assert cold.status == "ok" and [w.status for w in warm] == ["ok", "ok"], (cold.error, [w.error for w in warm])
+    assert cold.status == "ok" and [w.status for w in warm] == ["ok"] * 3, (cold.error, [w.error for w in warm])
     cold_cells = _cells(tmp_path / "cold" / "pay_award_plus_2.ipynb")
-    warm_cells = _cells(tmp_path / "warm" / "pay_award_plus_2.ipynb")
+    warm_cells = _cells(tmp_path / "warm1" / "pay_award_plus_2.ipynb")
+    # the same report run twice in the kept kernel: the same cells and outputs both times
+    assert _cells(tmp_path / "warm0" / "precept_plus_15.ipynb") == _cells(tmp_path / "warm2" / "precept_plus_15.ipynb")
     assert [c[1] for c in warm_cells if c[1] is not None][0] == 1  # the counter starts again at 1
     assert warm_cells == cold_cells
     cold_page = TIMESTAMP.sub("<time>", (tmp_path / "cold" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
-    warm_page = TIMESTAMP.sub("<time>", (tmp_path / "warm" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
+    warm_page = TIMESTAMP.sub("<time>", (tmp_path / "warm1" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
     assert warm_page == cold_page
     assert warm[1].headline == cold.headline
 
