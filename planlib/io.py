@@ -708,13 +708,15 @@ def _csv_dump(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never half-written."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8, or bytes) to ``path`` through a temporary file and a
+    rename: never half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with (os.fdopen(fd, "wb") if isinstance(content, bytes)
+              else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

@@ -636,6 +636,8 @@ def notebook_to_html(nb: Any, title: str) -> str:
 
 def html_to_pdf(html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
     """Print an HTML file to an A4 PDF with headless Chromium (written atomically)."""
+    from planlib.io import write_atomic
+
     browser = next((b for b in (os.environ.get("PLANLIB_CHROMIUM"), shutil.which("chromium"),
                                 shutil.which("chromium-browser"), shutil.which("google-chrome")) if b), None)
     if browser is None:
@@ -650,19 +652,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
         if not tmp.is_file() or tmp.stat().st_size == 0:
             raise RuntimeError(f"Chromium did not print the PDF (exit {done.returncode}): "
                                f"{done.stderr.decode(errors='replace')[-400:]}")
-        _copy_atomic(tmp, pdf_path)
-
-
-def _copy_atomic(source: Path, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_atomic(pdf_path, tmp.read_bytes())
 
 
 def scenario_label(scenario_path: str | os.PathLike[str]) -> str:
