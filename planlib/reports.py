@@ -783,7 +783,10 @@ def _warm_worker() -> None:
     """Prepare a pool worker: launch its kept kernel, then import and warm vl-convert while it boots."""
     from multiprocessing import util
 
-    _WARM.start()
+    try:
+        _WARM.start()
+    except Exception:  # noqa: BLE001 - a failing initializer would break the whole pool: the first
+        pass           # report starts the kernel again, retries once, and records the error
     util.Finalize(_WARM, _WARM.discard, exitpriority=10)  # shut the kernel down when the worker exits
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401

@@ -325,6 +325,28 @@ def test_kernel_that_never_starts_fails_the_report_after_one_retry(tmp_path, mon
 
 
 @pytest.mark.slow
+def test_a_kernel_that_cannot_be_launched_fails_each_report_with_its_error(tmp_path):
+    """The pool's workers launch their kernels early; a launch that fails must not break the pool."""
+    import os
+    import subprocess
+    import sys
+
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": [str(tmp_path / "no-such-python"), "{connection_file}"],
+                                                  "display_name": "missing", "language": "python"}), encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "planlib.cli", "batch", str(EXAMPLE), "--out", str(out), "--workers", "2",
+         "-s", str(SCENARIOS / "precept_plus_10.yaml"), "-s", str(SCENARIOS / "pay_award_plus_2.yaml")],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter")})
+    assert done.returncode == 1, done.stderr
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('<tr class="failed">') == 2
+    assert "no-such-python" in index and "BrokenProcessPool" not in index
+
+
+@pytest.mark.slow
 def test_killed_batch_leaves_no_half_written_report(tmp_path):
     """Kill the whole batch (SIGKILL, no clean-up possible) as its first report lands: every
     report file that exists is complete; temporary files are hidden and never a report's name."""
