@@ -30,6 +30,13 @@ def main() -> int:
     for name, table in golden_tables().items():
         write_atomic(GOLDEN / f"{name}.finance.csv", table.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
         print(f"wrote tests/golden/{name}.finance.csv")
+    from tests.golden.cli_outputs import CASES, CLI_GOLDEN, cli_output
+
+    CLI_GOLDEN.mkdir(exist_ok=True)
+    for name, args in CASES.items():
+        code, out = cli_output(args)
+        write_atomic(CLI_GOLDEN / name, out)
+        print(f"wrote tests/golden/cli/{name} (planlib {' '.join(args)}: exit {code})")
     return 0
 
 
