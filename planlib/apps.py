@@ -41,12 +41,12 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     from planlib.model import Plan
 
-APPS_DIR = Path(__file__).resolve().parent.parent / "voila_apps"
+from planlib.io.paths import APPS_DIR
 CONFIG_DIR = APPS_DIR.parent
 """The folder of ``voila.json``, Voila's configuration for the board apps."""
 """The folder of notebooks that Voila serves as board apps (and nothing else)."""
 
-JUPYTER_DATA_DIR = Path(__file__).resolve().parent / "templates"
+from planlib.io.paths import VOILA_TEMPLATES_DIR as JUPYTER_DATA_DIR
 """A Jupyter data folder holding planlib's Voila template (``voila/templates/planlib``)."""
 
 TEMPLATE = "planlib"

@@ -44,7 +44,7 @@ from pydantic import ValidationError
 from planlib.errors import PlanError, Problem
 from planlib.model import Plan, reference_problems
 
-DEFAULT_PLAN = Path(__file__).resolve().parent.parent / "data" / "west_midlands_2021"
+from planlib.io.paths import DEFAULT_PLAN
 """The embedded example: the 2021-25 West Midlands Police and Crime Plan."""
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

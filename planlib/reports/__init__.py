@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable
 
 from planlib.errors import PlanError, PlanlibError, Problem
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "reports" / "scenario_report.ipynb"
+from planlib.io.paths import SCENARIO_REPORT as TEMPLATE
 """The papermill template (in the repository's ``reports/`` folder)."""
 
 PARAMETERS = ("plan_path", "scenario_path", "seed", "samples")
