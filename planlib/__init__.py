@@ -1,46 +1,72 @@
 """planlib: the Police and Crime Plan workbench library.
 
+The public names load lazily, on first use, so that ``import planlib`` and ``planlib --help``
+stay quick: a finance officer who only runs the medium-term financial plan never pays for
+SQLAlchemy, openpyxl, SciPy's optimiser or altair.
+
 >>> import planlib
 >>> planlib.__version__ == __import__("importlib.metadata").metadata.version("planlib")
 True
+>>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+>>> plan.name
+'West Midlands Police and Crime Plan 2021-2025 (example)'
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from planlib.errors import PlanError, PlanlibError, Problem
-from planlib.excel import load_finance_xlsx, write_finance_template, write_results_xlsx
-from planlib.io import DEFAULT_PLAN, load_plan, save_plan, validate
-from planlib.model import Plan
-from planlib.portfolio import optimise
-from planlib.results import Result, compare, run
-from planlib.scenario import Scenario
-from planlib.store import ScenarioStore, StoreError
-from planlib.types import FinancialYear
+import importlib
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("planlib")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0+unknown"
+# public name -> the module that defines it (imported on first use)
+_PUBLIC: dict[str, str] = {
+    "DEFAULT_PLAN": "planlib.io.paths",
+    "FinancialYear": "planlib.types",
+    "Plan": "planlib.model",
+    "PlanError": "planlib.errors",
+    "PlanlibError": "planlib.errors",
+    "Problem": "planlib.errors",
+    "StoreError": "planlib.store",
+    "Result": "planlib.results",
+    "compare": "planlib.results",
+    "run": "planlib.results",
+    "Scenario": "planlib.scenario",
+    "ScenarioStore": "planlib.store",
+    "load_finance_xlsx": "planlib.excel",
+    "write_finance_template": "planlib.excel",
+    "write_results_xlsx": "planlib.excel",
+    "load_plan": "planlib.io",
+    "save_plan": "planlib.io",
+    "validate": "planlib.io",
+    "optimise": "planlib.portfolio",
+}
 
-__all__ = [
-    "DEFAULT_PLAN",
-    "FinancialYear",
-    "Plan",
-    "PlanError",
-    "PlanlibError",
-    "Problem",
-    "Result",
-    "Scenario",
-    "ScenarioStore",
-    "StoreError",
-    "__version__",
-    "compare",
-    "load_finance_xlsx",
-    "load_plan",
-    "optimise",
-    "run",
-    "save_plan",
-    "validate",
-    "write_finance_template",
-    "write_results_xlsx",
-]
+__all__ = sorted([*_PUBLIC, "__version__"])
+
+if TYPE_CHECKING:  # for readers and type checkers; at run time the names load on first use
+    from planlib.errors import PlanError, PlanlibError, Problem
+    from planlib.model import Plan
+    from planlib.types import FinancialYear
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("planlib")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _version()
+    elif name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    else:
+        raise AttributeError(f"module 'planlib' has no attribute {name!r}")
+    globals()[name] = value  # the next use is a plain lookup
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
