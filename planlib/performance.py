@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import altair as alt
 import pandas as pd
 
 from planlib.model import Kpi, Plan, ReportingArrangements
@@ -40,8 +39,7 @@ AMBER_SHARE = 0.25
 planned change from baseline to target. planlib's choice: no national standard sets it."""
 
 RAG_ORDER = ("red", "amber", "green", "no data")
-RAG_COLOURS = {"red": "#C0392B", "amber": "#E69F00", "green": "#009E73", "no data": "#999999"}
-RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "no data": "No data"}
+"""Every RAG status, worst first (their labels are :data:`planlib.present.labels.RAG_LABELS`)."""
 
 MONTHS_BETWEEN_REPORTS = {"monthly": 1, "every_two_months": 2, "quarterly": 3, "every_six_months": 6, "annual": 12}
 
@@ -185,7 +183,8 @@ def latest_rag(plan: Plan, amber_share: float = AMBER_SHARE) -> pd.DataFrame:
 
 
 def trajectory_table(plan: Plan, kpi_id: str) -> pd.DataFrame:
-    """The expected path and the force-wide actuals of one KPI, long form for a chart.
+    """The expected path and the force-wide actuals of one KPI, long form for a chart
+    (:func:`planlib.charts.trajectory_chart`).
 
     Columns ``year``, ``series`` ("Trajectory" or "Actual"), ``value``, ``rag`` (actuals only).
     The trajectory covers every year from the baseline to the later of the target and the last
@@ -302,36 +301,3 @@ def next_report_due(reporting: ReportingArrangements, today: dt.date) -> dt.date
         n += 1
     return day
 
-
-# --------------------------------------------------------------------------- chart
-
-
-def trajectory_chart(table: pd.DataFrame, title: str, unit: str, *, width: int = 520, height: int = 260) -> alt.LayerChart:
-    """A KPI's trajectory (dashed line) and its actuals (points coloured by RAG status).
-
-    ``table`` is :func:`trajectory_table`.
-
-    >>> import planlib
-    >>> table = trajectory_table(planlib.load_plan(planlib.DEFAULT_PLAN), "kpi_homicides")
-    >>> trajectory_chart(table, "Homicides", "offences a year").to_dict()["title"]["text"]
-    'Homicides'
-    """
-    years = sorted(table["year"].unique())
-    x = alt.X("year:O", title="Financial year", sort=years, axis=alt.Axis(labelAngle=0))
-    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False))
-    expected = (alt.Chart(table[table["series"] == "Trajectory"]).mark_line(strokeDash=[6, 4], color="#555555")
-                .encode(x=x, y=y, tooltip=[alt.Tooltip("year:O", title="Year"),
-                                           alt.Tooltip("value:Q", title="Expected", format=",.1f")]))
-    actual_rows = table[table["series"] == "Actual"].assign(rag_label=lambda t: t["rag"].map(RAG_LABELS))
-    actual = (alt.Chart(actual_rows).mark_line(point=alt.OverlayMarkDef(size=90, filled=True), color="#1b4f72")
-              .encode(x=x, y=y))
-    points = (alt.Chart(actual_rows).mark_point(size=140, filled=True, opacity=1)
-              .encode(x=x, y=y,
-                      color=alt.Color("rag_label:N", title="RAG status",
-                                      scale=alt.Scale(domain=[RAG_LABELS[r] for r in RAG_ORDER],
-                                                      range=[RAG_COLOURS[r] for r in RAG_ORDER])),
-                      tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("value:Q", title="Actual", format=",.1f"),
-                               alt.Tooltip("rag_label:N", title="RAG")]))
-    return (alt.layer(expected, actual, points)
-            .properties(width=width, height=height,
-                        title=alt.Title(title, subtitle="Dashed: the trajectory from baseline to target. Points: actuals, by RAG status")))

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 import planlib
 from planlib import timeline
+from planlib.charts import gantt_chart
 from planlib.cli import main
 
 
@@ -67,7 +68,7 @@ def test_a_short_survey_is_flagged(example_plan):
 
 
 def test_gantt_chart_draws_phases_and_marks_statutory_points(example_plan):
-    spec = timeline.gantt_chart(example_plan).to_dict()
+    spec = gantt_chart(example_plan).to_dict()
     bars, marks, labels = (spec["datasets"][layer["data"]["name"]] for layer in spec["layer"])
     assert {row["id"] for row in bars} >= {"ev_public_survey", "ev_roundtables", "ev_youth_engagement"}
     assert all(row["step"] == "Statutory step" for row in marks if row["kind"] in ("draft_to_panel", "panel_report"))
@@ -75,7 +76,7 @@ def test_gantt_chart_draws_phases_and_marks_statutory_points(example_plan):
     # By default the chart stops at the first annual report after issue: the later ones are left out.
     shown = {row["id"] for row in bars + marks}
     assert "ev_annual_report_2021_22" in shown and "ev_annual_report_2024_25" not in shown
-    everything = timeline.gantt_chart(example_plan, until=example_plan.timeline[-1].start).to_dict()
+    everything = gantt_chart(example_plan, until=example_plan.timeline[-1].start).to_dict()
     assert any(row["id"] == "ev_annual_report_2024_25"
                for layer in everything["layer"] for row in everything["datasets"][layer["data"]["name"]]
                if "id" in row)
@@ -85,5 +86,5 @@ def test_a_plan_with_no_timeline_gives_an_empty_table_and_chart(example_plan):
     bare = example_plan.model_copy(update={"timeline": ()})
     table = timeline.timeline_table(bare)
     assert table.empty and str(table["start"].dtype).startswith("datetime64")
-    assert timeline.gantt_chart(bare).to_dict()["title"]["text"] == "How the plan was made"
+    assert gantt_chart(bare).to_dict()["title"]["text"] == "How the plan was made"
     assert timeline.process_warnings(bare) == []

@@ -14,12 +14,13 @@ import ipywidgets as widgets
 import pytest
 
 import planlib
-from planlib import appraisal, tables
+from planlib import appraisal
+from planlib.present import tables
 from planlib.ui import FRIENDLY_ERROR
 from planlib.ui import net_benefit as net_benefit_module
 from planlib.ui import overview as overview_module
 from planlib.ui.net_benefit import NetBenefitExplorer
-from planlib.tables import function_coverage
+from planlib.present.tables import function_coverage
 from planlib.ui.overview import ALL, PlanOverview
 
 BAD_VALUES = ["__import__('os').system('id')", "../../etc/passwd", "'; DROP TABLE scenarios; --", 42, 3.5,

@@ -28,7 +28,8 @@ import html
 import altair as alt
 import ipywidgets as widgets
 
-from planlib import compliance, performance, timeline
+from planlib import charts, compliance, performance, timeline
+from planlib.present.labels import RAG_LABELS
 from planlib.model import Plan
 from planlib.ui import Messages, cards, log_to_server, safe, section, validate_choice
 from planlib.ui.overview import (APP_CSS, Html, chart_widget, figure, html_table, owner_label, readable,
@@ -70,8 +71,8 @@ def rag_badge(status: str) -> Html:
     >>> rag_badge("no data")
     '<span class="planlib-rag planlib-rag-no-data">No data</span>'
     """
-    css = status.replace(" ", "-") if status in performance.RAG_LABELS else "no-data"
-    return Html(f'<span class="planlib-rag planlib-rag-{css}">{html.escape(performance.RAG_LABELS.get(status, status))}</span>')
+    css = status.replace(" ", "-") if status in RAG_LABELS else "no-data"
+    return Html(f'<span class="planlib-rag planlib-rag-{css}">{html.escape(RAG_LABELS.get(status, status))}</span>')
 
 
 NO_ACTUALS = "<p>No KPI has a figure after its baseline year yet (kpi_actuals.csv): there is no trajectory to show.</p>"
@@ -159,7 +160,7 @@ class ComplianceApp:
                     note="Choose a KPI to see its trajectory and actuals and, where there are figures, "
                          "each local authority's."),
             section("How the plan was made",
-                    chart_widget(timeline.gantt_chart(plan), "planlib-gantt-chart") if plan.timeline
+                    chart_widget(charts.gantt_chart(plan), "planlib-gantt-chart") if plan.timeline
                     else widgets.HTML(NO_TIMELINE),
                     widgets.HTML(self._timeline_html()),
                     note="The plan-making process, from the election to the first annual report. Statutory "
@@ -195,7 +196,7 @@ class ComplianceApp:
 
     def _trajectory_chart(self, kpi_id: str) -> alt.TopLevelMixin:
         kpi = next(k for k in self.plan.kpis if k.id == kpi_id)
-        return readable(performance.trajectory_chart(performance.trajectory_table(self.plan, kpi_id), kpi.title,
+        return readable(charts.trajectory_chart(performance.trajectory_table(self.plan, kpi_id), kpi.title,
                                                      kpi.unit, width=560, height=240))
 
     def _breakdown_html(self, kpi_id: str) -> str:

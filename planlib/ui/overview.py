@@ -30,7 +30,9 @@ import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
-from planlib import charts, horizon, tables
+from planlib import charts, horizon
+from planlib.finance import COMMITMENT_MEASURES, commitment_costs
+from planlib.present import labels, tables
 from planlib.errors import PlanError
 from planlib.io import DEFAULT_PLAN
 from planlib.model import Plan
@@ -181,7 +183,7 @@ def figure(value: float) -> str:
 
 def owner_label(owner: str) -> str:
     """How a commitment's or KPI's owner is written (OPCC, Chief Constable, or as the plan has it)."""
-    return tables.OWNER_LABELS.get(owner, owner)
+    return labels.OWNER_LABELS.get(owner, owner)
 
 
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -244,7 +246,7 @@ class PlanOverview:
         table["section_id"] = [objectives[c.objective_id].section for c in plan.commitments]
         table["functions"] = [", ".join(c.functions) for c in plan.commitments]
         self.commitments = table
-        self.costs = tables.resources_by_year(plan, enabled_only=True)
+        self.costs = commitment_costs(plan, enabled_only=True)
         self.coverage = tables.function_coverage(plan)
         self._sections = sorted(plan.sections, key=lambda s: s.number)
         self.horizon, self.horizon_problem = self._ranked_horizon(horizon_folder)
@@ -252,7 +254,7 @@ class PlanOverview:
         used_workstreams = set(table["workstream"])
         self.workstream = widgets.Dropdown(
             options=[("All workstreams", ALL)]
-            + [(tables.WORKSTREAM_LABELS[w], w) for w in tables.WORKSTREAMS if w in used_workstreams],
+            + [(labels.WORKSTREAM_LABELS[w], w) for w in labels.WORKSTREAMS if w in used_workstreams],
             value=ALL, description="Workstream", style={"description_width": "initial"},
             layout=widgets.Layout(width="270px"),
         )
@@ -422,7 +424,7 @@ class PlanOverview:
         costs = self.costs[self.costs["commitment_id"].isin(ids)]
         by_year = costs.pivot_table(index="measure", columns="year", values="value", aggfunc="sum")
         years = [str(y) for y in self.plan.years]
-        by_year = by_year.reindex(index=list(tables.MEASURES), columns=years).fillna(0.0)
+        by_year = by_year.reindex(index=list(COMMITMENT_MEASURES), columns=years).fillna(0.0)
         rows = []
         for measure, label in (("revenue_gbp", "Revenue cost"), ("pay_gbp", "of which pay of posts"),
                                ("non_pay_gbp", "of which other costs"), ("capital_gbp", "Capital"),
@@ -439,8 +441,8 @@ class PlanOverview:
         table = self.commitments.set_index("commitment_id").loc[ids]
         rows = [
             [
-                row.commitment, row.section_number, tables.WORKSTREAM_LABELS.get(row.workstream, row.workstream),
-                owner_label(row.owner), tables.COMMISSIONING_LABELS.get(row.commissioning, row.commissioning),
+                row.commitment, row.section_number, labels.WORKSTREAM_LABELS.get(row.workstream, row.workstream),
+                owner_label(row.owner), labels.COMMISSIONING_LABELS.get(row.commissioning, row.commissioning),
                 "Yes" if row.mandatory else "No", "Yes" if row.enabled else "No",
                 money_cell(row.revenue_gbp), money_cell(row.capital_gbp), figure(row.peak_officer_fte),
                 row.functions or "–",

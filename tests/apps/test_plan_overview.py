@@ -7,7 +7,7 @@ import html
 import pytest
 
 import planlib
-from planlib import tables
+from planlib.present import tables
 from planlib.ui import FRIENDLY_ERROR, money
 
 from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS

@@ -1,81 +1,27 @@
-"""A plan's objectives, commitments and resources as pandas DataFrames.
+"""A plan's objectives, commitments and statutory functions as tables for a reader.
 
-Pure functions: a :class:`~planlib.model.Plan` in, a DataFrame out, no I/O. Column names are
-snake_case for code; :func:`for_display` gives board-ready labels and formatting.
+:func:`objectives_table`, :func:`commitments_table` and :func:`function_coverage` give
+DataFrames with snake_case columns and raw numbers (for code and charts); :func:`for_display`
+writes such a table for a reader (labels, "Yes"/"No", thousands separators, headings) and
+:func:`to_html` as an escaped HTML ``<table>``. The cost of each commitment by year is
+:func:`planlib.finance.commitment_costs`.
 
 >>> import planlib
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
 >>> len(commitments_table(plan)) == len(plan.commitments)
-True
-
-Every workstream and commissioning approach of the model has a label:
-
->>> set(WORKSTREAM_LABELS) == set(WORKSTREAMS)
-True
->>> set(COMMISSIONING_LABELS) == set(get_args(Commissioning))
 True
 """
 
 from __future__ import annotations
 
 import html
-from typing import get_args
 
 import pandas as pd
 
-from planlib.finance import COMMITMENT_MEASURES, commitment_costs
-from planlib.model import Commissioning, Plan, Workstream
+from planlib.finance import commitment_costs
+from planlib.model import Plan
+from planlib.present.labels import COLUMN_LABELS, COMMISSIONING_LABELS, OWNER_LABELS, WORKSTREAM_LABELS
 from planlib.reference import statutory_requirements
-
-MEASURES = COMMITMENT_MEASURES
-"""The resource measures of a commitment, in the order they are reported: ``revenue_gbp`` is
-the full revenue cost (``non_pay_gbp`` plus ``pay_gbp``, the pay of its posts as the finance
-engine costs them)."""
-
-WORKSTREAMS: tuple[str, ...] = get_args(Workstream)
-"""Every workstream, in the model's order (which fixes their order and colours in charts)."""
-
-WORKSTREAM_LABELS = {
-    "governance": "Governance",
-    "police_collaboration": "Police collaboration",
-    "partnership": "Partnership",
-    "influence": "Influence",
-    "review": "Review",
-}
-"""How each workstream is written for a reader."""
-
-COMMISSIONING_LABELS = {
-    "in_house": "In house",
-    "grant": "Grant",
-    "contract": "Contract",
-    "partnership": "Partnership",
-    "influence_only": "Influence only",
-}
-"""How each commissioning approach is written for a reader."""
-
-OWNER_LABELS = {"opcc": "OPCC", "chief_constable": "Chief Constable"}
-"""How the owners a plan names by id are written; any other owner is shown as written."""
-
-COLUMN_LABELS = {
-    "section_number": "Section",
-    "section": "Section title",
-    "objective_id": "Objective id",
-    "objective": "Objective",
-    "commitment_id": "Id",
-    "commitment": "Commitment",
-    "workstream": "Workstream",
-    "owner": "Owner",
-    "commissioning": "Commissioning",
-    "mandatory": "Statutory duty",
-    "enabled": "In plan",
-    "revenue_gbp": "Revenue (£)",
-    "capital_gbp": "Capital (£)",
-    "peak_officer_fte": "Peak officers (FTE)",
-    "year": "Year",
-    "measure": "Measure",
-    "value": "Value",
-}
-"""Column headings for a reader, by column name."""
 
 COMMITMENT_SUMMARY_COLUMNS = [
     "commitment", "section_number", "workstream", "owner", "commissioning", "mandatory",
@@ -85,6 +31,7 @@ COMMITMENT_SUMMARY_COLUMNS = [
 
 OBJECTIVE_SUMMARY_COLUMNS = ["section_number", "section", "objective"]
 """The columns of :func:`objectives_table` that an overview shows."""
+
 
 def objectives_table(plan: Plan) -> pd.DataFrame:
     """The plan's objectives with the section each belongs to.
@@ -124,40 +71,6 @@ def objectives_table(plan: Plan) -> pd.DataFrame:
     return table.astype({"section_number": "int64"})
 
 
-def resources_by_year(plan: Plan, *, enabled_only: bool = False) -> pd.DataFrame:
-    """Each commitment's resources in each year of the plan period, in long (tidy) form.
-
-    Parameters
-    ----------
-    plan : Plan
-    enabled_only : bool, default False
-        Leave out commitments that are switched off (``enabled: false``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``year`` (text such as ``2022/23``), ``commitment_id``, ``measure`` (one of
-        :data:`MEASURES`) and ``value`` (pounds for ``*_gbp``, full-time equivalents for
-        ``*_fte``). Every year of the period appears for every commitment and measure, with 0
-        where the plan has no cost line, so the shape depends only on the numbers of
-        commitments and years.
-
-    Examples
-    --------
-    >>> import planlib
-    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
-    >>> res = resources_by_year(plan)
-    >>> list(res.columns)
-    ['year', 'commitment_id', 'measure', 'value']
-    >>> len(res) == len(plan.years) * len(plan.commitments) * len(MEASURES)
-    True
-    >>> sorted(res["measure"].unique()) == sorted(MEASURES)
-    True
-    """
-    costs = commitment_costs(plan, enabled_only=enabled_only)
-    return costs[["year", "commitment_id", "measure", "value"]]
-
-
 def commitments_table(plan: Plan) -> pd.DataFrame:
     """The plan's commitments with where they sit in the plan and what they cost in total.
 
@@ -181,14 +94,15 @@ def commitments_table(plan: Plan) -> pd.DataFrame:
     >>> table = commitments_table(plan)
     >>> list(table.columns[:3])
     ['commitment_id', 'commitment', 'section_number']
-    >>> total = resources_by_year(plan).query("measure == 'revenue_gbp'")["value"].sum()
+    >>> total = commitment_costs(plan).query("measure == 'revenue_gbp'")["value"].sum()
     >>> bool(abs(table["revenue_gbp"].sum() - total) < 0.01)
     True
     """
     sections = {s.id: s for s in plan.sections}
     objectives = {o.id: o for o in plan.objectives}
-    totals = commitment_costs(plan).pivot_table(index="commitment_id", columns="measure", values="value", aggfunc="sum")
-    peaks = commitment_costs(plan).query("measure == 'officer_fte'").groupby("commitment_id")["value"].max()
+    costs = commitment_costs(plan)
+    totals = costs.pivot_table(index="commitment_id", columns="measure", values="value", aggfunc="sum")
+    peaks = costs.query("measure == 'officer_fte'").groupby("commitment_id")["value"].max()
     rows = []
     for c in plan.commitments:
         objective = objectives[c.objective_id]
