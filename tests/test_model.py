@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pydantic
 import pytest
 from hypothesis import given, strategies as st
 
-from planlib.model import Assumption, Commitment, Period, YearSeries
+import planlib.model
+from planlib.model import Assumption, Commitment, Period, YearSeries, reference_problems
+from planlib.model import checks
 from planlib.types import FinancialYear
 
 
@@ -115,3 +119,52 @@ def test_building_an_inconsistent_plan_in_python_raises(minimal_plan):
     data["commitments"][0]["objective_id"] = "nowhere"
     with pytest.raises(pydantic.ValidationError, match="unknown objective 'nowhere'"):
         type(minimal_plan).model_validate(data)
+
+
+def _update(record, **changes):
+    return record.model_copy(update=changes)  # no validation: the checks are what is tested
+
+
+def test_reference_problems_come_one_collection_after_another_in_a_fixed_order(minimal_plan):
+    p = minimal_plan
+    broken = _update(
+        p,
+        sections=p.sections + p.sections[:1],
+        objectives=(_update(p.objectives[0], section="nowhere", kpis=("no_kpi",)), *p.objectives[1:]),
+        commitments=(_update(p.commitments[0], objective_id="no_objective"), *p.commitments[1:]),
+        kpis=(_update(p.kpis[0], target=_update(p.kpis[0].target, by=FinancialYear("2040/41"))), *p.kpis[1:]),
+        grants=(_update(p.grants[0], commitment_id="no_commitment"), *p.grants[1:]),
+        timeline=(_update(p.timeline[0], requirement="no_requirement"), *p.timeline[1:]),
+    )
+    assert [loc for loc, _ in reference_problems(broken)] == [
+        ("sections", len(p.sections), "id"),
+        ("objectives", 0, "section"),
+        ("commitments", 0, "objective_id"),
+        ("kpis", 0, "target", "by"),
+        ("grants", 0, "commitment_id"),
+        ("timeline", 0, "requirement"),
+        ("objectives", 0, "kpis", 0),
+    ]
+    assert checks.objective_kpi_problems(broken) == [(("objectives", 0, "kpis", 0), "unknown KPI 'no_kpi'")]
+    assert checks.grant_problems(broken) == [(("grants", 0, "commitment_id"), "unknown commitment 'no_commitment'")]
+
+
+def test_a_dependency_cycle_is_reported_once_after_the_commitments_own_problems(minimal_plan):
+    first, second, *rest = minimal_plan.commitments
+    broken = _update(minimal_plan, commitments=(_update(first, depends_on=(second.id, "nobody")),
+                                                _update(second, depends_on=(first.id,)), *rest))
+    assert checks.commitment_problems(broken) == [
+        (("commitments", 0, "depends_on", 1), "unknown commitment 'nobody'"),
+        (("commitments", 1, "depends_on"), f"depends_on forms a cycle: {first.id} -> {second.id} -> {first.id}"),
+    ]
+
+
+def test_the_model_package_re_exports_every_public_name_of_its_modules():
+    modules = ("base", "commitment", "kpi", "governance", "finance", "appraisal", "plan", "checks")
+    for name in modules:
+        module = importlib.import_module(f"planlib.model.{name}")
+        defined = [k for k, v in vars(module).items()
+                   if not k.startswith("_") and getattr(v, "__module__", module.__name__) == module.__name__
+                   and isinstance(v, type) and issubclass(v, pydantic.BaseModel)]
+        assert all(getattr(planlib.model, k) is getattr(module, k) for k in defined), name
+    assert all(hasattr(planlib.model, k) for k in planlib.model.__all__)

@@ -1,0 +1,144 @@
+"""The plan as a whole: its period, sections, objectives, area and every collection it holds.
+
+A :class:`Plan` checks its cross-references when it is built (:mod:`planlib.model.checks`).
+
+>>> [str(y) for y in Period(first="2021/22", last="2023/24").years]
+['2021/22', '2022/23', '2023/24']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, ValidationInfo, model_validator
+
+from planlib.model.appraisal import DEFAULT_APPRAISAL, AppraisalSettings, UnitCost
+from planlib.model.base import Assumption, Record
+from planlib.model.checks import reference_problems
+from planlib.model.commitment import Commitment
+from planlib.model.finance import FinanceAssumptions
+from planlib.model.governance import Evidence, Grant, PanelNotice, ReportingArrangements, Statement, TimelineEvent
+from planlib.model.kpi import Kpi, KpiActual
+from planlib.types import Count, FinancialYear, Id, Note, Number, Status, Text
+
+
+class Period(Record):
+    """The financial years the plan covers, first and last inclusive."""
+
+    first: FinancialYear
+    last: FinancialYear
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Period:
+        if self.last < self.first:
+            raise ValueError(f"the period ends ({self.last}) before it starts ({self.first})")
+        return self
+
+    @property
+    def years(self) -> list[FinancialYear]:
+        """Every financial year of the period.
+
+        >>> [str(y) for y in Period(first="2021/22", last="2022/23").years]
+        ['2021/22', '2022/23']
+        """
+        return FinancialYear.range(self.first, self.last)
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, FinancialYear) and self.first <= year <= self.last
+
+
+class Section(Record):
+    """One of the plan's sections (the 2021-25 West Midlands plan has six)."""
+
+    id: Id
+    number: int = Field(ge=1, le=50, strict=True)
+    title: Text
+
+
+class Objective(Record):
+    """A police and crime objective (PRSRA 2011 s.7(1)(a)), within one section of the plan."""
+
+    id: Id
+    title: Text
+    section: Id
+    description: Note = ""
+    weight: Number = Field(1.0, ge=0, le=100)
+    """Priority weight for the portfolio optimiser's weighted objective (a policy choice, not evidence)."""
+    kpis: tuple[Id, ...] = ()
+    """KPIs that measure the objective directly, beside those of its commitments (s.7(1)(e))."""
+
+
+class LocalAuthority(Record):
+    """A local authority in the police area, with its census population."""
+
+    name: Text
+    population: Count
+    status: Status
+    status_note: Note = ""
+    source: Text
+
+
+
+class Plan(Record):
+    """A Police and Crime Plan: its objectives, commitments, resources, measures and evidence.
+
+    Build one with :func:`planlib.load_plan`; constructing a Plan directly checks its
+    cross-references too and raises if any are wrong.
+    """
+
+    id: Id
+    name: Text
+    police_area: Text
+    version: Text
+    description: Note = ""
+    period: Period
+    election_date: dt.date
+    sections: tuple[Section, ...]
+    objectives: tuple[Objective, ...]
+    commitments: tuple[Commitment, ...]
+    finance: FinanceAssumptions
+    assumptions: tuple[Assumption, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    kpi_actuals: tuple[KpiActual, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    grants_statement: Statement | None = None
+    """What the plan says about grants when it makes none (s.7(1)(f))."""
+    timeline: tuple[TimelineEvent, ...] = ()
+    panel_notice: PanelNotice | None = None
+    strategic_policing_requirement: Statement | None = None
+    """The plan's statement of regard to the Strategic Policing Requirement (PRSRA 2011 s.5(5))."""
+    reporting: ReportingArrangements | None = None
+    evidence: tuple[Evidence, ...] = ()
+    unit_costs: tuple[UnitCost, ...] = ()
+    local_authorities: tuple[LocalAuthority, ...] = ()
+    appraisal: AppraisalSettings = DEFAULT_APPRAISAL
+
+    @model_validator(mode="after")
+    def _check_references(self, info: ValidationInfo) -> Plan:
+        if info.context and info.context.get("skip_references"):
+            return self
+        problems = reference_problems(self)
+        if problems:
+            lines = [f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems[:20]]
+            raise ValueError("; ".join(lines))
+        return self
+
+    @property
+    def years(self) -> list[FinancialYear]:
+        """The financial years of the plan period."""
+        return self.period.years
+
+    def commitment(self, commitment_id: str) -> Commitment:
+        """The commitment with this id; KeyError if there is none."""
+        for c in self.commitments:
+            if c.id == commitment_id:
+                return c
+        raise KeyError(f"no commitment {commitment_id!r} in plan {self.id!r}")
+
+    def assumption(self, assumption_id: str) -> Assumption:
+        """The register entry with this id; KeyError if there is none."""
+        for a in self.assumptions:
+            if a.id == assumption_id:
+                return a
+        raise KeyError(f"no assumption {assumption_id!r} in plan {self.id!r}")
+
