@@ -17,7 +17,7 @@ import pytest
 
 import planlib
 from planlib.errors import PlanError
-from planlib.excel import (
+from planlib.io.excel import (
     KEY_MEASURES,
     load_finance_xlsx,
     write_finance_template,
@@ -74,7 +74,7 @@ def test_round_trip_without_grants_and_from_finance_alone(tmp_path: Path, minima
 
 def test_committed_template_matches_a_regenerated_one(tmp_path: Path, example_plan: planlib.Plan) -> None:
     # If this fails after a deliberate change to the example's finance.yaml or to the layout,
-    # regenerate: python -c "import planlib, planlib.excel as x; x.write_finance_template(
+    # regenerate: python -c "import planlib, planlib.io.excel as x; x.write_finance_template(
     #   planlib.load_plan(planlib.DEFAULT_PLAN), 'data/templates/finance_template.xlsx')"
     path = tmp_path / "finance.xlsx"
     write_finance_template(example_plan, path)

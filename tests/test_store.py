@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from planlib.errors import PlanlibError
+from planlib.errors import PlanlibError, StoreError
+from planlib.io.store import LIST_COLUMNS, ScenarioStore
+from planlib.io.store_location import default_url
 from planlib.scenario import Scenario
-from planlib.store import LIST_COLUMNS, ScenarioStore, StoreError, default_url
 
 PRECEPT = Scenario(
     name="precept_plus_15",

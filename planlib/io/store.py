@@ -7,20 +7,11 @@ ever overwritten or deleted, so a board paper can always cite "precept_plus_15, 
 
 Where the store is
 ------------------
-``ScenarioStore(url)`` takes any SQLAlchemy database URL, for example
-``sqlite:////srv/opcc/scenarios.db`` for a file or
-``postgresql+psycopg://finance@dbhost/opcc`` for a shared PostgreSQL server (install a
-PostgreSQL driver such as ``psycopg`` for that). With no URL, :func:`default_url` decides:
-
-1. the environment variable ``PLANLIB_STORE``, if set: either a full SQLAlchemy URL
-   (anything containing ``://``) or the path of an SQLite file (``~`` is expanded);
-2. otherwise the SQLite file ``planlib/scenarios.db`` in the user's data folder:
-   ``$XDG_DATA_HOME/planlib/scenarios.db`` when ``XDG_DATA_HOME`` is set to an absolute path,
-   else ``~/.local/share/planlib/scenarios.db``; on Windows
-   ``%LOCALAPPDATA%\\planlib\\scenarios.db``.
-
-The folder of an SQLite file is created if it is missing. The table (``planlib_scenarios``)
-is created on first use.
+``ScenarioStore(url)`` takes any SQLAlchemy database URL (an SQLite file or a shared PostgreSQL
+server); with no URL, :func:`~planlib.io.store_location.default_url` decides, from the
+environment variable ``PLANLIB_STORE`` or the user's data folder (see
+:mod:`planlib.io.store_location`). The folder of an SQLite file is created if it is missing.
+The table (``planlib_scenarios``) is created on first use.
 
 Several writers at once
 -----------------------
@@ -63,24 +54,20 @@ True
 
 from __future__ import annotations
 
-import os
 import random
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from planlib.errors import PlanError, PlanlibError
+from planlib.errors import PlanError, StoreError
+from planlib.io.store_location import default_url, make_sqlite_folder
 from planlib.scenario import Scenario
-
-ENVIRONMENT_VARIABLE = "PLANLIB_STORE"
-"""The environment variable that names the default store: an SQLAlchemy URL or a file path."""
 
 LIST_COLUMNS = ("name", "version", "author", "saved_at", "description")
 """The columns of :meth:`ScenarioStore.list`, in order."""
@@ -108,85 +95,6 @@ _scenarios = sa.Table(
 
 # Execution option that marks a connection whose transaction will write (BEGIN IMMEDIATE on SQLite).
 _WRITE_OPTION = "planlib_store_write"
-
-
-class StoreError(PlanlibError):
-    """A scenario cannot be saved to or loaded from the store.
-
-    Parameters
-    ----------
-    message : str
-        What went wrong and, for a missing scenario, what the store holds.
-    name : str, optional
-        The scenario name concerned.
-    version : int, optional
-        The version concerned.
-
-    Examples
-    --------
-    >>> err = StoreError("no saved scenario is named 'x'", name="x")
-    >>> err.name, str(err)
-    ('x', "no saved scenario is named 'x'")
-    """
-
-    def __init__(self, message: str, *, name: str | None = None, version: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.name = name
-        self.version = version
-
-
-def default_url(environ: Mapping[str, str] | None = None) -> str:
-    """The database URL used when :class:`ScenarioStore` is given none.
-
-    Parameters
-    ----------
-    environ : mapping, optional
-        The environment to read (``os.environ`` by default).
-
-    Returns
-    -------
-    str
-        ``PLANLIB_STORE`` if it is a URL; ``sqlite:///`` and its path if it is a path; otherwise
-        the SQLite file ``planlib/scenarios.db`` in the user's data folder (see the module notes).
-
-    Examples
-    --------
-    >>> default_url({"PLANLIB_STORE": "postgresql+psycopg://finance@dbhost/opcc"})
-    'postgresql+psycopg://finance@dbhost/opcc'
-    >>> default_url({"PLANLIB_STORE": "/srv/opcc/scenarios.db"})
-    'sqlite:////srv/opcc/scenarios.db'
-    >>> default_url({"XDG_DATA_HOME": "/data/me", "HOME": "/home/me"})
-    'sqlite:////data/me/planlib/scenarios.db'
-    >>> default_url({"HOME": "/home/me"})
-    'sqlite:////home/me/.local/share/planlib/scenarios.db'
-    """
-    env = os.environ if environ is None else environ
-    configured = env.get(ENVIRONMENT_VARIABLE, "").strip()
-    if "://" in configured:
-        return configured
-    if configured:
-        path = _expand_home(configured, env)
-    else:
-        path = _data_home(env) / "planlib" / "scenarios.db"
-    return f"sqlite:///{path.absolute()}"
-
-
-def _expand_home(text: str, env: Mapping[str, str]) -> Path:
-    if text == "~" or text.startswith(("~/", "~\\")):
-        home = env.get("HOME") or env.get("USERPROFILE")
-        return Path(home, text[2:]) if home else Path(text).expanduser()
-    return Path(text)
-
-
-def _data_home(env: Mapping[str, str]) -> Path:
-    if os.name == "nt" and env.get("LOCALAPPDATA"):  # pragma: no cover - Windows
-        return Path(env["LOCALAPPDATA"])
-    xdg = env.get("XDG_DATA_HOME", "")
-    # The XDG specification says a relative XDG_DATA_HOME is to be ignored.
-    if xdg and Path(xdg).is_absolute():
-        return Path(xdg)
-    return _expand_home("~/.local/share", env)
 
 
 def _check_author(author: Any) -> str:
@@ -281,7 +189,7 @@ class ScenarioStore:
         self._busy_timeout_ms = max(0, int(busy_timeout * 1000))
         self._sqlite = parsed.get_backend_name() == "sqlite"
         if self._sqlite:
-            self._make_sqlite_folder()
+            make_sqlite_folder(parsed.database)
         try:
             self._engine = sa.create_engine(parsed)
         except (ImportError, sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as exc:
@@ -311,17 +219,6 @@ class ScenarioStore:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def _make_sqlite_folder(self) -> None:
-        database = self._url.database
-        if not database or database == ":memory:" or database.startswith("file:"):
-            return
-        folder = Path(database).parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the folder {str(folder)!r} for the scenario store: "
-                             f"{exc.strerror or exc}") from None
 
     def _on_sqlite_connect(self, dbapi_connection: Any, _record: Any) -> None:
         # Take over BEGIN from the sqlite3 module (which would not emit it for SELECT or DDL),
@@ -422,7 +319,7 @@ class ScenarioStore:
         >>> store.save(s, author="  ")
         Traceback (most recent call last):
         ...
-        planlib.store.StoreError: author must not be empty: give the name of the person saving the scenario
+        planlib.errors.StoreError: author must not be empty: give the name of the person saving the scenario
         """
         if not isinstance(scenario, Scenario):
             raise TypeError(f"save() takes a planlib Scenario, got {type(scenario).__name__}")
@@ -516,11 +413,11 @@ class ScenarioStore:
         >>> store.load("grant_flat", version=4)
         Traceback (most recent call last):
         ...
-        planlib.store.StoreError: scenario 'grant_flat' has no version 4; its saved versions are 1
+        planlib.errors.StoreError: scenario 'grant_flat' has no version 4; its saved versions are 1
         >>> store.load("grant_up")
         Traceback (most recent call last):
         ...
-        planlib.store.StoreError: no saved scenario is named 'grant_up'; saved scenarios: grant_flat (version 1)
+        planlib.errors.StoreError: no saved scenario is named 'grant_up'; saved scenarios: grant_flat (version 1)
         """
         if not isinstance(name, str):
             raise StoreError(f"a scenario name is text, got {type(name).__name__}")
