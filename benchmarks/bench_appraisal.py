@@ -3,7 +3,7 @@
 The issue's target: 100,000 draws for every commitment of the example plan over a 10-year
 horizon. Goals: within 3x of the floor; faster than squigglepy.
 
-- **planlib**: ``uncertainty.simulate(model, 100_000, seed)`` on a model built beforehand.
+- **planlib**: ``appraisal.simulate(model, 100_000, seed)`` on a model built beforehand.
 - **numpy floor**: the same distributions for the same assumptions (every 90% interval a
   lognormal or a normal, shares clipped to 0..1), then each benefit line's yearly value, its
   time profile and discounting, summed by commitment, less the PV of costs; vectorised, 20,000
@@ -209,7 +209,7 @@ def check_agreement(plan: Plan, k: Kernel, dists: list[object] | None) -> dict[s
                                appraisal.deterministic(model)["npv"].to_numpy(), rtol=1e-9, atol=1e-3)
     # the same distributions: medians agree within sampling error
     runs = {
-        "planlib": uncertainty.simulate(model, SAMPLES, SEED).npv,
+        "planlib": appraisal.simulate(model, SAMPLES, SEED).npv,
         "numpy floor": numpy_floor(k),
     }
     if dists is not None:
@@ -240,11 +240,11 @@ def cases() -> list[Case]:
     check_agreement(plan, k, dists)
     subject = "simulate(model, 100_000 draws)"
     # a run takes a few hundred ms: a longer budget than the default gives a steadier median
-    rows = [Case(subject, lambda: uncertainty.simulate(model, SAMPLES, SEED),
+    rows = [Case(subject, lambda: appraisal.simulate(model, SAMPLES, SEED),
                  "bare numpy kernel (the floor)", lambda: numpy_floor(k), goal="within 3x of the floor",
                  budget_s=3.0)]
     if dists is not None:
-        rows.append(Case(subject, lambda: uncertainty.simulate(model, SAMPLES, SEED),
+        rows.append(Case(subject, lambda: appraisal.simulate(model, SAMPLES, SEED),
                          "squigglepy, same model", lambda: squigglepy_run(k, dists), goal="under 1x (faster)",
                          budget_s=3.0))
     return rows

@@ -136,6 +136,31 @@ def pay_per_fte(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
             _unit_pay(f.cost_per_staff, f.staff_on_costs.central, pay_award, years))
 
 
+COST_LINE_PARTS = ("non_pay_gbp", "capital_gbp", "officer_fte", "staff_fte")
+"""The parts of a commitment's cost line, in the order of the last axis of :func:`cost_line_grid`."""
+
+
+def cost_line_grid(plan: Plan, *, enabled_only: bool = False) -> np.ndarray:
+    """The commitments' cost lines on the plan's years: commitments x years x :data:`COST_LINE_PARTS`.
+
+    Zeros in a year with no cost line; lines outside the plan period are left out.
+
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> grid = cost_line_grid(plan)
+    >>> grid.shape == (len(plan.commitments), len(plan.years), 4), float(grid[0, 0, 2])   # officers in 2021/22
+    (True, 100.0)
+    """
+    index = {y: i for i, y in enumerate(plan.years)}
+    commitments = [c for c in plan.commitments if c.enabled or not enabled_only]
+    grid = np.zeros((len(commitments), len(index), len(COST_LINE_PARTS)))
+    for k, c in enumerate(commitments):
+        for line in c.costs:
+            if line.year in index:
+                grid[k, index[line.year]] = [getattr(line, part) for part in COST_LINE_PARTS]
+    return grid
+
+
 COMMITMENT_MEASURES = ("revenue_gbp", "non_pay_gbp", "pay_gbp", "capital_gbp", "officer_fte", "staff_fte")
 """What :func:`commitment_costs` reports for each commitment and year."""
 
@@ -155,13 +180,8 @@ def commitment_costs(plan: Plan, *, enabled_only: bool = False) -> pd.DataFrame:
     """
     years = plan.years
     officer, staff = pay_per_fte(plan)
-    index = {y: i for i, y in enumerate(years)}
     commitments = [c for c in plan.commitments if c.enabled or not enabled_only]
-    grid = np.zeros((len(commitments), len(years), 4))  # non-pay, capital, officer FTE, staff FTE
-    for k, c in enumerate(commitments):
-        for line in c.costs:
-            if line.year in index:
-                grid[k, index[line.year]] = (line.non_pay_gbp, line.capital_gbp, line.officer_fte, line.staff_fte)
+    grid = cost_line_grid(plan, enabled_only=enabled_only)
     pay = grid[:, :, 2] * officer + grid[:, :, 3] * staff
     values = np.stack([grid[:, :, 0] + pay, grid[:, :, 0], pay, grid[:, :, 1], grid[:, :, 2], grid[:, :, 3]], axis=-1)
     n_c, n_y, n_m = values.shape
@@ -251,52 +271,3 @@ def mtfp(plan: Plan, scenario: str = "baseline") -> pd.DataFrame:
         "value": np.concatenate([arrays[m] for m in names]),
         "unit": np.repeat([MEASURES[m] for m in names], n),
     })
-
-
-HEADLINE = [
-    ("police_grant", "Police grant (£m)"),
-    ("other_grants", "Other grants (£m)"),
-    ("precept_band_d", "Band D precept (£)"),
-    ("precept_increase", "Band D increase (£)"),
-    ("referendum_limit", "Referendum limit (£)"),
-    ("tax_base", "Tax base (Band D, 000s)"),
-    ("precept_income", "Precept income (£m)"),
-    ("use_of_reserves", "Planned use of reserves (£m)"),
-    ("total_funding", "Total funding (£m)"),
-    ("total_cost", "Total revenue cost (£m)"),
-    ("budget_gap", "Budget gap (£m, + = shortfall)"),
-    ("reserves_closing", "Reserves at year end (£m)"),
-    ("commitment_capital", "Commitments' capital (£m)"),
-    ("officers_total", "Officers (average FTE)"),
-    ("officers_neighbourhood", "Neighbourhood officers in post"),
-]
-
-
-def format_headline(measure: str, value: float) -> str:
-    """One figure of the headline table as a reader expects it: £m, £ for Band D, 000s, FTE.
-
-    >>> format_headline("budget_gap", 13_345_000.0), format_headline("precept_band_d", 202.55)
-    ('13.3', '202.55')
-    """
-    if measure in ("precept_band_d", "precept_increase", "referendum_limit"):
-        return f"{value:,.2f}"
-    if measure == "tax_base":
-        return f"{value / 1e3:,.1f}"
-    if measure in ("officers_total", "officers_neighbourhood"):
-        return f"{value:,.0f}"
-    return f"{value / 1e6:,.1f}"
-
-
-def finance_warnings(wide: pd.DataFrame) -> list[str]:
-    """Plain warnings about a finance table (measures as rows, years as columns): the years whose
-    Band D increase is above the referendum limit, and those whose reserves end below the minimum.
-    """
-    years = list(wide.columns)
-    flagged = [str(y) for y in years if wide.at["referendum_required", y] > 0]
-    below = [str(y) for y in years if wide.at["reserves_below_minimum", y] > 0]
-    warnings = []
-    if flagged:
-        warnings.append(f"Band D increase above the referendum limit in {', '.join(flagged)}: a referendum would be required")
-    if below:
-        warnings.append(f"Reserves below the minimum in {', '.join(below)}")
-    return warnings

@@ -19,6 +19,7 @@ import planlib
 from planlib import compliance
 from planlib.cli import main
 from planlib.model import Plan
+from planlib.present.compliance import results_table
 from planlib.reference import statutory_requirements
 
 
@@ -199,7 +200,7 @@ def test_no_grants_need_an_explicit_statement(example_plan):
 
 
 def test_results_table_has_a_row_per_requirement(example_plan):
-    table = compliance.results_table(compliance.check(LACKING["p04"](example_plan)))
+    table = results_table(compliance.check(LACKING["p04"](example_plan)))
     assert len(table) == 27
     assert table.set_index("id").at["p04", "status"] == "unmet"
 

@@ -1,0 +1,66 @@
+"""Net benefit: HM Treasury Green Book discounting and the GMCA / HM Treasury 2014 CBA method.
+
+The package holds one concept a module:
+
+- :mod:`~planlib.appraisal.green_book`: pure functions on numpy arrays (:func:`discount_factors`,
+  :func:`to_real`, :func:`npv`, :func:`bcr`, :func:`roi`, :func:`payback_year`,
+  :func:`optimism_bias`, :func:`generic_optimism_bias`);
+- :mod:`~planlib.appraisal.kernel`: a plan's commitments as arrays (:func:`build_model`) and
+  their discounted costs and benefits (:func:`line_pv_benefits`, :func:`benefit_flows`,
+  :func:`deterministic`), also for commitments started later (:func:`started_later`, which the
+  portfolio optimiser calls);
+- :mod:`~planlib.appraisal.monte_carlo`: every commitment's NPV in every draw of the
+  assumptions, drawn by :mod:`planlib.uncertainty` (:func:`simulate`);
+- :mod:`~planlib.appraisal.table`: the appraisal per commitment and in total, with its Monte
+  Carlo intervals (:func:`appraisal_table`, :func:`appraise`);
+- :mod:`~planlib.appraisal.sensitivity`: :func:`switching_value`, :func:`tornado`, and their use
+  on one commitment (:func:`commitment_tornado`, :func:`switching_values`,
+  :func:`commitment_assumptions`).
+
+>>> from planlib import appraisal
+>>> appraisal.discount_factors(3).round(4).tolist()
+[1.0, 0.9662, 0.9335]
+"""
+
+from __future__ import annotations
+
+from planlib.appraisal.green_book import (
+    bcr,
+    discount_factors,
+    generic_optimism_bias,
+    npv,
+    optimism_bias,
+    payback_year,
+    roi,
+    to_real,
+)
+from planlib.appraisal.kernel import (
+    BENEFICIARIES,
+    VALUE_TYPES,
+    AppraisalModel,
+    CostProfile,
+    benefit_flows,
+    build_model,
+    clip_shares,
+    deterministic,
+    line_pv_benefits,
+    started_later,
+)
+from planlib.appraisal.monte_carlo import Simulation, draw_inputs, simulate
+from planlib.appraisal.sensitivity import (
+    commitment_assumptions,
+    commitment_tornado,
+    switching_value,
+    switching_values,
+    tornado,
+)
+from planlib.appraisal.table import MEASURES, TOTAL, appraisal_table, appraise
+
+__all__ = [
+    "BENEFICIARIES", "MEASURES", "TOTAL", "VALUE_TYPES", "AppraisalModel", "CostProfile",
+    "Simulation", "appraisal_table", "appraise", "bcr", "benefit_flows", "build_model",
+    "clip_shares", "commitment_assumptions", "commitment_tornado", "deterministic",
+    "discount_factors", "draw_inputs", "generic_optimism_bias", "line_pv_benefits", "npv",
+    "optimism_bias", "payback_year", "roi", "simulate", "started_later", "switching_value",
+    "switching_values", "to_real", "tornado",
+]
