@@ -40,13 +40,15 @@ from __future__ import annotations
 
 import difflib
 import os
-from pathlib import Path
 from typing import Any
 
 from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
 
-from planlib.errors import PlanError, Problem
-from planlib.model import Assumption, Commitment, CostLine, FinanceAssumptions, Plan, Quantity, Record, YearSeries
+from planlib.errors import PlanError, Problem, ScenarioError
+from planlib.io.problems import field_name
+from planlib.io.scenarios import ScenarioLines, read_scenario, scenario_from_text, scenario_yaml
+from planlib.model import (Assumption, Commitment, CostLine, FinanceAssumptions, Plan, Quantity, Record, YearSeries,
+                           reference_problems)
 from planlib.types import FinancialYear, Id, Text
 
 RENAMED_PATHS: dict[str, str] = {
@@ -76,18 +78,6 @@ CHANGEABLE = (
 )
 """The forms of path a scenario may change."""
 
-MAX_SCENARIO_BYTES = 1024 * 1024
-
-
-class ScenarioError(ValueError):
-    """One change that cannot be applied; ``path`` is the change's key."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
 class Scenario(Record):
     """A named, sparse set of changes to a baseline plan.
 
@@ -115,7 +105,7 @@ class Scenario(Record):
     source: Text
     changes: dict[str, Any] = Field(default_factory=dict)
 
-    # Where the scenario was read from: (file, line of "changes", {path: line}), for messages.
+    # Where the scenario was read from (a ScenarioLines), for messages.
     _lines: Any = PrivateAttr(default=None)
 
     def __eq__(self, other: object) -> bool:
@@ -126,7 +116,7 @@ class Scenario(Record):
 
     __hash__ = None  # type: ignore[assignment]
 
-    # ------------------------------------------------------------------ files
+    # ------------------------------------------------------------------ files (read by planlib.io.scenarios)
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike[str]) -> Scenario:
@@ -138,49 +128,15 @@ class Scenario(Record):
         planlib.errors.PlanError: 1 problem:
         no/such.yaml: scenario file not found
         """
-        from planlib.io import read_text
-
-        display = str(path)
-        file = Path(path)
-        if not file.is_file():
-            raise PlanError([Problem(display, None, "", "scenario file not found")])
-        if file.stat().st_size > MAX_SCENARIO_BYTES:
-            raise PlanError([Problem(display, None, "", f"scenario file is over {MAX_SCENARIO_BYTES:,} bytes")])
-        text, problems = read_text(file, display)
-        if text is None:
-            raise PlanError(problems)
-        return cls.from_yaml_text(text, display)
+        scenario, lines = read_scenario(path, cls)
+        scenario._lines = lines
+        return scenario
 
     @classmethod
     def from_yaml_text(cls, text: str, display: str = "<scenario>") -> Scenario:
         """Parse scenario YAML text; ``display`` names it in messages."""
-        from planlib.io import LineDict, YamlProblem, parse_yaml
-
-        try:
-            data = parse_yaml(text)
-        except YamlProblem as exc:
-            raise PlanError([Problem(display, exc.line, "", exc.message)]) from None
-        if not isinstance(data, LineDict):
-            raise PlanError([Problem(display, 1, "", "expected a mapping with name, description, source and changes")])
-        try:
-            scenario = cls.model_validate(data)
-        except ValidationError as exc:
-            problems = []
-            for err in exc.errors():
-                key = str(err["loc"][0]) if err["loc"] else ""
-                line = data.key_lines.get(key, data.line)
-                if key == "changes" and len(err["loc"]) > 1 and isinstance(data.get("changes"), LineDict):
-                    line = data["changes"].key_lines.get(str(err["loc"][1]), line)
-                message = "required field is missing" if err["type"] == "missing" else err["msg"]
-                if err["type"] == "string_pattern_mismatch" and key == "name":
-                    message = ("a scenario name starts with a letter and has only letters, digits, "
-                               "'_', '-' and '.' (at most 64): it is used in file names")
-                if err["type"] == "extra_forbidden":
-                    message = "unknown field (a scenario has name, description, source and changes)"
-                problems.append(Problem(display, line, ".".join(map(str, err["loc"])), message))
-            raise PlanError(problems) from None
-        scenario._lines = (display, data.key_lines.get("changes", data.line),
-                           dict(data["changes"].key_lines) if isinstance(data.get("changes"), LineDict) else {})
+        scenario, lines = scenario_from_text(text, display, cls)
+        scenario._lines = lines
         return scenario
 
     def to_yaml(self) -> str:
@@ -190,34 +146,89 @@ class Scenario(Record):
         >>> Scenario.from_yaml_text(s.to_yaml()) == s
         True
         """
-        from planlib.io import _yaml_dump
-
-        return _yaml_dump(self.model_dump(mode="json"))
+        return scenario_yaml(self)
 
     # ------------------------------------------------------------------ applying
 
-    def problems(self, plan: Plan) -> list[Problem]:
-        """Every change that cannot be applied to ``plan``, with the file and line of the change."""
-        display, default_line, lines = self._lines or ("<scenario>", None, {})
+    def _where(self) -> ScenarioLines:
+        return self._lines or ScenarioLines(f"scenario {self.name}")
+
+    def _change_problems(self, plan: Plan) -> list[Problem]:
+        where = self._where()
         found = []
         for path, value in self.changes.items():
             try:
                 _apply_one(plan, path, value, self)
             except ScenarioError as exc:
-                found.append(Problem(display, lines.get(path, default_line), path, exc.message))
+                found.append(Problem(where.file, where.of(path), path, exc.message))
         return found
+
+    def _changed(self, plan: Plan) -> Plan:
+        for path, value in self.changes.items():
+            plan = _apply_one(plan, path, value, self)
+        return plan
+
+    def problems(self, plan: Plan) -> list[Problem]:
+        """Every change that cannot be applied to ``plan``, with the file and line of the change.
+
+        When every change applies: the problems the plan's cross-reference checks find in the
+        plan the scenario makes (and not in ``plan`` itself), each named by the change it
+        follows from where that can be told.
+        """
+        return self._change_problems(plan) or _new_reference_problems(plan, self._changed(plan), self)
 
     def apply(self, plan: Plan) -> Plan:
         """A new plan with this scenario's changes; the baseline is not changed.
 
-        Raises :class:`~planlib.PlanError` listing every change that cannot be applied.
+        Raises :class:`~planlib.PlanError` listing every change that cannot be applied, and
+        :class:`~planlib.errors.ScenarioError` listing the problems of a plan the changes would
+        leave inconsistent (the plan's cross-reference checks, run on the new plan).
         """
-        problems = self.problems(plan)
+        problems = self._change_problems(plan)
         if problems:
             raise PlanError(problems)
-        for path, value in self.changes.items():
-            plan = _apply_one(plan, path, value, self)
-        return plan
+        changed = self._changed(plan)
+        inconsistent = _new_reference_problems(plan, changed, self)
+        if inconsistent:
+            count = len(inconsistent)
+            raise ScenarioError(inconsistent[0].field, "\n".join([
+                f"scenario {self.name!r} would leave the plan inconsistent ({count} problem{'s' if count != 1 else ''}):",
+                *map(str, inconsistent)]))
+        return changed
+
+
+def _culprit(changes: dict[str, Any], field: str, message: str) -> str | None:
+    """The change a cross-reference problem at ``field`` follows from, if it can be told."""
+    for path in changes:
+        parts = path.split(".")
+        head = ".".join(parts[:2])
+        if field == head or field.startswith(head + ".") or field.startswith(head + "["):
+            return path
+        if parts[0] in ("commitments", "assumptions") and len(parts) > 1 and repr(parts[1]) in message:
+            return path
+    return None
+
+
+def _new_reference_problems(baseline: Plan, changed: Plan, scenario: Scenario) -> list[Problem]:
+    """The plan's cross-reference problems in ``changed`` that ``baseline`` does not have."""
+    if changed is baseline:
+        return []
+    found = reference_problems(changed)
+    if not found:
+        return []
+    before = {(field_name(loc, raw), message)
+              for raw in [baseline.model_dump(mode="json")] for loc, message in reference_problems(baseline)}
+    where = scenario._where()
+    raw = changed.model_dump(mode="json")
+    problems = []
+    for loc, message in found:
+        field = field_name(loc, raw)
+        if (field, message) in before:
+            continue
+        path = _culprit(scenario.changes, field, message)
+        problems.append(Problem(where.file, where.of(path) if path else where.line, path or field,
+                                f"{field}: {message}" if path else message))
+    return problems
 
 
 # --------------------------------------------------------------------------- one change at a time

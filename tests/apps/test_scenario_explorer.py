@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 import planlib
-from planlib.store import StoreError
-from planlib.ui import scenario_explorer as sx
-from planlib.ui.scenario_explorer import ScenarioExplorer, Settings
+from planlib.errors import StoreError
+from planlib.levers import baseline_settings
+from planlib.ui.scenario_explorer import ScenarioExplorer
 from tests.apps.conftest import (
     ARTIFACTS,
     RENDER_TIMEOUT_MS,
@@ -33,6 +32,7 @@ from tests.apps.conftest import (
 )
 
 PLAN = planlib.load_plan(planlib.DEFAULT_PLAN)
+OFFICERS = "neighbourhood_policing_450"  # the commitment that carries the neighbourhood officers
 LAPTOP = {"width": 1366, "height": 768}
 ERROR_MARKERS = ("Traceback", "Error loading script", "JavaScript Error", "There was an error", "Exception")
 
@@ -128,7 +128,7 @@ def test_dropping_a_commitment_lists_it_and_saves_its_cost(explorer: ScenarioExp
 
 
 def test_dropping_the_neighbourhood_commitment_locks_its_slider(explorer: ScenarioExplorer):
-    explorer.funded["neighbourhood_policing_450"].value = False
+    explorer.funded[OFFICERS].value = False
     assert explorer.officers.disabled
     assert "commitment dropped" in explorer.officers_readout.value
     officers_row = re.search(r"<tr[^>]*><td>Neighbourhood officers in post</td>.*?</tr>", explorer.by_year.value).group(0)
@@ -171,9 +171,9 @@ def test_a_bad_value_shows_a_short_message_and_changes_nothing(explorer: Scenari
 
 
 STORE_BAD_VALUES = {
-    "a choice beyond the saved list": ("compare_messages", lambda e: e.saved_choice.set_state({"index": 99})),
-    "a number for the scenario name": ("store_messages", lambda e: e.scenario_name.set_state({"value": 12})),
-    "a list for the author": ("store_messages", lambda e: e.author.set_state({"value": ["x"]})),
+    "a choice beyond the saved list": ("compare_messages", lambda e: e.store_panel.saved_choice.set_state({"index": 99})),
+    "a number for the scenario name": ("store_messages", lambda e: e.store_panel.scenario_name.set_state({"value": 12})),
+    "a list for the author": ("store_messages", lambda e: e.store_panel.author.set_state({"value": ["x"]})),
 }
 
 
@@ -182,7 +182,7 @@ def test_a_bad_value_for_the_store_controls_shows_a_short_message(explorer: Scen
     send(explorer)  # never raises
     shown = getattr(explorer, where).value
     assert "planlib-error" in shown and "put back" in shown
-    assert explorer.scenario_name.value == "" and explorer.saved_choice.value is None
+    assert explorer.store_panel.scenario_name.value == "" and explorer.store_panel.saved_choice.value is None
     explorer.on_save()  # the name is still empty: refused, nothing saved
     assert store.list().empty
 
@@ -196,8 +196,8 @@ def test_a_statutory_duty_says_why_it_cannot_be_dropped(explorer: ScenarioExplor
 def test_save_lists_the_scenario_with_its_author_and_versions(explorer: ScenarioExplorer, store):
     explorer.precept["2022/23"].value = 12.5
     explorer.funded["active_citizens_fund"].value = False
-    explorer.scenario_name.value = "precept_plus_12"
-    explorer.author.value = "  A. Finance Officer "
+    explorer.store_panel.scenario_name.value = "precept_plus_12"
+    explorer.store_panel.author.value = "  A. Finance Officer "
     explorer.on_save()
     assert "Saved “precept_plus_12” as version 1." in explorer.store_messages.value
     saved = store.list()
@@ -205,8 +205,8 @@ def test_save_lists_the_scenario_with_its_author_and_versions(explorer: Scenario
     description = saved.at[0, "description"]
     assert "Band D increase £12.50 in 2022/23 (baseline £10.00)" in description
     assert "not funded: Small grants for community groups through the Active Citizens Fund" in description
-    assert "precept_plus_12" in explorer.saved_table.value and "A. Finance Officer" in explorer.saved_table.value
-    assert explorer.saved_choice.value == ("precept_plus_12", 1)
+    assert "precept_plus_12" in explorer.store_panel.saved_table.value and "A. Finance Officer" in explorer.store_panel.saved_table.value
+    assert explorer.store_panel.saved_choice.value == ("precept_plus_12", 1)
     explorer.on_save()
     assert "as version 2 (the earlier versions are kept)" in explorer.store_messages.value
     assert store.list()["version"].tolist() == [1, 2]
@@ -216,8 +216,8 @@ def test_save_lists_the_scenario_with_its_author_and_versions(explorer: Scenario
 @pytest.mark.parametrize("name", ["", "   ", "../../etc/passwd", "x'; DROP TABLE scenarios; --", "2024 budget",
                                   "a" * 65, "baseline", "<script>alert(1)</script>"])
 def test_a_bad_scenario_name_is_refused_before_anything_is_saved(explorer: ScenarioExplorer, store, name: str):
-    explorer.scenario_name.value = name
-    explorer.author.value = "J. Smith"
+    explorer.store_panel.scenario_name.value = name
+    explorer.store_panel.author.value = "J. Smith"
     explorer.on_save()
     assert "planlib-error" in explorer.store_messages.value
     assert "<script>" not in explorer.store_messages.value
@@ -226,8 +226,8 @@ def test_a_bad_scenario_name_is_refused_before_anything_is_saved(explorer: Scena
 
 @pytest.mark.parametrize("author", ["", "  ", "two\nlines", "x" * 101])
 def test_a_scenario_needs_an_author(explorer: ScenarioExplorer, store, author: str):
-    explorer.scenario_name.value = "grant_flat"
-    explorer.author.value = author
+    explorer.store_panel.scenario_name.value = "grant_flat"
+    explorer.store_panel.author.value = author
     explorer.on_save()
     assert "planlib-error" in explorer.store_messages.value and "name" in explorer.store_messages.value
     assert store.list().empty
@@ -240,11 +240,11 @@ def test_load_puts_the_controls_back_and_compare_adds_the_scenario(explorer: Sce
     explorer.officers.value = 400
     explorer.funded["horizon_scanning"].value = False
     wanted, wanted_gap = explorer.settings(), explorer.result.measure("budget_gap")
-    explorer.scenario_name.value = "mixed"
-    explorer.author.value = "J. Smith"
+    explorer.store_panel.scenario_name.value = "mixed"
+    explorer.store_panel.author.value = "J. Smith"
     explorer.on_save()
     explorer.on_reset()
-    assert explorer.settings() == sx.baseline_settings(PLAN)
+    assert explorer.settings() == baseline_settings(PLAN, OFFICERS)
     explorer.on_load()
     assert explorer.settings() == wanted
     pd.testing.assert_series_equal(explorer.result.measure("budget_gap"), wanted_gap)
@@ -270,53 +270,15 @@ def test_a_hand_written_scenario_is_compared_but_not_loaded_if_the_controls_cann
     assert "1 saved version listed" in explorer.compare_messages.value
     explorer.on_load()
     assert "can be compared but not loaded" in explorer.compare_messages.value
-    assert explorer.settings() == sx.baseline_settings(PLAN)
+    assert explorer.settings() == baseline_settings(PLAN, OFFICERS)
     explorer.on_compare()
     assert "neighbourhood_uplift_phased (v1)" in explorer.comparison.value
 
 
-@pytest.mark.parametrize("name", ["precept_plus_15", "precept_plus_10", "pay_award_plus_2", "grant_1pc_below_forecast"])
-def test_the_example_scenarios_load_into_the_controls_exactly(name: str):
-    scenario = planlib.Scenario.from_yaml(planlib.DEFAULT_PLAN / "scenarios" / f"{name}.yaml")
-    settings = sx.settings_from_scenario(PLAN, scenario)
-    again = planlib.Scenario(name="again", description="d", source="s", changes=sx.scenario_changes(PLAN, settings))
-    pd.testing.assert_series_equal(planlib.run(PLAN, again).measure("budget_gap"),
-                                   planlib.run(PLAN, scenario).measure("budget_gap"))
-
-
-def _grid(low: float, high: float, step: float) -> st.SearchStrategy[float]:
-    return st.integers(0, round((high - low) / step)).map(lambda k: round(low + k * step, 6))
-
-
-@st.composite
-def control_settings(draw: st.DrawFn) -> Settings:
-    lv = sx.levers(PLAN)
-    return Settings(
-        precept_increase={y: draw(_grid(0.0, lv.precept_max, sx.PRECEPT_STEP)) for y in lv.precept_years},
-        grant_change_pct=draw(_grid(*sx.GRANT_CHANGE_RANGE, sx.GRANT_STEP)),
-        pay_award_change_pp=draw(_grid(*sx.PAY_CHANGE_RANGE, sx.PAY_STEP)),
-        neighbourhood_officers=int(draw(_grid(lv.neighbourhood_min, lv.neighbourhood_max, sx.NEIGHBOURHOOD_STEP))),
-        funded={cid: draw(st.booleans()) for cid in lv.optional},
-    )
-
-
-@hypothesis_settings(max_examples=60, deadline=None)
-@given(control_settings())
-def test_every_setting_of_the_controls_saves_and_loads_back(settings: Settings):
-    scenario = planlib.Scenario(name="round_trip", description=sx.describe(PLAN, settings), source="test",
-                                changes=sx.scenario_changes(PLAN, settings))
-    scenario = planlib.Scenario.from_yaml_text(scenario.to_yaml())  # as the store keeps it
-    loaded = sx.settings_from_scenario(PLAN, scenario)
-    if not settings.funded[sx.NEIGHBOURHOOD_COMMITMENT]:
-        settings = settings.replace(neighbourhood_officers=loaded.neighbourhood_officers)  # not saved when dropped
-    assert loaded == settings
-    planlib.run(PLAN, scenario)  # and it applies
-
-
 def test_without_a_store_the_app_still_runs_and_says_why_it_cannot_save():
     explorer = ScenarioExplorer(PLAN, store=None)
-    explorer.scenario_name.value = "x"
-    explorer.author.value = "J. Smith"
+    explorer.store_panel.scenario_name.value = "x"
+    explorer.store_panel.author.value = "J. Smith"
     explorer.on_save()
     assert "no scenario store is available" in explorer.store_messages.value
     explorer.on_compare()
@@ -337,9 +299,9 @@ class BrokenStore:
 
 def test_a_failing_store_gives_a_friendly_message_without_its_location():
     explorer = ScenarioExplorer(PLAN, store=BrokenStore())
-    assert "cannot be read just now" in explorer.saved_table.value
-    explorer.scenario_name.value = "x"
-    explorer.author.value = "J. Smith"
+    assert "cannot be read just now" in explorer.store_panel.saved_table.value
+    explorer.store_panel.scenario_name.value = "x"
+    explorer.store_panel.author.value = "J. Smith"
     explorer.on_save()
     assert "could not be saved" in explorer.store_messages.value
     assert "/srv/secret" not in explorer.store_messages.value
@@ -354,14 +316,14 @@ def baseline_portfolio() -> planlib.portfolio.PortfolioResult:
 
 
 def test_a_suggestion_keeps_the_statutory_duties_and_saves_as_a_scenario(explorer, store, baseline_portfolio):
-    assert explorer.save_suggestion_button.disabled
+    assert explorer.suggestion_panel.save_suggestion_button.disabled
     explorer.on_suggest()
-    text = explorer.suggestion.value
+    text = explorer.suggestion_panel.suggestion.value
     assert f"Suggested: {len(baseline_portfolio.selected)} of 28 commitments" in text
     assert "all 11 statutory duties kept" in text
-    assert not explorer.save_suggestion_button.disabled
-    explorer.suggestion_name.value = "suggested_portfolio"
-    explorer.suggestion_author.value = "Finance officer"
+    assert not explorer.suggestion_panel.save_suggestion_button.disabled
+    explorer.suggestion_panel.suggestion_name.value = "suggested_portfolio"
+    explorer.suggestion_panel.suggestion_author.value = "Finance officer"
     explorer.on_save_suggestion()
     assert "Saved the suggestion as “suggested_portfolio” version 1, and added it to the comparison." in \
         explorer.portfolio_messages.value
@@ -374,7 +336,7 @@ def test_a_suggestion_keeps_the_statutory_duties_and_saves_as_a_scenario(explore
 def test_a_suggestion_uses_the_funding_of_the_current_settings(explorer):
     explorer.grant.value = -5.0
     explorer.on_suggest()
-    result, changes = explorer._suggestion
+    result, changes = explorer.suggestion_panel.last
     base = planlib.optimise(PLAN, frontier=False)
     grant = PLAN.finance.police_grant
     for year in ("2023/24", "2024/25"):    # the forecast years the grant slider changes
@@ -386,7 +348,7 @@ def test_a_suggestion_uses_the_funding_of_the_current_settings(explorer):
 def test_a_dropped_commitment_is_still_offered_to_the_optimiser(explorer, baseline_portfolio):
     explorer.set_funded("neighbourhood_policing_450", False)
     explorer.on_suggest()
-    result, changes = explorer._suggestion
+    result, changes = explorer.suggestion_panel.last
     assert "commitments.neighbourhood_policing_450.enabled" not in changes
     assert result.selected == baseline_portfolio.selected
 
@@ -401,7 +363,7 @@ def test_no_affordable_portfolio_says_when_and_by_how_much(explorer):
     assert message.startswith("No portfolio is affordable with these settings: the mandatory commitments alone "
                               "exceed the envelope in 2023/24")
     assert "too much" in message and "Traceback" not in message
-    assert explorer.suggestion.value == "" and explorer.save_suggestion_button.disabled
+    assert explorer.suggestion_panel.suggestion.value == "" and explorer.suggestion_panel.save_suggestion_button.disabled
 
 
 @pytest.mark.parametrize("where, send", [
@@ -411,36 +373,23 @@ def test_no_affordable_portfolio_says_when_and_by_how_much(explorer):
 def test_bad_values_in_the_suggestion_panel_are_refused(explorer, store, where, send):
     explorer.on_suggest()
     if where == "portfolio_objective":
-        explorer.portfolio_objective.set_state({"index": 99})    # as a tampered browser would
+        explorer.suggestion_panel.portfolio_objective.set_state({"index": 99})    # as a tampered browser would
         assert "could not be used" in explorer.portfolio_messages.value
-        assert explorer.portfolio_objective.value == "npv_p50"
+        assert explorer.suggestion_panel.portfolio_objective.value == "npv_p50"
         return
-    explorer.suggestion_name.value = send
-    explorer.suggestion_author.value = "Someone"
+    explorer.suggestion_panel.suggestion_name.value = send
+    explorer.suggestion_panel.suggestion_author.value = "Someone"
     explorer.on_save_suggestion()
     assert "A scenario name starts with a letter" in explorer.portfolio_messages.value
     assert store.list().empty
 
 
 def test_saving_before_asking_for_a_suggestion_says_so(explorer, store):
-    explorer.suggestion_name.value = "early"
-    explorer.suggestion_author.value = "Someone"
+    explorer.suggestion_panel.suggestion_name.value = "early"
+    explorer.suggestion_panel.suggestion_author.value = "Someone"
     explorer.on_save_suggestion()
     assert "Ask for a suggestion first." in explorer.portfolio_messages.value
     assert store.list().empty
-
-
-def test_a_commitment_whose_dependency_the_plan_switches_off_is_explained():
-    """young_people_prevention needs violence_reduction_partnership; a plan that has switched the
-    latter off leaves the former no option: the panel says why, with no NaN or empty NPV."""
-    off = tuple(c.model_copy(update={"enabled": False}) if c.id == "violence_reduction_partnership" else c
-                for c in PLAN.commitments)
-    result = planlib.optimise(PLAN.model_copy(update={"commitments": off}), samples=500, frontier=False)
-    shown = sx.suggestion_html(result)
-    title = PLAN.commitment("young_people_prevention").title
-    items = [x for x in re.findall(r"<li>(.*?)</li>", shown) if x.startswith(title)]
-    assert items == [f"{title}: cannot be chosen, as it needs violence_reduction_partnership, which is switched off"]
-    assert "nan" not in shown.lower()
 
 
 def _message_of(messages) -> str:
