@@ -14,18 +14,17 @@ from click.testing import CliRunner
 import planlib
 from planlib.cli import main
 from planlib.consultation import (
-    Codebook,
     analyse,
     candidate_themes,
     code_text,
-    load_consultation,
     local_authority_weights,
-    normalise,
     precision_recall,
     trace,
 )
 from planlib.errors import PlanError
-from planlib.io import CsvSpec, parse_csv
+from planlib.io.consultation import load_consultation
+from planlib.io.tabular import CsvSpec, parse_csv
+from planlib.model.consultation import Codebook, normalise
 
 from .conftest import FIXTURES, ROOT
 
@@ -330,8 +329,8 @@ def test_codebook_themes_and_evidence_themes_are_checked_against_the_plan(plan_f
 
 
 def test_the_app_reports_a_failure_and_keeps_the_theme_it_shows(example_results, monkeypatch):
-    from planlib import consultation as consultation_module
     from planlib.ui import FRIENDLY_ERROR
+    from planlib.ui import consultation as consultation_module
     from planlib.ui.consultation import ConsultationApp
 
     app = ConsultationApp(example_results)

@@ -11,7 +11,9 @@ from click.testing import CliRunner
 import planlib
 from planlib import horizon
 from planlib.cli import main
-from planlib.horizon import GAP_SCORE, HorizonItem, HorizonRegister
+from planlib.horizon import GAP_SCORE
+from planlib.io.side_files import load_horizon
+from planlib.model.horizon import HorizonItem, HorizonRegister
 
 ITEM = dict(kind="threat", origin="literature_review", horizon_years=1.0, trend="rising", owner="opcc",
             source="test", status="illustrative")
@@ -63,7 +65,7 @@ def test_gap_flags_on_a_hand_made_register(minimal_plan):
 
 
 def test_a_scenario_dropping_the_answer_to_a_high_scoring_item_makes_it_a_gap(example_plan):
-    reg = horizon.load_horizon(planlib.DEFAULT_PLAN, example_plan)
+    reg = load_horizon(planlib.DEFAULT_PLAN, example_plan)
     item = next(i for i in reg.horizon if i.id == "fraud_and_cyber")
     assert item.score >= GAP_SCORE and item.commitments == ("fraud_and_cyber_crime",)
     scenario = planlib.Scenario(name="drop_fraud", description="Drop fraud and cyber crime", source="test",
@@ -75,7 +77,7 @@ def test_a_scenario_dropping_the_answer_to_a_high_scoring_item_makes_it_a_gap(ex
 
 
 def test_example_register_is_sourced_and_answers_its_serious_items(example_plan):
-    reg = horizon.load_horizon(planlib.DEFAULT_PLAN, example_plan)
+    reg = load_horizon(planlib.DEFAULT_PLAN, example_plan)
     assert len(reg.horizon) >= 7
     for item in reg.horizon:
         assert item.source and item.status in ("verified", "estimate", "illustrative", "unverified")
@@ -116,7 +118,7 @@ def test_bad_register_names_file_line_and_field(plan_copy, minimal_plan, text, l
     folder = plan_copy()
     (folder / "horizon.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(planlib.PlanError) as caught:
-        horizon.load_horizon(folder, minimal_plan)
+        load_horizon(folder, minimal_plan)
     shown = [str(p) for p in caught.value.problems]
     assert any(s.startswith(f"{folder}/horizon.yaml:{line}: ") and words in s for s in shown), shown
 
@@ -152,18 +154,19 @@ def test_cli_table_and_bad_file(plan_copy, tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_overview_app_section_names_a_gap_and_survives_a_bad_register(example_plan, plan_copy, minimal_plan):
+def test_overview_app_section_names_a_gap_and_a_bad_register_stops_at_the_folder(example_plan, plan_copy, minimal_plan):
     from planlib.ui.overview import PlanOverview
 
     scenario = planlib.Scenario(name="drop_fraud", description="Drop fraud and cyber crime", source="test",
                                 changes={"commitments.fraud_and_cyber_crime.enabled": False})
-    app = PlanOverview(scenario.apply(example_plan))
+    app = PlanOverview(scenario.apply(example_plan), horizon=planlib.load_folder().horizon)
     assert "1 gap: Fraud and cyber crime." in app._horizon_html()
     folder = plan_copy()
     (folder / "horizon.yaml").write_text(GOOD.replace("[C01]", "[C42]"), encoding="utf-8")
-    broken = PlanOverview(minimal_plan, horizon_folder=folder)
-    assert broken.horizon is None and "unknown commitment 'C42'" in broken.horizon_problem
-    assert "Showing all 3 commitments" in broken.selection.value   # the rest of the app still shows
+    with pytest.raises(planlib.PlanError, match="unknown commitment 'C42'"):
+        planlib.load_folder(folder)
+    bare = PlanOverview(minimal_plan)   # a plan shown without its register
+    assert bare.horizon is None and "Showing all 3 commitments" in bare.selection.value
 
 
 def test_cli_scenario_turns_the_unanswered_item_into_a_gap(tmp_path: Path):

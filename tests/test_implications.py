@@ -22,6 +22,9 @@ from click.testing import CliRunner
 import planlib
 from planlib import implications as im
 from planlib.cli import main
+from planlib.io.side_files import load_implications
+from planlib.model.implications import ImplicationSettings
+from planlib.present.implications import PART_TITLES
 
 SETTINGS = """delegation_thresholds:
   commissioner_decision: {value: 600000.0, unit: GBP, source: test, status: illustrative, confidence: 5}
@@ -55,8 +58,8 @@ def folder(plan_copy) -> Path:
 
 
 @pytest.fixture
-def settings(folder, minimal_plan) -> im.ImplicationSettings:
-    return im.load_settings(folder, minimal_plan)
+def settings(folder, minimal_plan) -> ImplicationSettings:
+    return load_implications(folder, minimal_plan)
 
 
 def without_c02(plan: planlib.Plan) -> planlib.Plan:
@@ -156,7 +159,7 @@ def test_g_external_income(minimal_plan, settings):
 
 
 def test_parts_add_up_on_the_example(example_plan):
-    t = im.implications(example_plan, im.load_settings(planlib.DEFAULT_PLAN, example_plan))
+    t = im.implications(example_plan, load_implications(planlib.DEFAULT_PLAN, example_plan))
     total = planlib.run(example_plan).measure("total_cost")
     for year in example_plan.years:
         y = str(year)
@@ -181,7 +184,7 @@ def test_bad_settings_name_file_line_and_field(folder, minimal_plan, change, lin
     assert change[0] in text
     path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
     with pytest.raises(planlib.PlanError) as caught:
-        im.load_settings(folder, minimal_plan)
+        load_implications(folder, minimal_plan)
     shown = [str(p) for p in caught.value.problems]
     assert any(s.startswith(f"{folder}/implications.yaml:{line}: ") and words in s for s in shown), shown
 
@@ -202,7 +205,7 @@ def test_cli_json_shape_and_scenario(folder):
 def test_cli_table_and_a_missing_settings_file(plan_copy):
     result = CliRunner().invoke(main, ["implications"])
     assert result.exit_code == 0
-    for part in im.PARTS.values():
+    for part in PART_TITLES.values():
         assert part in result.output
     bare = plan_copy()
     missing = CliRunner().invoke(main, ["implications", str(bare)])
