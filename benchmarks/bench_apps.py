@@ -26,6 +26,7 @@ from pathlib import Path
 
 from benchmarks.harness import Case
 from planlib import apps
+from planlib.io.paths import APPS_DIR
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,7 +64,7 @@ def _free_port() -> int:
 def _start(folder: Path, pool_size: int, stack: ExitStack) -> str:
     port = _free_port()
     command = apps.voila_command(port=port, pool_size=pool_size)
-    command[command.index(str(apps.APPS_DIR))] = str(folder)
+    command[command.index(str(APPS_DIR))] = str(folder)
     log = stack.enter_context(tempfile.TemporaryFile())
     process = subprocess.Popen(command, env=apps.voila_env(), stdout=log, stderr=subprocess.STDOUT)
     stack.callback(lambda: (process.terminate(), process.wait(timeout=30)))
@@ -86,7 +87,7 @@ def cases() -> list[Case]:
     stack = ExitStack()
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
     for name in APPS:
-        shutil.copy(apps.APPS_DIR / f"{name}.ipynb", folder / f"{name}.ipynb")
+        shutil.copy(APPS_DIR / f"{name}.ipynb", folder / f"{name}.ipynb")
     (folder / "hello.ipynb").write_text(json.dumps(HELLO))
     (folder / "slider.ipynb").write_text(json.dumps(SLIDER))
     cold = _start(folder, 0, stack)

@@ -24,7 +24,7 @@ from typing import Callable
 
 from benchmarks.harness import Case
 from planlib import reports
-from planlib.io import DEFAULT_PLAN
+from planlib.io.paths import DEFAULT_PLAN, SCENARIO_REPORT
 
 SCENARIOS = sorted((Path(DEFAULT_PLAN) / "scenarios").glob("*.yaml"))
 SEED = 1
@@ -57,7 +57,7 @@ def papermill_loop() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-papermill-") as out:
         for scenario in SCENARIOS:
             subprocess.run(
-                [str(papermill), str(reports.TEMPLATE), str(Path(out) / f"{scenario.stem}.ipynb"),
+                [str(papermill), str(SCENARIO_REPORT), str(Path(out) / f"{scenario.stem}.ipynb"),
                  "-p", "plan_path", str(DEFAULT_PLAN), "-p", "scenario_path", str(scenario),
                  "-p", "seed", str(SEED), "--no-progress-bar"],
                 check=True, capture_output=True,

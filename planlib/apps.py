@@ -4,11 +4,11 @@ Board members open the apps in a browser on a locked-down police network, so the
 started in a way that nothing it serves loads from the internet and no code or traceback is
 shown:
 
-- only the notebooks in :data:`APPS_DIR` are served;
+- only the notebooks in :data:`~planlib.io.paths.APPS_DIR` are served;
 - sources are stripped and tracebacks hidden (a failing cell shows a short error instead);
 - pages use planlib's own Voila template (:data:`TEMPLATE`, found under
-  :data:`JUPYTER_DATA_DIR`), which is Voila's ``lab`` template without the Font Awesome and
-  Mermaid links it would otherwise fetch from a CDN;
+  :data:`~planlib.io.paths.VOILA_TEMPLATES_DIR`), which is Voila's ``lab`` template without
+  the Font Awesome and Mermaid links it would otherwise fetch from a CDN;
 - the template and theme cannot be overridden from the URL (``?template=lab`` would bring the
   CDN links back);
 - Voila fails if the port is taken (rather than moving to another one), and kernels left
@@ -35,19 +35,16 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
+
+from planlib.io.paths import APPS_DIR, VOILA_TEMPLATES_DIR
 
 if TYPE_CHECKING:
     from planlib.model import Plan
 
-from planlib.io.paths import APPS_DIR
 CONFIG_DIR = APPS_DIR.parent
-"""The folder of ``voila.json``, Voila's configuration for the board apps."""
-"""The folder of notebooks that Voila serves as board apps (and nothing else)."""
-
-from planlib.io.paths import VOILA_TEMPLATES_DIR as JUPYTER_DATA_DIR
-"""A Jupyter data folder holding planlib's Voila template (``voila/templates/planlib``)."""
+"""The folder of ``voila.json``, Voila's configuration for the board apps (beside
+:data:`~planlib.io.paths.APPS_DIR`, the folder of notebooks that Voila serves and nothing else)."""
 
 TEMPLATE = "planlib"
 """The name of planlib's offline Voila template."""
@@ -119,17 +116,19 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size:
 def voila_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment in which to run :func:`voila_command`.
 
-    A copy of ``base`` (the current environment by default) with :data:`JUPYTER_DATA_DIR`
-    first on ``JUPYTER_PATH``, so that Voila finds planlib's offline template before any other.
+    A copy of ``base`` (the current environment by default) with
+    :data:`~planlib.io.paths.VOILA_TEMPLATES_DIR` (a Jupyter data folder holding planlib's Voila
+    template, ``voila/templates/planlib``) first on ``JUPYTER_PATH``, so that Voila finds
+    planlib's offline template before any other.
 
     Examples
     --------
     >>> env = voila_env({"JUPYTER_PATH": "/opt/jupyter"})
-    >>> env["JUPYTER_PATH"] == os.pathsep.join([str(JUPYTER_DATA_DIR), "/opt/jupyter"])
+    >>> env["JUPYTER_PATH"] == os.pathsep.join([str(VOILA_TEMPLATES_DIR), "/opt/jupyter"])
     True
     """
     env = dict(os.environ if base is None else base)
-    paths = [str(JUPYTER_DATA_DIR)]
+    paths = [str(VOILA_TEMPLATES_DIR)]
     if env.get("JUPYTER_PATH"):
         paths.append(env["JUPYTER_PATH"])
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
@@ -213,6 +212,7 @@ def _relay_log(stream: IO[bytes], stopping: threading.Event) -> None:
         sys.stderr.flush()
     if block:
         sys.stderr.writelines(block)
+
 
 def _stop(process: subprocess.Popen[bytes]) -> int:
     """Ask Voila to stop (SIGTERM: it shuts its kernels down first) and wait; kill it if it hangs."""

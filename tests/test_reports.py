@@ -14,6 +14,9 @@ from click.testing import CliRunner
 import planlib
 from planlib import reports
 from planlib.cli import main
+from planlib.io.paths import SCENARIO_REPORT
+from planlib.present.formats import MINUS
+from planlib.reports import kernels
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "data" / "west_midlands_2021"
@@ -48,9 +51,9 @@ def test_slug_is_a_plain_file_name(name, slug):
 def test_template_declares_the_parameters_and_kernel():
     import papermill
 
-    declared = papermill.inspect_notebook(str(reports.TEMPLATE))
+    declared = papermill.inspect_notebook(str(SCENARIO_REPORT))
     assert set(declared) == set(reports.PARAMETERS)
-    nb = json.loads(reports.TEMPLATE.read_text(encoding="utf-8"))
+    nb = json.loads(SCENARIO_REPORT.read_text(encoding="utf-8"))
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     assert nb["metadata"]["language_info"]["name"] == "python"
     source = "".join("".join(c["source"]) for c in nb["cells"])
@@ -88,6 +91,35 @@ def test_implications_section_shows_the_scenarios_precept():
     assert "(f) Financial delegations" in text
     # Band D in 2022/23 under the scenario: £177.55 in 2021/22 + £15 (the baseline has + £10: £187.55).
     assert "£192.55" in text and "£187.55" not in text
+
+
+def test_money_in_a_report_is_written_one_way_with_a_true_minus():
+    """Money goes through planlib.present.formats: "−£58.7m", never "£-58.7m"; commitments by title."""
+    report = reports.ScenarioReport.load(str(EXAMPLE), str(SCENARIOS / "precept_plus_15.yaml"), seed=1, samples=200)
+    table = report.net_benefit_table().data
+    assert f"{MINUS}£" in table and "£-" not in table
+    assert "Put 450 officers from the national uplift into neighbourhood policing" in table
+    assert ">neighbourhood_policing_450<" not in table
+    against = report.changes().data
+    assert f"{MINUS}£4.7m" in against and "£-" not in against and "£192.55" in against
+
+
+def test_the_assumptions_section_is_the_one_provenance_table():
+    from planlib.present.assumptions import assumption_table
+
+    report = reports.ScenarioReport.load(str(EXAMPLE), str(SCENARIOS / "precept_plus_15.yaml"), seed=1, samples=100)
+    text = report.assumptions().data
+    table = assumption_table(report.result.plan)
+    assert f"{len(table)} numbers behind" in text
+    assert "Volume: robberies prevented a year" in text and "planlib-status-illustrative" in text
+    assert "GDP deflator" in text and "Optimism bias by grade" in text
+
+
+def test_index_writes_money_with_a_true_minus(tmp_path):
+    result = reports.ReportResult("s", "s.yaml", "s", "ok", headline={
+        "budget_gap_total": -65_500_000.0, "npv_p50": -58_700_000.0, "npv_p5": -66_100_000.0, "npv_p95": 1_200_000.0})
+    page = reports.write_index(tmp_path, [result], EXAMPLE, 1).read_text(encoding="utf-8")
+    assert f"{MINUS}£65.5m" in page and f"{MINUS}£58.7m ({MINUS}£66.1m to £1.2m)" in page and "£-" not in page
 
 
 # --------------------------------------------------------------------------- one batch, many checks
@@ -255,9 +287,9 @@ def test_warm_kernel_gives_the_outputs_of_a_cold_run(tmp_path):
     try:
         warm = [reports.execute_report(EXAMPLE, s, tmp_path / f"warm{i}", seed=5, samples=2000, warm=True)
                 for i, s in enumerate((first, second, first))]
-        assert reports._WARM.reports == 3  # one kernel served all three
+        assert kernels.WARM.reports == 3  # one kernel served all three
     finally:
-        reports._WARM.discard()
+        kernels.WARM.discard()
     assert cold.status == "ok" and [w.status for w in warm] == ["ok"] * 3, (cold.error, [w.error for w in warm])
     cold_cells = _cells(tmp_path / "cold" / "pay_award_plus_2.ipynb")
     warm_cells = _cells(tmp_path / "warm1" / "pay_award_plus_2.ipynb")
@@ -307,7 +339,7 @@ def test_kernel_that_fails_to_start_is_tried_once_more(tmp_path, monkeypatch, wa
         result = reports.execute_report(EXAMPLE, SCENARIOS / "pay_award_plus_2.yaml", tmp_path / "out",
                                         seed=1, samples=500, warm=warm)
     finally:
-        reports._WARM.discard()
+        kernels.WARM.discard()
     assert log.read_text().count("start") == 2
     assert result.status == "ok", result.error
     assert (tmp_path / "out" / "pay_award_plus_2.html").is_file()

@@ -15,7 +15,10 @@ import pytest
 
 import planlib
 from planlib import appraisal
+from planlib.io.plan_folder import load_folder
 from planlib.present import tables
+from planlib.present.assumptions import assumption_table
+from planlib.present.formats import money
 from planlib.ui import FRIENDLY_ERROR
 from planlib.ui import net_benefit as net_benefit_module
 from planlib.ui import overview as overview_module
@@ -76,7 +79,7 @@ def test_overview_starts_with_every_commitment(overview: PlanOverview, example_p
     assert "planlib-app" in overview.widget._dom_classes
     # Money as a board paper writes it.
     biggest = tables.commitments_table(example_plan).nlargest(1, "revenue_gbp").iloc[0]
-    assert planlib.ui.money(biggest["revenue_gbp"]) in overview.commitments_table.value
+    assert money(biggest["revenue_gbp"]) in overview.commitments_table.value
 
 
 @pytest.mark.parametrize("name, value, column", [
@@ -222,6 +225,27 @@ def test_plan_text_is_escaped(example_plan: planlib.Plan):
     assert "&lt;img src=x onerror=alert(1)&gt;" in app.commitments_table.value
 
 
+def test_overview_ranks_the_register_it_is_given(example_plan: planlib.Plan):
+    folder = load_folder(parts=["horizon"])
+    app = PlanOverview(folder.plan, folder.horizon)
+    assert app.horizon is not None and len(app.horizon) == len(folder.horizon.horizon)
+    section = next(w for w in app.widget.children if isinstance(w, widgets.VBox)
+                   and "Horizon scanning" in w.children[0].value)
+    assert "planlib-horizon-table" in section.children[-1]._dom_classes
+    first = app.horizon.iloc[0]
+    assert html.escape(first["title"]) in app._horizon_html()
+    for commitment in first["answered_by"]:  # commitments by title, not id
+        assert html.escape(example_plan.commitment(commitment).title) in app._horizon_html()
+
+
+def test_overview_without_a_register_says_so(example_plan: planlib.Plan):
+    app = PlanOverview(example_plan)
+    assert app.horizon is None
+    section = next(w for w in app.widget.children if isinstance(w, widgets.VBox)
+                   and "Horizon scanning" in w.children[0].value)
+    assert "no horizon scanning register" in section.children[-1].value
+
+
 def test_overview_works_on_the_minimal_plan(minimal_plan: planlib.Plan):
     app = PlanOverview(minimal_plan)
     assert len(app.selected_ids()) == len(minimal_plan.commitments)
@@ -340,6 +364,19 @@ def test_statuses_are_shown_next_to_every_number(fresh: NetBenefitExplorer, exam
     # And the page-wide caution says how many numbers are illustrative.
     banner = fresh.widget.children[1].value
     assert "illustrative" in banner and "not evidence" in banner
+
+
+def test_the_numbers_behind_it_are_the_one_provenance_table(fresh: NetBenefitExplorer, example_plan):
+    table = fresh.provenance("violence_reduction_partnership")
+    pv_costs = fresh.table.set_index("commitment").at["violence_reduction_partnership", "pv_costs"]
+    assert table.equals(assumption_table(example_plan, "violence_reduction_partnership", pv_costs=pv_costs))
+    assert {"GDP deflator", "Optimism bias by grade"} <= set(table["number"])
+    assert any(n.startswith("Cost lines, ") for n in table["number"])
+
+
+def test_money_in_the_apps_has_a_true_minus(fresh: NetBenefitExplorer):
+    assert "−£" in fresh.widget.children[1].value and "£-" not in fresh.widget.children[1].value
+    assert "£-" not in fresh.headline.value
 
 
 def test_a_commitment_without_monetised_benefits_says_so(fresh: NetBenefitExplorer):

@@ -1,16 +1,17 @@
-"""Shared pieces of the board apps: formatting, safe callbacks, messages, live charts.
+"""Shared wiring of the board apps: safe callbacks, messages, sections, live charts.
 
-The apps in ``voila_apps/`` are thin notebooks; what they show and how they react lives in
-this package, one module per app (:mod:`planlib.ui.scenario_explorer`,
-:mod:`planlib.ui.net_benefit`, :mod:`planlib.ui.overview`). Everything a viewer can send
-through the widget protocol passes through :func:`safe` or a ``validate_*`` function: a bad
-value or a failure is logged on the server and shown as a short, friendly message, never as
-a traceback. No text a viewer types becomes code, a file path or SQL.
+The apps in ``voila_apps/`` are thin notebooks; how they react lives in this package, one
+module per app (:mod:`planlib.ui.overview`, :mod:`planlib.ui.net_benefit`,
+:mod:`planlib.ui.compliance`, :mod:`planlib.ui.consultation`, the scenario explorer's
+``planlib.ui.scenario_*``). What they show is written by :mod:`planlib.present` (money by
+:mod:`planlib.present.formats`, tables, badges and cards by :mod:`planlib.present.html`) and
+drawn by :mod:`planlib.charts`. Everything a viewer can send through the widget protocol
+passes through :func:`safe` or a ``validate_*`` function: a bad value or a failure is logged
+on the server and shown as a short, friendly message, never as a traceback. No text a viewer
+types becomes code, a file path or SQL.
 
->>> money(1_234_567)
-'£1.2m'
->>> money(-450_000)
-'−£0.5m'
+>>> validate_choice("partnership", ["governance", "partnership"], "The workstream")
+'partnership'
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import altair as alt
 import ipywidgets as widgets
 
 from planlib.charts import EMBED_OPTIONS
+from planlib.present.html import heading, note as note_html
 
 log = logging.getLogger("planlib.ui")
 
@@ -46,18 +48,6 @@ def log_to_server() -> None:
     handler.planlib_server_log = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
-
-
-def money(value: float, digits: int = 1) -> str:
-    """Pounds as a reader expects them on a board paper: £1.2m, −£0.5m (a true minus sign).
-
-    >>> money(15_000_000), money(0), money(float("nan"))
-    ('£15.0m', '£0.0m', '–')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    sign = "−" if value < 0 else ""
-    return f"{sign}£{abs(value) / 1e6:,.{digits}f}m"
 
 
 def enable_charts() -> None:
@@ -145,23 +135,27 @@ def live_chart(chart: alt.TopLevelMixin) -> alt.JupyterChart:
     return alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
 
 
-def cards(figures: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
-    """Headline figures as a row of cards: ``(value, label)`` pairs, both escaped.
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` with type large enough to read on a laptop screen (Vega's defaults are 10-11 px)."""
+    return (chart.configure_axis(labelFontSize=12, titleFontSize=12)
+            .configure_legend(labelFontSize=12, titleFontSize=12, labelLimit=320)
+            .configure_title(fontSize=15, subtitleFontSize=12.5, subtitleColor="#333333"))
 
-    >>> cards([("£1.2m", "gap <2024>")])
-    '<div class="planlib-cards"><div class="planlib-card"><div class="planlib-figure">£1.2m</div><div class="planlib-card-label">gap &lt;2024&gt;</div></div></div>'
+
+def chart_widget(chart: alt.TopLevelMixin, css_class: str) -> alt.JupyterChart:
+    """A live chart (:func:`live_chart`) drawn as SVG, with a CSS class to find it by.
+
+    SVG stays sharp at any zoom and its words are text a reader can select and a test can read.
     """
-    body = "".join(
-        f'<div class="planlib-card"><div class="planlib-figure">{html.escape(value)}</div>'
-        f'<div class="planlib-card-label">{html.escape(label)}</div></div>'
-        for value, label in figures
-    )
-    return f'<div class="planlib-cards">{body}</div>'
+    widget = live_chart(readable(chart))
+    widget.embed_options = {**EMBED_OPTIONS, "renderer": "svg"}
+    widget.add_class(css_class)
+    return widget
 
 
 def section(title: str, *children: widgets.Widget, note: str = "") -> widgets.VBox:
-    """A titled block of the page."""
-    parts: list[widgets.Widget] = [widgets.HTML(f"<h2>{html.escape(title)}</h2>")]
+    """A titled block of the page, with a short note under its title."""
+    parts: list[widgets.Widget] = [widgets.HTML(heading(title))]
     if note:
-        parts.append(widgets.HTML(f'<p class="planlib-note">{html.escape(note)}</p>'))
+        parts.append(widgets.HTML(note_html(note)))
     return widgets.VBox([*parts, *children], layout=widgets.Layout(margin="0 0 16px 0"))

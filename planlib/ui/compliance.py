@@ -23,56 +23,22 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import altair as alt
 import ipywidgets as widgets
 
 from planlib import charts, compliance, performance, timeline
-from planlib.present.labels import RAG_LABELS
 from planlib.model import Plan
-from planlib.ui import Messages, cards, log_to_server, safe, section, validate_choice
-from planlib.ui.overview import (APP_CSS, Html, chart_widget, figure, html_table, owner_label, readable,
-                                 status_badge)
-
-COMPLIANCE_LABELS = {"met": ("Met", "verified"), "partial": ("Partial", "illustrative"), "unmet": ("Unmet", "unverified")}
-"""How each compliance status is written, and the badge colour (class) it borrows."""
-
-RAG_CSS = """
-<style>
-.planlib-app .planlib-rag { display: inline-block; padding: 0 6px; border-radius: 3px; font-weight: 600;
-  font-size: 0.9em; white-space: nowrap; }
-.planlib-app .planlib-rag-green { background: #dcefe3; color: #1e5631; }
-.planlib-app .planlib-rag-amber { background: #fde7c8; color: #6b3d00; }
-.planlib-app .planlib-rag-red { background: #f8d3d1; color: #7f1a1a; }
-.planlib-app .planlib-rag-no-data { background: #eeeeee; color: #4a4a4a; }
-</style>
-"""
+from planlib.present.formats import count, share, signed_percent
+from planlib.present.html import (APP_CSS, Html, banner, cards, compliance_badge, escape, heading, html_table, lines,
+                                  note, paragraph, rag_badge, status_badge)
+from planlib.present.labels import owner_label
+from planlib.ui import Messages, chart_widget, log_to_server, readable, safe, section, validate_choice
 
 KINDS = {"plan_content": "What the plan must contain (PRSRA 2011 s.7(1))",
          "function": "The Commissioner's functions the plan covers",
          "process": "How the plan is made",
          "equality": "The equality duty"}
-
-
-def compliance_badge(status: str) -> Html:
-    """A coloured label for met, partial or unmet.
-
-    >>> compliance_badge("partial")
-    '<span class="planlib-status planlib-status-illustrative">Partial</span>'
-    """
-    label, css = COMPLIANCE_LABELS.get(status, (status, "unverified"))
-    return Html(f'<span class="planlib-status planlib-status-{css}">{html.escape(label)}</span>')
-
-
-def rag_badge(status: str) -> Html:
-    """A coloured label for a RAG status.
-
-    >>> rag_badge("no data")
-    '<span class="planlib-rag planlib-rag-no-data">No data</span>'
-    """
-    css = status.replace(" ", "-") if status in RAG_LABELS else "no-data"
-    return Html(f'<span class="planlib-rag planlib-rag-{css}">{html.escape(RAG_LABELS.get(status, status))}</span>')
 
 
 NO_ACTUALS = "<p>No KPI has a figure after its baseline year yet (kpi_actuals.csv): there is no trajectory to show.</p>"
@@ -82,22 +48,29 @@ EVIDENCE_SHOWN = 10
 """Evidence items listed per requirement before the rest are counted ("and 18 more")."""
 
 
-def evidence_text(items: tuple[str, ...] | list[str]) -> str:
-    """The evidence of a requirement on one line, long lists shortened.
+def evidence_text(items: tuple[str, ...] | list[str], titles: dict[str, str] | None = None) -> str:
+    """The evidence of a requirement on one line, by title where it has one, long lists shortened.
 
-    >>> evidence_text(["a", "b"]), evidence_text([f"c{i}" for i in range(12)])[-13:]
-    ('a, b', 'c9 and 2 more')
+    >>> evidence_text(["a", "b"], {"a": "Alpha"}), evidence_text([f"c{i}" for i in range(12)])[-13:]
+    ('Alpha; b', 'c9 and 2 more')
     """
     if not items:
         return "–"
-    shown = ", ".join(items[:EVIDENCE_SHOWN])
-    return shown if len(items) <= EVIDENCE_SHOWN else f"{shown} and {len(items) - EVIDENCE_SHOWN} more"
+    named = [(titles or {}).get(i, i) for i in items]
+    shown = "; ".join(named[:EVIDENCE_SHOWN])
+    return shown if len(named) <= EVIDENCE_SHOWN else f"{shown} and {len(named) - EVIDENCE_SHOWN} more"
 
 
-def _lines(items: tuple[str, ...] | list[str]) -> Html:
-    if not items:
-        return Html("–")
-    return Html("<br>".join(html.escape(i) for i in items))
+def evidence_titles(plan: Plan) -> dict[str, str]:
+    """The title of everything a requirement's evidence may name: objectives, commitments, KPIs,
+    grants, dated steps and evidence records, by id."""
+    titles = {o.id: o.title for o in plan.objectives}
+    titles.update({c.id: c.title for c in plan.commitments})
+    titles.update({k.id: k.title for k in plan.kpis})
+    titles.update({g.id: f"Grant to {g.recipient}" for g in plan.grants})
+    titles.update({e.id: e.title for e in plan.timeline})
+    titles.update({e.id: e.title for e in plan.evidence})
+    return titles
 
 
 class ComplianceApp:
@@ -145,7 +118,7 @@ class ComplianceApp:
         rag_table = widgets.HTML(self._rag_html())
         rag_table.add_class("planlib-rag-table")
         self.widget = widgets.VBox([
-            widgets.HTML(APP_CSS + RAG_CSS),
+            widgets.HTML(APP_CSS),
             section("At a glance", widgets.HTML(self._glance_html())),
             section("Statutory requirements", checklist,
                     note="Every requirement of the Police Reform and Social Responsibility Act 2011 and the "
@@ -155,7 +128,7 @@ class ComplianceApp:
             section("Performance against the plan's KPIs", rag_table,
                     note=f"The latest force-wide figure of each KPI against its trajectory from baseline to target. "
                          f"Green: on the trajectory or better; amber: behind by no more than "
-                         f"{performance.AMBER_SHARE:.0%} of the whole planned change; red: further behind."),
+                         f"{share(performance.AMBER_SHARE, 0)} of the whole planned change; red: further behind."),
             section("One KPI over time", self.kpi, self.messages, self.trajectory, self.breakdown,
                     note="Choose a KPI to see its trajectory and actuals and, where there are figures, "
                          "each local authority's."),
@@ -209,11 +182,10 @@ class ComplianceApp:
         for name, mine in table.groupby("local_authority", sort=True):
             values = dict(zip(mine["year"], mine["value"]))
             last = mine.iloc[-1]
-            rows.append([name, *(figure(values[y]) if y in values else "–" for y in years),
-                         "–" if last.share_of_force != last.share_of_force else f"{last.share_of_force:.0%}",
-                         "–" if last.change != last.change else f"{last.change:+.1%}", last.trend])
+            rows.append([name, *(count(values[y]) if y in values else "–" for y in years),
+                         share(last.share_of_force, 0), signed_percent(last.change * 100), last.trend])
         latest = years[-1]
-        return "<h3>By local authority</h3>" + html_table(
+        return heading("By local authority", 3) + html_table(
             ["Local authority", *years, f"Share of force, {latest}", f"Change to {latest}", "Trend"], rows,
             numeric=range(1, len(years) + 3))
 
@@ -222,21 +194,22 @@ class ComplianceApp:
         rags = self.latest["rag"].value_counts()
         return cards([
             (f"{counts['met']} of {len(self.results)}", "statutory requirements met"),
-            (figure(counts["partial"] + counts["unmet"]), "requirements not fully met"),
-            (figure(int(rags.get("green", 0))), "KPIs green"),
-            (figure(int(rags.get("amber", 0))), "KPIs amber"),
-            (figure(int(rags.get("red", 0))), "KPIs red"),
-            (figure(int(rags.get("no data", 0))), "KPIs with no figure yet"),
+            (count(counts["partial"] + counts["unmet"]), "requirements not fully met"),
+            (count(int(rags.get("green", 0))), "KPIs green"),
+            (count(int(rags.get("amber", 0))), "KPIs amber"),
+            (count(int(rags.get("red", 0))), "KPIs red"),
+            (count(int(rags.get("no data", 0))), "KPIs with no figure yet"),
         ])
 
     def _checklist_html(self) -> str:
+        titles = evidence_titles(self.plan)
         parts = []
         for kind, title in KINDS.items():
-            rows = [[r.id, r.requirement, compliance_badge(r.status), evidence_text(r.evidence), _lines(r.missing),
+            rows = [[r.id, r.requirement, compliance_badge(r.status), evidence_text(r.evidence, titles), lines(r.missing),
                      r.note or "–"]
                     for r in self.results if r.kind == kind]
             if rows:
-                parts.append(f"<h3>{html.escape(title)}</h3>")
+                parts.append(heading(title, 3))
                 parts.append(html_table(["Id", "Requirement", "Status", "Evidence in the plan", "Missing", "Note"], rows))
         return "\n".join(parts)
 
@@ -249,17 +222,15 @@ class ComplianceApp:
         frequency = reporting.frequency.replace("_", " ")
         next_due = (f"Next report due: <strong>{due:%d %B %Y}</strong>." if due <= plan_ends else
                     f"The plan period ended on {plan_ends:%d %B %Y}: no further report is due under this plan.")
-        return (f"<p>The Chief Constable reports <strong>{html.escape(frequency)}</strong> to the "
-                f"<strong>{html.escape(reporting.forum)}</strong>, from {reporting.first_report:%d %B %Y}. "
-                f"{next_due} {status_badge(reporting.status)}</p>"
-                f"<p>{html.escape(reporting.description)}</p>"
-                f'<p class="planlib-note">The statute sets no frequency; the plan chooses it. '
-                f"Source: {html.escape(reporting.source)}</p>")
+        return (paragraph(Html(f"The Chief Constable reports <strong>{escape(frequency)}</strong> to the "
+                               f"<strong>{escape(reporting.forum)}</strong>, from {reporting.first_report:%d %B %Y}. "
+                               f"{next_due} {status_badge(reporting.status)}"))
+                + paragraph(reporting.description)
+                + note(f"The statute sets no frequency; the plan chooses it. Source: {reporting.source}"))
 
     def _rag_html(self) -> str:
-        rows = [[row.kpi, f"{figure(row.baseline)} ({row.baseline_year})", f"{figure(row.target)} by {row.target_year}",
-                 row.year or "–", "–" if row.actual != row.actual else figure(row.actual),
-                 "–" if row.expected != row.expected else figure(row.expected), rag_badge(row.rag),
+        rows = [[row.kpi, f"{count(row.baseline)} ({row.baseline_year})", f"{count(row.target)} by {row.target_year}",
+                 row.year or "–", count(row.actual), count(row.expected), rag_badge(row.rag),
                  "Higher is better" if row.direction == "up" else "Lower is better", owner_label(row.owner),
                  status_badge(row.status)]
                 for row in self.latest.itertuples()]
@@ -271,5 +242,5 @@ class ComplianceApp:
         rows = [[row.start.strftime("%d %b %Y") + ("" if not row.is_phase else f" to {row.end:%d %b %Y}"),
                  row.title, row.requirement or "–", status_badge(row.status)]
                 for row in table.itertuples()]
-        warnings = "".join(f'<p class="planlib-banner">{html.escape(w)}</p>' for w in timeline.process_warnings(self.plan))
+        warnings = "".join(banner(w) for w in timeline.process_warnings(self.plan))
         return warnings + html_table(["Date", "Step", "Requirement", "Date status"], rows, nowrap=[0])

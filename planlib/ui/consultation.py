@@ -22,27 +22,25 @@ True
 
 from __future__ import annotations
 
-import html
-import math
 import os
 
 import ipywidgets as widgets
 
-from planlib import consultation
-from planlib.consultation import ConsultationResults
-from planlib.io import load_plan
-from planlib.ui import Messages, cards, log_to_server, safe, section, validate_choice
-from planlib.ui.overview import APP_CSS, Html, bullet_list, chart_widget, html_table, readable
+from planlib.charts.consultation import representation_chart, theme_by_area_chart, themes_chart
+from planlib.consultation import ConsultationResults, analyse, candidate_themes
+from planlib.io.plan_folder import load_folder
+from planlib.present.consultation import AREA_LABELS
+from planlib.present.formats import count, share
+from planlib.present.html import APP_CSS, Html, badge, bullet_list, cards, escape, heading, html_table, paragraph
+from planlib.ui import Messages, chart_widget, log_to_server, readable, safe, section, validate_choice
 
 
-def _pct(value: float) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0%}"
+def _pct(value: float | None) -> str:
+    return share(value, 0)
 
 
-def _flag(flagged: bool, yes: str = "Under-represented") -> Html:
-    if flagged:
-        return Html(f'<span class="planlib-status planlib-status-unverified">{html.escape(yes)}</span>')
-    return Html("")
+def _flag(flagged: bool, label: str = "Under-represented") -> Html:
+    return badge(label, "unverified") if flagged else Html("")
 
 
 class ConsultationApp:
@@ -69,7 +67,7 @@ class ConsultationApp:
             value=themes["theme"].iloc[0], description="Theme", style={"description_width": "initial"},
             layout=widgets.Layout(width="520px"),
         )
-        self.area_chart = chart_widget(consultation.theme_by_area_chart(results, self.theme.value),
+        self.area_chart = chart_widget(theme_by_area_chart(results, self.theme.value),
                                        "planlib-theme-area-chart")
         self.quotes = widgets.HTML()
         self.quotes.add_class("planlib-quotes")
@@ -85,7 +83,7 @@ class ConsultationApp:
             widgets.HTML(APP_CSS),
             widgets.HTML(self._banner_html()),
             section("At a glance", widgets.HTML(self._glance_html())),
-            section("What people raised", chart_widget(consultation.themes_chart(results), "planlib-themes-chart"),
+            section("What people raised", chart_widget(themes_chart(results), "planlib-themes-chart"),
                     themes_table,
                     note="Each response is coded to every theme whose phrases it uses (the codebook an analyst "
                          "edits). Weighted: each response counts with its local authority's weight, so that every "
@@ -93,7 +91,7 @@ class ConsultationApp:
             section("One theme, area by area", self.theme, self.messages, self.area_chart, self.quotes,
                     note="Choose a theme to see how often each local authority's responses raised it, and what "
                          "people wrote."),
-            section("Who responded", chart_widget(consultation.representation_chart(results),
+            section("Who responded", chart_widget(representation_chart(results),
                                                   "planlib-representation-chart"),
                     widgets.HTML(self._areas_html()), widgets.HTML(self._ages_html()),
                     note="Weight = share of the Census 2021 population / share of the responses. A group with a "
@@ -110,8 +108,8 @@ class ConsultationApp:
     @classmethod
     def for_plan(cls, path: str | os.PathLike[str]) -> ConsultationApp:
         """The app on the plan folder at ``path`` (its ``consultation/`` folder)."""
-        plan = load_plan(path)
-        return cls(consultation.analyse(plan, consultation.load_consultation(path, plan)))
+        folder = load_folder(path, parts=["consultation"])
+        return cls(analyse(folder.plan, folder.consultation))
 
     # ------------------------------------------------------------------ the theme control
 
@@ -138,7 +136,7 @@ class ConsultationApp:
         self.messages.clear()
 
     def _show_theme(self, theme: str) -> None:
-        chart = consultation.theme_by_area_chart(self.results, theme)
+        chart = theme_by_area_chart(self.results, theme)
         quotes = self._quotes_html(theme)
         self.area_chart.chart = readable(chart)
         self.quotes.value = quotes
@@ -153,7 +151,7 @@ class ConsultationApp:
                     "329 real responses are not public. No figure on this page is evidence of what people said.")
         else:
             text = f"Responses: {', '.join(sorted(statuses))}."
-        return f'<div class="planlib-banner"><strong>{html.escape(text)}</strong></div>'
+        return f'<div class="planlib-banner"><strong>{escape(text)}</strong></div>'
 
     def _glance_html(self) -> str:
         r = self.results
@@ -177,16 +175,16 @@ class ConsultationApp:
 
     def _quotes_html(self, theme: str) -> str:
         row = self.results.themes.set_index("theme").loc[theme]
-        quotes = "".join(f"<li>“{html.escape(q)}”</li>" for q in row["examples"]) or "<li>No response raised it.</li>"
-        return (f"<h3>What people wrote: {html.escape(row['title'])}</h3>"
-                f"<p>{row['responses']} responses ({_pct(row['share'])}; weighted {_pct(row['weighted_share'])}).</p>"
-                f"<ul>{quotes}</ul>")
+        quotes = bullet_list(f"“{q}”" for q in row["examples"]) or bullet_list(["No response raised it."])
+        return (heading(f"What people wrote: {row['title']}", 3)
+                + paragraph(f"{row['responses']} responses ({_pct(row['share'])}; weighted {_pct(row['weighted_share'])}).")
+                + quotes)
 
     def _areas_html(self) -> str:
         rows = [
-            [consultation.AREA_LABELS.get(a.local_authority, a.local_authority), a.responses,
-             "–" if math.isnan(a.population) else f"{a.population:,.0f}",
-             _pct(a.population_share), _pct(a.response_share), "–" if math.isnan(a.weight) else f"{a.weight:.2f}",
+            [AREA_LABELS.get(a.local_authority, a.local_authority), a.responses,
+             count(a.population),
+             _pct(a.population_share), _pct(a.response_share), "–" if a.weight != a.weight else f"{a.weight:.2f}",
              _flag(a.under_represented)]
             for a in self.results.local_authorities.itertuples()
         ]
@@ -201,11 +199,11 @@ class ConsultationApp:
         profile = self.results.consultation.age_profile
         note = ""
         if profile is not None and (profile["status"] == "unverified").any():
-            note = ("<p>The population's shares by age are unverified (a recollection of the Census 2021 "
-                    "profile of England and Wales): read the age flags as indicative.</p>")
+            note = paragraph("The population's shares by age are unverified (a recollection of the Census 2021 "
+                             "profile of England and Wales): read the age flags as indicative.")
         young = [g for g in self.results.under_represented if g.startswith("young people")]
         if young:
-            note += "<p><strong>Young people are under-represented among the responses.</strong></p>"
+            note += paragraph("Young people are under-represented among the responses.", strong=True)
         return note + html_table(["Age band", "Responses", "Share of those giving an age", "Population share", ""],
                                  rows, numeric=[1, 2, 3])
 
@@ -222,7 +220,7 @@ class ConsultationApp:
 
     def _candidates_html(self) -> str:
         r = self.results
-        table = consultation.candidate_themes(r.coded, r.themes["theme"])
+        table = candidate_themes(r.coded, r.themes["theme"])
         rows = [[c.candidate, c.words, c.responses, bullet_list(f"“{q}”" for q in c.examples)]
                 for c in table.itertuples()]
         html_rows = html_table(["Candidate", "Its main words", "Responses", "For example"], rows, numeric=[0, 2],
@@ -232,8 +230,8 @@ class ConsultationApp:
     def _no_evidence_html(self) -> str:
         ids = self.results.no_evidence
         if not ids:
-            return "<p>Every commitment cites evidence.</p>"
+            return paragraph("Every commitment cites evidence.")
         titles = [self.results.plan.commitment(c).title for c in ids]
-        return (f"<h3>Commitments that cite no evidence ({len(ids)})</h3>"
-                "<p>Mostly statutory duties and governance, which the law rather than the consultation asks for.</p>"
+        return (heading(f"Commitments that cite no evidence ({len(ids)})", 3)
+                + paragraph("Mostly statutory duties and governance, which the law rather than the consultation asks for.")
                 + bullet_list(titles))

@@ -8,6 +8,7 @@ import pytest
 
 import planlib
 from planlib import consultation
+from planlib.io.plan_folder import load_folder
 
 from .conftest import RENDER_TIMEOUT_MS, Visit, VoilaServer
 from .test_plan_overview import ERROR_MARKERS, laptop_screenshot
@@ -18,9 +19,9 @@ URL = "voila/render/consultation.ipynb"
 
 
 @pytest.fixture(scope="module")
-def results(example_plan_for_apps: planlib.Plan) -> consultation.ConsultationResults:
-    plan = example_plan_for_apps
-    return consultation.analyse(plan, consultation.load_consultation(planlib.DEFAULT_PLAN, plan))
+def results() -> consultation.ConsultationResults:
+    folder = load_folder(planlib.DEFAULT_PLAN, parts=["consultation"])
+    return consultation.analyse(folder.plan, folder.consultation)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_the_app_shows_no_error_and_no_code(consultation_page: Visit):
     for marker in ERROR_MARKERS:
         assert marker not in consultation_page.text
     assert consultation_page.page_errors == [] and consultation_page.failed_requests == []
-    assert "load_consultation" not in consultation_page.served_html
+    assert "load_folder" not in consultation_page.served_html
 
 
 def test_choosing_a_theme_redraws_the_chart_and_the_quotes(voila_server, visit, results):

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from planlib import apps
+from planlib.io.paths import APPS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 ABSOLUTE_URL = re.compile(r"""\b(?:https?|wss?)://[^\s"'`<>()\\]+""", re.IGNORECASE)
@@ -79,7 +80,7 @@ def python_code_strings(source: str) -> str:
 
 
 def checked_files() -> list[Path]:
-    folders = [ROOT / "planlib", apps.APPS_DIR]
+    folders = [ROOT / "planlib", APPS_DIR]
     return sorted(
         path
         for folder in folders
@@ -106,7 +107,7 @@ def test_file_references_no_external_url(path: Path):
     assert external_urls(text) == []
 
 
-@pytest.mark.parametrize("path", sorted(apps.APPS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(APPS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
 def test_app_notebook_is_committed_clean(path: Path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
@@ -159,7 +160,7 @@ def test_a_url_cannot_switch_back_to_the_stock_template(voila_server):
 def test_voila_command_serves_only_the_apps_safely():
     command = apps.voila_command(host="127.0.0.1", port=8877)
     assert command[command.index("-m") + 1] == "voila"
-    assert str(apps.APPS_DIR) in command and "--no-browser" in command
+    assert str(APPS_DIR) in command and "--no-browser" in command
     assert f"--Voila.config_file_paths={apps.CONFIG_DIR}" in command
     config = json.loads((apps.CONFIG_DIR / "voila.json").read_text())
     voila = config["VoilaConfiguration"]
@@ -203,7 +204,7 @@ def test_the_browser_check_catches_a_page_that_reaches_out(visit):
 @pytest.mark.slow
 def test_the_list_of_apps_links_every_app(voila_server, visit):
     """The home page a board member opens lists every notebook of voila_apps/, and only those."""
-    names = sorted(p.name for p in apps.APPS_DIR.glob("*.ipynb"))
+    names = sorted(p.name for p in APPS_DIR.glob("*.ipynb"))
 
     def listed(page):
         page.wait_for_function("n => document.querySelectorAll('.jp-DirListing-item').length >= n",

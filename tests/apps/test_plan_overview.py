@@ -8,7 +8,8 @@ import pytest
 
 import planlib
 from planlib.present import tables
-from planlib.ui import FRIENDLY_ERROR, money
+from planlib.present.formats import money
+from planlib.ui import FRIENDLY_ERROR
 
 from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS
 
@@ -102,9 +103,10 @@ def test_plan_text_reaches_the_page_as_text(overview, example_plan_for_apps: pla
 
 def test_horizon_scanning_risk_matrix_and_register(voila_server, visit, example_plan_for_apps: planlib.Plan):
     from planlib import horizon
+    from planlib.io.plan_folder import load_folder
 
     plan = example_plan_for_apps
-    ranked = horizon.rank(horizon.load_horizon(planlib.DEFAULT_PLAN, plan), plan)
+    ranked = horizon.rank(load_folder(planlib.DEFAULT_PLAN, parts=["horizon"]).horizon, plan)
     seen: dict[str, str] = {}
 
     def matrix_drawn(page) -> None:

@@ -1,0 +1,235 @@
+"""Many scenario reports at once: a bounded pool of processes or a Dask cluster, then an index.
+
+:func:`run_batch` makes one job per scenario (:func:`batch_jobs`), runs them in ``workers``
+processes (each keeping one kernel for all its reports) or on a Dask cluster, and writes
+``index.html`` (:func:`write_index`) and ``summary.csv`` (:func:`write_summary`). A failing
+scenario is listed in the index with its error and never stops the others.
+
+>>> from planlib.reports.execute import ReportResult
+>>> print(results_json([ReportResult("a", "a.yaml", "a", "failed", error="E")]))
+[
+ {
+  "scenario": "a",
+  "scenario_path": "a.yaml",
+  "slug": "a",
+  "status": "failed",
+  "error": "E",
+  "headline": {},
+  "files": [],
+  "seconds": 0.0
+ }
+]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from planlib.errors import PlanError, Problem
+from planlib.io import write_atomic
+from planlib.present.formats import money
+from planlib.reports.content import REPORT_SAMPLES
+from planlib.reports.execute import ReportResult, execute_report, scenario_label, slugify
+from planlib.reports.kernels import WARM, error_text
+from planlib.reports.rendering import page_html
+
+
+def _execute_job(job: dict[str, Any]) -> ReportResult:
+    """One batch job (a plain dict, so that it pickles for processes and Dask workers)."""
+    return execute_report(**job)
+
+
+def batch_jobs(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str],
+               scenario_paths: Iterable[str | os.PathLike[str]] = (), *, seed: int,
+               samples: int = REPORT_SAMPLES, pdf: bool = False) -> list[dict[str, Any]]:
+    """One job per scenario (every ``PLAN/scenarios/*.yaml`` by default), with unique slugs."""
+    paths = [Path(p) for p in scenario_paths] or sorted((Path(plan_path) / "scenarios").glob("*.yaml"))
+    if not paths:
+        raise PlanError([Problem(str(plan_path), None, "scenarios", "no scenario files to report on")])
+    jobs, used = [], set()
+    for path in paths:
+        slug = slugify(scenario_label(path))
+        base, n = slug, 2
+        while slug.lower() in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug.lower())
+        jobs.append({"plan_path": str(plan_path), "scenario_path": str(path), "out_dir": str(out_dir),
+                     "seed": seed, "samples": samples, "pdf": pdf, "slug": slug, "warm": True})
+    return jobs
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="reports", unit="report", disable=not enabled, file=sys.stderr)
+
+
+def run_batch(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str],
+              scenario_paths: Iterable[str | os.PathLike[str]] = (), *, seed: int,
+              samples: int = REPORT_SAMPLES, workers: int | None = None, scheduler: str | None = None,
+              pdf: bool = False, progress: bool = True) -> list[ReportResult]:
+    """Run a report per scenario in parallel and write ``index.html`` and ``summary.csv``.
+
+    ``workers`` processes (default: the number of cores) run at most that many reports at a
+    time; with ``scheduler`` (``tcp://HOST:PORT``) the same jobs go to a Dask cluster instead.
+    A failing report is listed in the index with its error and does not stop the others.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = batch_jobs(plan_path, out, scenario_paths, seed=seed, samples=samples, pdf=pdf)
+    bar = _progress(len(jobs), progress)
+    results: dict[int, ReportResult] = {}
+
+    def done(i: int, res: ReportResult) -> None:
+        results[i] = res
+        bar.update(1)
+
+    try:
+        if scheduler:
+            _run_dask(jobs, scheduler, done)
+        else:
+            _run_pool(jobs, workers or os.cpu_count() or 1, done)
+    finally:
+        bar.close()
+    ordered = [results[i] for i in range(len(jobs))]
+    write_index(out, ordered, plan_path, seed)
+    write_summary(out, plan_path, ordered)
+    return ordered
+
+
+def _failed(job: dict[str, Any], exc: BaseException) -> ReportResult:
+    return ReportResult(scenario=job["slug"], scenario_path=job["scenario_path"], slug=job["slug"],
+                        status="failed", error=error_text(exc))
+
+
+def _warm_worker() -> None:
+    """Prepare a pool worker: launch its kept kernel, then import and warm vl-convert while it boots."""
+    from multiprocessing import util
+
+    try:
+        WARM.start()
+    except Exception:  # noqa: BLE001 - a failing initializer would break the whole pool: the first
+        pass           # report starts the kernel again, retries once, and records the error
+    util.Finalize(WARM, WARM.discard, exitpriority=10)  # shut the kernel down when the worker exits
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]},
+                                "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+
+
+def _run_pool(jobs: list[dict[str, Any]], workers: int, done: Callable[[int, ReportResult], None]) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if workers <= 1 or len(jobs) == 1:
+        try:
+            for i, job in enumerate(jobs):
+                done(i, _execute_job(job))
+        finally:
+            WARM.discard()
+        return
+    # forkserver: no fork of a process that may hold threads (tqdm, zmq); cheaper than spawn.
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                             initializer=_warm_worker) as pool:
+        futures = {pool.submit(_execute_job, job): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                done(i, future.result())
+            except Exception as exc:  # noqa: BLE001 - a worker that died is one failed report
+                done(i, _failed(jobs[i], exc))
+
+
+def _run_dask(jobs: list[dict[str, Any]], scheduler: str, done: Callable[[int, ReportResult], None]) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
+        raise PlanError([Problem("--scheduler", None, "scheduler", f"Dask distributed is not installed: {exc}")]) from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise PlanError([Problem("--scheduler", None, "scheduler", f"cannot reach the Dask scheduler at {scheduler}: {exc}")]) from None
+    try:
+        # Dask runs tasks in threads of its workers: each report gets its own kernel there.
+        futures = {client.submit(_execute_job, {**job, "warm": False}, pure=False, retries=0, key=f"planlib-report-{job['slug']}-{i}-{time.time_ns()}"): i
+                   for i, job in enumerate(jobs)}
+        for future in as_completed(list(futures)):
+            i = futures[future]
+            try:
+                done(i, future.result())
+            except Exception as exc:  # noqa: BLE001 - a lost worker is one failed report
+                done(i, _failed(jobs[i], exc))
+    finally:
+        client.close()
+
+
+# --------------------------------------------------------------------------- index and summary
+
+
+def _index_row(r: ReportResult) -> str:
+    """One report's row of the index: its links and headline figures, or its error."""
+    if r.status != "ok":
+        return (f'<tr class="failed"><td>{html.escape(r.scenario)}<br><small>{html.escape(r.scenario_path)}</small></td>'
+                f'<td>failed</td><td></td><td></td><td class="error">{html.escape(r.error)}</td></tr>')
+    link = f'<a href="{html.escape(r.slug)}.html">{html.escape(r.scenario)}</a>'
+    extra = "".join(f' · <a href="{html.escape(f)}">{html.escape(Path(f).suffix[1:].upper())}</a>'
+                    for f in r.files if not f.endswith(".html"))
+    h = r.headline
+    gap = money(h["budget_gap_total"]) if "budget_gap_total" in h else ""
+    npv = f"{money(h['npv_p50'])} ({money(h['npv_p5'])} to {money(h['npv_p95'])})" if "npv_p50" in h else ""
+    return (f'<tr class="ok"><td>{link}{extra}</td><td>ok</td><td class="num">{gap}</td>'
+            f'<td class="num">{npv}</td><td></td></tr>')
+
+
+def write_index(out: Path, results: list[ReportResult], plan_path: str | os.PathLike[str], seed: int) -> Path:
+    """``index.html``: every report with its status, headline budget gap and NPV (or its error)."""
+    from planlib import __version__
+
+    failed = sum(r.status != "ok" for r in results)
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    body = (
+        "<h1>Scenario reports</h1>\n"
+        f"<p>{len(results) - failed} of {len(results)} reports succeeded{'; ' + str(failed) + ' failed' if failed else ''}. "
+        f"Plan folder <code>{html.escape(str(plan_path))}</code>; seed {seed}; planlib version {__version__}; ran at {when}.</p>\n"
+        '<table class="planlib"><thead><tr><th>Scenario</th><th>Status</th><th>Budget gap over the period</th>'
+        "<th>NPV p50 (90% interval)</th><th>Error</th></tr></thead><tbody>\n"
+        + "\n".join(_index_row(r) for r in results) + "\n</tbody></table>"
+    )
+    css = " tr.failed td { background: #fdecea; } td.error { color: #8a1c00; white-space: pre-wrap; }"
+    target = out / "index.html"
+    write_atomic(target, page_html("Scenario reports", body, css))
+    return target
+
+
+def write_summary(out: Path, plan_path: str | os.PathLike[str], results: list[ReportResult]) -> Path | None:
+    """``summary.csv``: :func:`planlib.results.compare` over every scenario whose report succeeded."""
+    from planlib.io import load_plan
+    from planlib.results import compare
+    from planlib.scenario import Scenario
+
+    plan = load_plan(plan_path)
+    scenarios: dict[str, Scenario] = {}
+    for r in results:
+        if r.status == "ok":  # two files with one scenario name: the first is summarised
+            scenario = Scenario.from_yaml(r.scenario_path)
+            scenarios.setdefault(scenario.name, scenario)
+    table = compare(plan, list(scenarios.values()))
+    target = out / "summary.csv"
+    write_atomic(target, table.to_csv(index=False, lineterminator="\n"))
+    return target
+
+
+def results_json(results: list[ReportResult]) -> str:
+    """The batch outcome as JSON (for scripts)."""
+    return json.dumps([asdict(r) for r in results], indent=1)
