@@ -30,7 +30,7 @@ _PUBLIC: dict[str, str] = {
     "compare": "planlib.results",
     "run": "planlib.results",
     "Scenario": "planlib.scenario",
-    "ScenarioStore": "planlib.io.store",
+    "ScenarioStore": "planlib.scenario",
     "load_finance_xlsx": "planlib.io.excel",
     "write_finance_template": "planlib.io.excel",
     "write_results_xlsx": "planlib.io.excel",

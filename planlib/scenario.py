@@ -47,6 +47,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
 from planlib.errors import PlanError, Problem, ScenarioError
 from planlib.io.problems import field_name
 from planlib.io.scenarios import ScenarioLines, read_scenario, scenario_from_text, scenario_yaml
+from planlib.io.store import ScenarioStore as _Store
 from planlib.model import (Assumption, Commitment, CostLine, FinanceAssumptions, Plan, Quantity, Record, YearSeries,
                            reference_problems)
 from planlib.types import FinancialYear, Id, Text
@@ -427,3 +428,18 @@ def _apply_one(plan: Plan, path: str, value: Any, scenario: Scenario) -> Plan:
     if parts[0] not in handlers:
         raise ScenarioError(path, f"unknown path {path!r}{_suggest(path)}")
     return handlers[parts[0]](plan, path, parts, value, scenario)
+
+
+class ScenarioStore(_Store):
+    """The scenario store (:mod:`planlib.io.store`) keeping :class:`Scenario` objects.
+
+    Every saved version of every scenario, in SQLite or PostgreSQL; see
+    :class:`planlib.io.store.ScenarioStore` for where it is and how writers share it.
+
+    >>> store = ScenarioStore("sqlite://")
+    >>> _ = store.save(Scenario(name="grant_flat", description="Grant held flat", source="test"), "J. Smith")
+    >>> type(store.load("grant_flat")).__name__
+    'Scenario'
+    """
+
+    scenario_type = Scenario

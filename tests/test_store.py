@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 
 from planlib.errors import PlanlibError, StoreError
-from planlib.io.store import LIST_COLUMNS, ScenarioStore
+from planlib.io.store import LIST_COLUMNS
+from planlib.scenario import ScenarioStore
 from planlib.io.store_location import default_url
 from planlib.scenario import Scenario
 

@@ -32,7 +32,7 @@ Names, descriptions and authors are only ever passed to the database as bound pa
 
 Examples
 --------
->>> from planlib.scenario import Scenario
+>>> from planlib import Scenario, ScenarioStore
 >>> store = ScenarioStore("sqlite://")  # in memory here; a file or PostgreSQL in practice
 >>> scenario = Scenario(name="precept_plus_15", description="Band D +£15 each year",
 ...                     source="finance officer's proposal",
@@ -56,98 +56,23 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
-import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
 from planlib.errors import PlanError, StoreError
 from planlib.io.store_location import default_url, make_sqlite_folder
-from planlib.scenario import Scenario
+from planlib.io.store_table import (_WRITE_OPTION, TABLE_NAME, _check_author, _check_version,
+                                    _is_transient, _ranges, _reason, _table)
+
+if TYPE_CHECKING:  # SQLAlchemy loads when a store is opened, not when planlib is imported
+    import sqlalchemy as sa
 
 LIST_COLUMNS = ("name", "version", "author", "saved_at", "description")
 """The columns of :meth:`ScenarioStore.list`, in order."""
-
-MAX_AUTHOR_LENGTH = 200
-"""Longest author accepted, in characters."""
-
-TABLE_NAME = "planlib_scenarios"
-
-_metadata = sa.MetaData()
-_scenarios = sa.Table(
-    TABLE_NAME,
-    _metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(64), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("author", sa.String(MAX_AUTHOR_LENGTH), nullable=False),
-    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("description", sa.Text, nullable=False),
-    sa.Column("scenario_yaml", sa.Text, nullable=False),
-    # The guarantee that no two writers store the same version of a scenario.
-    sa.UniqueConstraint("name", "version", name="uq_planlib_scenarios_name_version"),
-    sa.CheckConstraint("version >= 1", name="ck_planlib_scenarios_version_positive"),
-)
-
-# Execution option that marks a connection whose transaction will write (BEGIN IMMEDIATE on SQLite).
-_WRITE_OPTION = "planlib_store_write"
-
-
-def _check_author(author: Any) -> str:
-    if not isinstance(author, str):
-        raise StoreError(f"author must be text (the name of the person saving), got {type(author).__name__}")
-    cleaned = author.strip()
-    if not cleaned:
-        raise StoreError("author must not be empty: give the name of the person saving the scenario")
-    if len(cleaned) > MAX_AUTHOR_LENGTH:
-        raise StoreError(f"author is {len(cleaned)} characters long; at most {MAX_AUTHOR_LENGTH} are allowed")
-    if any(ch < " " or ch == "\x7f" for ch in cleaned):
-        raise StoreError("author must be a single line of text without control characters")
-    return cleaned
-
-
-def _check_version(name: str, version: Any) -> int:
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise StoreError(f"version must be a whole number from 1, got {version!r}", name=name)
-    return version
-
-
-def _ranges(numbers: Iterable[int]) -> str:
-    """Whole numbers written compactly: ``[1, 2, 3, 5]`` as ``"1-3, 5"``.
-
-    >>> _ranges([5, 1, 3, 2])
-    '1-3, 5'
-    """
-    runs: list[list[int]] = []
-    for number in sorted(numbers):
-        if runs and number == runs[-1][1] + 1:
-            runs[-1][1] = number
-        else:
-            runs.append([number, number])
-    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
-
-
-def _reason(error: sa_exc.DBAPIError) -> str:
-    """The database's own message, first line only (PostgreSQL adds DETAIL and HINT lines)."""
-    text = str(error.orig).strip()
-    return text.splitlines()[0] if text else type(error.orig).__name__
-
-
-def _is_transient(error: sa_exc.DBAPIError) -> bool:
-    """Whether a database error means "another writer got there first; try again"."""
-    if isinstance(error, sa_exc.IntegrityError):
-        return True
-    if isinstance(error, sa_exc.OperationalError):
-        text = str(error.orig).lower()
-        # SQLite: the busy timeout ran out. PostgreSQL: serialisation failure or deadlock.
-        code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
-        return "database is locked" in text or "database is busy" in text or code in ("40001", "40P01")
-    return False
-
 
 class ScenarioStore:
     """Versioned, shared storage of scenarios in an SQL database (SQLite or PostgreSQL).
@@ -157,6 +82,9 @@ class ScenarioStore:
     url : str, optional
         An SQLAlchemy database URL; by default :func:`default_url` (``PLANLIB_STORE`` or the
         user's data folder).
+    scenario_type : type, optional
+        The scenario class kept (:attr:`scenario_type`); ``planlib.ScenarioStore`` keeps
+        :class:`planlib.Scenario` objects.
     busy_timeout : float, optional
         SQLite only: seconds a writer waits for another writer's lock before giving up.
     save_attempts : int, optional
@@ -170,12 +98,24 @@ class ScenarioStore:
 
     Examples
     --------
+    >>> from planlib import Scenario, ScenarioStore
     >>> with ScenarioStore("sqlite://") as store:
     ...     store.list().columns.tolist()
     ['name', 'version', 'author', 'saved_at', 'description']
     """
 
-    def __init__(self, url: str | None = None, *, busy_timeout: float = 30.0, save_attempts: int = 20) -> None:
+    scenario_type: ClassVar[Any] = None
+    """The scenario class saved and given back (:class:`planlib.Scenario` in ``planlib.ScenarioStore``):
+    a pydantic record with ``name``, ``to_yaml()`` and ``from_yaml_text(text, display)``."""
+
+    def __init__(self, url: str | None = None, *, scenario_type: Any = None, busy_timeout: float = 30.0,
+                 save_attempts: int = 20) -> None:
+        self._scenario_type = scenario_type or self.scenario_type
+        if self._scenario_type is None:
+            raise TypeError("a scenario store needs the scenario class it keeps: use planlib.ScenarioStore")
+        import sqlalchemy as sa
+        from sqlalchemy import exc as sa_exc
+
         if save_attempts < 1:
             raise ValueError("save_attempts must be at least 1")
         raw = default_url() if url is None else url
@@ -240,6 +180,8 @@ class ScenarioStore:
     @contextmanager
     def _transaction(self, *, write: bool, action: str) -> Iterator[sa.Connection]:
         """A connection in a transaction, committed on success; database failures as StoreError."""
+        from sqlalchemy import exc as sa_exc
+
         try:
             with self._engine.connect() as connection:
                 if write:
@@ -255,11 +197,13 @@ class ScenarioStore:
         # Several processes may open a new store at once. On SQLite the check and the CREATE run
         # in one BEGIN IMMEDIATE transaction; on PostgreSQL the loser of the race fails and then
         # finds the table the winner made.
+        from sqlalchemy import exc as sa_exc
+
         if self._table_exists():
             return  # the usual case: no need to take the write lock
         try:
             with self._transaction(write=True, action="open") as connection:
-                _metadata.create_all(connection, checkfirst=True)
+                _table().metadata.create_all(connection, checkfirst=True)
         except (sa_exc.DBAPIError, StoreError) as exc:
             if self._table_exists():
                 return
@@ -268,6 +212,9 @@ class ScenarioStore:
             raise StoreError(f"cannot open the scenario store {self.url}: {_reason(exc)}") from exc
 
     def _table_exists(self) -> bool:
+        import sqlalchemy as sa
+        from sqlalchemy import exc as sa_exc
+
         try:
             with self._engine.connect() as connection:
                 return sa.inspect(connection).has_table(TABLE_NAME)
@@ -282,12 +229,14 @@ class ScenarioStore:
     # ------------------------------------------------------------------ saving
 
     def _next_version(self, connection: sa.Connection, name: str) -> int:
+        import sqlalchemy as sa
+
         latest = connection.execute(
-            sa.select(sa.func.max(_scenarios.c.version)).where(_scenarios.c.name == name)
+            sa.select(sa.func.max(_table().c.version)).where(_table().c.name == name)
         ).scalar_one()
         return (latest or 0) + 1
 
-    def save(self, scenario: Scenario, author: str) -> int:
+    def save(self, scenario: Any, author: str) -> int:
         """Store ``scenario`` as the next version of its name and return that version.
 
         Earlier versions are kept unchanged. Safe to call from several processes at once.
@@ -312,6 +261,7 @@ class ScenarioStore:
 
         Examples
         --------
+        >>> from planlib import Scenario, ScenarioStore
         >>> store = ScenarioStore("sqlite://")
         >>> s = Scenario(name="grant_flat", description="Grant held flat", source="test")
         >>> store.save(s, author="J. Smith"), store.save(s, author="J. Smith")
@@ -321,12 +271,15 @@ class ScenarioStore:
         ...
         planlib.errors.StoreError: author must not be empty: give the name of the person saving the scenario
         """
-        if not isinstance(scenario, Scenario):
+        import sqlalchemy as sa
+        from sqlalchemy import exc as sa_exc
+
+        if not isinstance(scenario, self._scenario_type):
             raise TypeError(f"save() takes a planlib Scenario, got {type(scenario).__name__}")
         author = _check_author(author)
         text = scenario.to_yaml()
         try:
-            readable = Scenario.from_yaml_text(text, f"scenario {scenario.name}") == scenario
+            readable = self._scenario_type.from_yaml_text(text, f"scenario {scenario.name}") == scenario
         except PlanError:
             readable = False
         if not readable:
@@ -336,7 +289,7 @@ class ScenarioStore:
             try:
                 with self._transaction(write=True, action="write to") as connection:
                     version = self._next_version(connection, scenario.name)
-                    connection.execute(sa.insert(_scenarios).values(
+                    connection.execute(sa.insert(_table()).values(
                         name=scenario.name,
                         version=version,
                         author=author,
@@ -370,12 +323,15 @@ class ScenarioStore:
 
         Examples
         --------
+        >>> from planlib import Scenario, ScenarioStore
         >>> ScenarioStore("sqlite://").list()
         Empty DataFrame
         Columns: [name, version, author, saved_at, description]
         Index: []
         """
-        query = sa.select(*(_scenarios.c[column] for column in LIST_COLUMNS))
+        import sqlalchemy as sa
+
+        query = sa.select(*(_table().c[column] for column in LIST_COLUMNS))
         with self._transaction(write=False, action="read") as connection:
             rows = connection.execute(query).all()
         frame = pd.DataFrame([tuple(row) for row in rows], columns=list(LIST_COLUMNS))
@@ -385,7 +341,7 @@ class ScenarioStore:
         # Sorted here rather than in SQL: database collations order text differently.
         return frame.sort_values(["name", "version"], kind="stable", ignore_index=True)
 
-    def load(self, name: str, version: int | None = None) -> Scenario:
+    def load(self, name: str, version: int | None = None) -> Any:
         """One saved scenario: the latest version of ``name``, or the version given.
 
         Parameters
@@ -406,6 +362,7 @@ class ScenarioStore:
 
         Examples
         --------
+        >>> from planlib import Scenario, ScenarioStore
         >>> store = ScenarioStore("sqlite://")
         >>> _ = store.save(Scenario(name="grant_flat", description="Grant held flat", source="test"), "J. Smith")
         >>> store.load("grant_flat").description
@@ -419,22 +376,26 @@ class ScenarioStore:
         ...
         planlib.errors.StoreError: no saved scenario is named 'grant_up'; saved scenarios: grant_flat (version 1)
         """
+        import sqlalchemy as sa
+
         if not isinstance(name, str):
             raise StoreError(f"a scenario name is text, got {type(name).__name__}")
         if version is not None:
             version = _check_version(name, version)
-        query = sa.select(_scenarios.c.version, _scenarios.c.scenario_yaml).where(_scenarios.c.name == name)
-        query = query.order_by(_scenarios.c.version.desc()).limit(1) if version is None \
-            else query.where(_scenarios.c.version == version)
+        query = sa.select(_table().c.version, _table().c.scenario_yaml).where(_table().c.name == name)
+        query = query.order_by(_table().c.version.desc()).limit(1) if version is None \
+            else query.where(_table().c.version == version)
         with self._transaction(write=False, action="read") as connection:
             row = connection.execute(query).first()
             if row is None:
                 raise self._missing(connection, name, version)
-        return Scenario.from_yaml_text(row.scenario_yaml, f"store:{name}@{row.version}")
+        return self._scenario_type.from_yaml_text(row.scenario_yaml, f"store:{name}@{row.version}")
 
     def _missing(self, connection: sa.Connection, name: str, version: int | None) -> StoreError:
+        import sqlalchemy as sa
+
         versions = connection.execute(
-            sa.select(_scenarios.c.name, _scenarios.c.version)
+            sa.select(_table().c.name, _table().c.version)
         ).all()
         held: dict[str, list[int]] = {}
         for held_name, held_version in versions:
