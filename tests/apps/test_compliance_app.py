@@ -42,8 +42,12 @@ def test_the_checklist_shows_every_requirement_with_its_evidence(compliance_page
     assert f"{len(results)} of {len(results)}" in text and "statutory requirements met" in text
     for r in results:
         assert r.requirement in text, r.id
-    # Evidence is the plan's own elements: a grant, a dated step, the reporting arrangements.
-    assert plan.grants[0].id in text and "ev_panel_meeting" in text
+    # Evidence is the plan's own elements, by title: a grant, a dated step, the reporting arrangements.
+    from planlib.ui.compliance import evidence_titles
+
+    titles = evidence_titles(plan)
+    assert titles[plan.grants[0].id] in text and titles["ev_panel_meeting"] in text
+    assert "ev_panel_meeting" not in text
     assert "The statute sets no number of days" in text
     assert "Strategic Policing and Crime Board" in text
     # the example's period ended on 31 March 2025, so no report is due under it any more
@@ -94,7 +98,7 @@ def test_picking_a_kpi_redraws_its_trajectory_and_local_authorities(voila_server
     assert "No figures by local authority" in seen["before"]  # the first KPI has none
     # Birmingham: 1,702 knife crimes in 2021/22 and 1,656 in 2022/23, when the force recorded 3,600 (46%).
     birmingham = next(line for line in seen["after"].splitlines() if line.startswith("Birmingham"))
-    assert birmingham.split("\t") == ["Birmingham", "1,702", "1,656", "46%", "-2.7%", "improving"]
+    assert birmingham.split("\t") == ["Birmingham", "1,702", "1,656", "46%", "\u22122.7%", "improving"]
     for marker in ERROR_MARKERS:
         assert marker not in record.text
     assert record.page_errors == [] and record.external_requests() == []
