@@ -1,13 +1,15 @@
-"""The ``planlib`` command line.
+"""The ``planlib`` command line: parse the arguments, call planlib, print what planlib.present writes.
 
 Exit codes: 0 success; 1 invalid input (a clear message naming file, line and field, never a
 traceback); 2 wrong usage. ``--debug`` shows the traceback of an unexpected error.
+
+Each command imports what it needs when it runs, so that ``planlib --help`` loads click and
+little else.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import traceback
 from pathlib import Path
@@ -16,23 +18,12 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from planlib import __version__
-from planlib.errors import PlanError, PlanlibError, Problem
-from planlib.finance import HEADLINE, finance_warnings, format_headline
-from planlib.io import DEFAULT_PLAN, load_plan, validate
-from planlib.types import FinancialYear
+from planlib.errors import PlanError, PlanlibError
+from planlib.present.text import display_path, json_text
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from planlib.model import Plan
-
-
-def _display(path: Path) -> str:
-    """A path as the user would write it: relative to the working folder when inside it."""
-    try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+    from planlib.scenario import Scenario
 
 
 def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,9 +51,77 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _shown(plan: Path | None) -> str:
+    """The plan folder as the user gave it, or the embedded example as a path they could type."""
+    if plan is not None:
+        return str(plan)
+    from planlib.io.paths import DEFAULT_PLAN
+
+    return display_path(DEFAULT_PLAN)
+
+
+def _load(plan: Path | None) -> Plan:
+    from planlib.io import load_plan
+
+    return load_plan(_shown(plan))
+
+
+def _plan_and_scenario(plan: Path | None, scenario_file: Path | None) -> tuple[str, Plan, Plan, str]:
+    """The plan folder as shown, the baseline, the plan with the scenario applied, and the scenario's name."""
+    from planlib.io import load_plan
+    from planlib.scenario import Scenario
+
+    shown = _shown(plan)
+    baseline = load_plan(shown)
+    if scenario_file is None:
+        return shown, baseline, baseline, "baseline"
+    scenario = Scenario.from_yaml(scenario_file)
+    return shown, baseline, scenario.apply(baseline), scenario.name
+
+
+def _scenarios(files: tuple[Path, ...], plan: Plan) -> list[Scenario]:
+    """The scenario files, each read and checked against ``plan``; PlanError listing every problem of them all."""
+    from planlib.scenario import Scenario
+
+    scenarios, problems = [], []
+    for file in files:
+        try:
+            scenario = Scenario.from_yaml(file)
+            problems += scenario.problems(plan)
+            scenarios.append(scenario)
+        except PlanError as exc:
+            problems += exc.problems
+    if problems:
+        raise PlanError(problems)
+    return scenarios
+
+
 PLAN_ARGUMENT = click.argument(
     "plan", required=False, default=None, type=click.Path(path_type=Path, file_okay=True, dir_okay=True)
 )
+FORMAT_OPTION = click.option(
+    "--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="table: readable, years as columns, money in £m; csv/json: the long form.",
+)
+SEED_OPTION = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+                           help="Random seed (default 20211122): the same seed gives the same figures.")
+PDF_OPTION = click.option("--pdf", is_flag=True, help="Also print each report to an A4 PDF (headless Chromium).")
+
+
+def _scenario_option(help_text: str) -> Callable[..., Any]:
+    return click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
+                        help=help_text)
+
+
+def _table_or_json(help_text: str) -> Callable[..., Any]:
+    return click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+                        show_default=True, help=help_text)
+
+
+def _seed(seed: int | None) -> int:
+    from planlib.uncertainty import DEFAULT_SEED
+
+    return DEFAULT_SEED if seed is None else seed
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,65 +142,18 @@ def validate_command(plan: Path | None) -> None:
 
     Exits 1 if there is any problem, 0 if the plan is valid.
     """
-    shown = str(plan) if plan is not None else _display(DEFAULT_PLAN)
-    problems = validate(shown)
-    checked: list[str] = []
-    if not problems:
-        loaded = load_plan(shown)
-        checked, problems = _side_file_problems(shown, loaded)
-    if problems:
-        for problem in problems:
+    from planlib.io.plan_folder import load_folder, side_file_names
+    from planlib.present.text import plan_is_valid, problems_found
+
+    shown = _shown(plan)
+    try:
+        folder = load_folder(shown)
+    except PlanError as exc:
+        for problem in exc.problems:
             click.echo(str(problem))
-        count = len(problems)
-        click.echo(f"{shown}: {count} problem{'s' if count != 1 else ''} found", err=True)
+        click.echo(problems_found(shown, len(exc.problems)), err=True)
         sys.exit(1)
-    click.echo(
-        f"{shown}: valid: {loaded.name}, {loaded.period.first} to {loaded.period.last}: "
-        f"{len(loaded.objectives)} objectives, {len(loaded.commitments)} commitments, "
-        f"{len(loaded.kpis)} KPIs, {len(loaded.grants)} grants"
-        + (f"; also checked {', '.join(checked)}" if checked else "")
-    )
-
-
-def _side_file_problems(folder: str, plan: Plan) -> tuple[list[str], list[Problem]]:
-    """Check the plan folder's optional parts that the plan loader leaves to their own commands:
-    the horizon scanning register, the financial implications settings, the consultation."""
-    from planlib.consultation import load_consultation
-    from planlib.horizon import load_horizon
-    from planlib.implications import load_settings
-
-    root = Path(folder)
-    parts = [("horizon.yaml", load_horizon), ("implications.yaml", load_settings), ("consultation/", load_consultation)]
-    checked, problems = [], []
-    for name, load in parts:
-        if (root / name.rstrip("/")).exists():
-            checked.append(name)
-            try:
-                load(folder, plan)
-            except PlanError as exc:
-                problems += exc.problems
-    return checked, problems
-
-
-def _finance_table(table: "pd.DataFrame", plan_name: str) -> str:
-    """A readable block per scenario: headline measures as rows, years as columns."""
-    lines = []
-    for scenario, rows in table.groupby("scenario", sort=False):
-        wide = rows.pivot(index="measure", columns="year", values="value")
-        years = list(wide.columns)
-        lines.append(f"{plan_name}: {scenario}")
-        lines.append(f"{'':<32}" + "".join(f"{y:>11}" for y in years))
-        for measure, label in HEADLINE:
-            lines.append(f"{label:<32}" + "".join(f"{format_headline(measure, wide.at[measure, y]):>11}" for y in years))
-        lines.extend(f"  ! {warning}" for warning in finance_warnings(wide))
-        lines.append("")
-    return "\n".join(lines)
-
-
-FORMAT_OPTION = click.option(
-    "--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
-    show_default=True, help="table: readable, years as columns, money in £m; csv/json: the long form.",
-)
+    click.echo(plan_is_valid(shown, folder.plan, side_file_names(folder)))
 
 
 @main.command("run")
@@ -154,32 +166,20 @@ FORMAT_OPTION = click.option(
 @_friendly
 def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_format: str, xlsx_out: Path | None) -> None:
     """The medium-term financial plan for the baseline and each scenario."""
-    import json
-
-    from planlib.errors import PlanError
+    from planlib.present.finance import finance_table
+    from planlib.present.text import table_csv, table_json
     from planlib.results import compare
-    from planlib.scenario import Scenario
 
-    loaded = load_plan(str(plan) if plan is not None else _display(DEFAULT_PLAN))
-    scenarios, problems = [], []
-    for file in scenario_files:
-        try:
-            scenario = Scenario.from_yaml(file)
-            problems += scenario.problems(loaded)
-            scenarios.append(scenario)
-        except PlanError as exc:
-            problems += exc.problems
-    if problems:
-        raise PlanError(problems)
-    table = compare(loaded, scenarios)
+    loaded = _load(plan)
+    table = compare(loaded, _scenarios(scenario_files, loaded))
     if output_format == "csv":
-        click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
+        click.echo(table_csv(table), nl=False)
     elif output_format == "json":
-        click.echo(json.dumps(table.to_dict(orient="records"), indent=1))
+        click.echo(table_json(table))
     else:
-        click.echo(_finance_table(table, loaded.name))
+        click.echo(finance_table(table, loaded.name))
     if xlsx_out is not None:
-        from planlib.excel import write_results_xlsx
+        from planlib.io.excel import write_results_xlsx
 
         try:
             write_results_xlsx(table, xlsx_out, plan=loaded)
@@ -188,46 +188,9 @@ def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_form
         click.echo(f"wrote {xlsx_out}", err=True)
 
 
-APPRAISAL_COLUMNS = [
-    "scenario", "commitment", "pv_costs", "pv_benefits", "npv", "npv_p5", "npv_p50", "npv_p95",
-    "prob_npv_positive", "bcr", "bcr_p50", "fiscal_roi", "public_value_roi", "payback_year",
-    "pv_fiscal", "pv_economic", "pv_social", "monetised", "samples", "seed",
-]
-
-
-def _appraisal_rows(table: "pd.DataFrame") -> "pd.DataFrame":
-    """One row per commitment (then TOTAL) with the columns of :data:`APPRAISAL_COLUMNS`."""
-    wide = table.pivot(index="commitment", columns="measure", values="value")
-    wide = wide.reindex(list(dict.fromkeys(table["commitment"]))).reset_index()
-    wide.insert(0, "scenario", table["scenario"].iloc[0])
-    wide["payback_year"] = [
-        "" if value != value else str(FinancialYear(int(value))) for value in wide["payback_year"]
-    ]
-    for name in ("monetised", "samples", "seed"):
-        wide[name] = wide[name].astype(int)
-    return wide[APPRAISAL_COLUMNS]
-
-
-def _appraisal_text(rows: "pd.DataFrame", plan_name: str, samples: int, seed: int) -> str:
-    head = (f"{plan_name}: {rows['scenario'].iloc[0]}. Net benefit over the appraisal horizon, £m in "
-            f"first-year prices, discounted (Green Book); intervals from {samples:,} draws, seed {seed}.")
-    lines = [head, "", f"{'commitment':<42}{'PV costs':>10}{'PV benefits':>12}{'NPV p5':>10}{'NPV p50':>10}"
-             f"{'NPV p95':>10}{'P(NPV>0)':>10}{'BCR':>7}{'payback':>9}"]
-    for r in rows.itertuples():
-        benefits = f"{r.pv_benefits / 1e6:>12,.1f}" if r.monetised else f"{'not valued':>12}"
-        lines.append(
-            f"{r.commitment[:41]:<42}{r.pv_costs / 1e6:>10,.1f}{benefits}{r.npv_p5 / 1e6:>10,.1f}"
-            f"{r.npv_p50 / 1e6:>10,.1f}{r.npv_p95 / 1e6:>10,.1f}{r.prob_npv_positive:>10.0%}"
-            f"{(format(r.bcr, '7.2f') if r.monetised else '      -')}{(r.payback_year or '-'):>9}")
-    lines.append("")
-    lines.append("Figures rest on assumptions marked illustrative or unverified in the plan; see its assumptions register.")
-    return "\n".join(lines)
-
-
 @main.command("appraise")
 @PLAN_ARGUMENT
-@click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
-              help="A scenario file (YAML) to apply first.")
+@_scenario_option("A scenario file (YAML) to apply first.")
 @click.option("--samples", type=click.IntRange(100, 5_000_000), default=None,
               help="Monte Carlo draws (default 10,000).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
@@ -237,22 +200,22 @@ def _appraisal_text(rows: "pd.DataFrame", plan_name: str, samples: int, seed: in
 def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int | None, seed: int | None,
                      output_format: str) -> None:
     """Net benefit per commitment and in total, with 90% intervals."""
-    import json
-
     from planlib.appraisal import appraise
-    from planlib.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
+    from planlib.present.appraisal import appraisal_rows, appraisal_text
+    from planlib.present.labels import commitment_titles
+    from planlib.present.text import table_csv, table_json
+    from planlib.uncertainty import DEFAULT_SAMPLES
 
-    _shown, _baseline, loaded, name = _plan_and_scenario(plan, scenario_file)
+    _shown_plan, _baseline, loaded, name = _plan_and_scenario(plan, scenario_file)
     samples = DEFAULT_SAMPLES if samples is None else samples
-    seed = DEFAULT_SEED if seed is None else seed
-    rows = _appraisal_rows(appraise(loaded, name, samples, seed))
+    seed = _seed(seed)
+    rows = appraisal_rows(appraise(loaded, name, samples, seed))
     if output_format == "csv":
-        click.echo(rows.to_csv(index=False, lineterminator="\n", float_format="%.10g"), nl=False)
+        click.echo(table_csv(rows, float_format="%.10g"), nl=False)
     elif output_format == "json":
-        records = json.loads(rows.to_json(orient="records", double_precision=10))
-        click.echo(json.dumps(records, indent=1))
+        click.echo(table_json(rows, digits=10))
     else:
-        click.echo(_appraisal_text(rows, loaded.name, samples, seed))
+        click.echo(appraisal_text(rows, loaded.name, samples, seed, commitment_titles(loaded)))
 
 
 @main.command("serve")
@@ -272,17 +235,6 @@ def serve_command(port: int, host: str, pool_size: int | None) -> None:
     sys.exit(serve(host=host, port=port, pool_size=pool_size))
 
 
-def _report_seed(seed: int | None) -> int:
-    from planlib.uncertainty import DEFAULT_SEED
-
-    return DEFAULT_SEED if seed is None else seed
-
-
-SEED_OPTION = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
-                           help="Random seed (default 20211122): the same seed gives the same figures.")
-PDF_OPTION = click.option("--pdf", is_flag=True, help="Also print each report to an A4 PDF (headless Chromium).")
-
-
 @main.command("report")
 @PLAN_ARGUMENT
 @click.option("-s", "--scenario", "scenario_file", required=True, type=click.Path(path_type=Path),
@@ -294,14 +246,14 @@ PDF_OPTION = click.option("--pdf", is_flag=True, help="Also print each report to
 @_friendly
 def report_command(plan: Path | None, scenario_file: Path, out_dir: Path, pdf: bool, seed: int | None) -> None:
     """One scenario report via papermill: OUT/<name>.ipynb, .html and, with --pdf, .pdf."""
-    from planlib.errors import PlanError, Problem
+    from planlib.errors import Problem
     from planlib.reports import execute_report
     from planlib.scenario import Scenario
 
-    plan_path = str(plan) if plan is not None else _display(DEFAULT_PLAN)
-    loaded = load_plan(plan_path)  # clear errors before any kernel starts
+    plan_path = _shown(plan)
+    loaded = _load(plan)  # clear errors before any kernel starts
     Scenario.from_yaml(scenario_file).apply(loaded)
-    result = execute_report(plan_path, scenario_file, out_dir, seed=_report_seed(seed), pdf=pdf)
+    result = execute_report(plan_path, scenario_file, out_dir, seed=_seed(seed), pdf=pdf)
     if result.status != "ok":
         raise PlanError([Problem(str(scenario_file), None, "report", result.error)])
     for name in result.files:
@@ -328,135 +280,113 @@ def batch_command(plan: Path | None, out_dir: Path, scenario_files: tuple[Path, 
     A failing scenario does not stop the others; it is listed in the index with its error,
     and the command exits 1.
     """
+    from planlib.present.text import batch_lines, batch_summary
     from planlib.reports import run_batch
 
-    plan_path = str(plan) if plan is not None else _display(DEFAULT_PLAN)
-    load_plan(plan_path)
+    plan_path = _shown(plan)
+    _load(plan)
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
         raise click.BadParameter("give the scheduler as tcp://HOST:PORT", param_hint="--scheduler")
-    results = run_batch(plan_path, out_dir, scenario_files, seed=_report_seed(seed), workers=workers,
+    results = run_batch(plan_path, out_dir, scenario_files, seed=_seed(seed), workers=workers,
                         scheduler=scheduler, pdf=pdf, progress=sys.stderr.isatty())
-    failed = [r for r in results if r.status != "ok"]
-    for r in results:
-        click.echo(f"{r.status:<6} {r.scenario}: " + (r.error.splitlines()[0] if r.error else f"{out_dir / r.slug}.html"))
-    click.echo(f"wrote {out_dir / 'index.html'}: {len(results) - len(failed)} of {len(results)} reports succeeded", err=True)
-    if failed:
+    for line in batch_lines(results, out_dir):
+        click.echo(line)
+    click.echo(batch_summary(results, out_dir), err=True)
+    if any(r.status != "ok" for r in results):
         sys.exit(1)
-
-
-def _plan_and_scenario(plan: Path | None, scenario_file: Path | None) -> tuple[Any, Any, str, str]:
-    """The plan folder as shown, the baseline, the plan with the scenario applied, and the scenario's name."""
-    from planlib.scenario import Scenario
-
-    shown = str(plan) if plan is not None else _display(DEFAULT_PLAN)
-    baseline = load_plan(shown)
-    if scenario_file is None:
-        return shown, baseline, baseline, "baseline"
-    scenario = Scenario.from_yaml(scenario_file)
-    return shown, baseline, scenario.apply(baseline), scenario.name
 
 
 @main.command("horizon")
 @PLAN_ARGUMENT
-@click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
-              help="A scenario file (YAML) to apply first: items it leaves unanswered become gaps.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: readable; json: a list of {id, title, likelihood, impact, score, commitments, gap}.")
+@_scenario_option("A scenario file (YAML) to apply first: items it leaves unanswered become gaps.")
+@_table_or_json("table: readable; json: a list of {id, title, likelihood, impact, score, commitments, gap}.")
 @_friendly
 def horizon_command(plan: Path | None, scenario_file: Path | None, output_format: str) -> None:
     """The horizon scanning register (PLAN/horizon.yaml), ranked by likelihood x impact, with gaps flagged."""
-    import json
-
-    from planlib import horizon
+    from planlib.horizon import rank
+    from planlib.io.plan_folder import load_folder
+    from planlib.present.horizon import records, text_table
 
     shown, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
-    table = horizon.rank(horizon.load_horizon(shown, baseline), applied)
+    table = rank(load_folder(shown, parts=["horizon"]).horizon, applied)
     if output_format == "json":
-        click.echo(json.dumps(horizon.records(table), indent=1))
+        click.echo(json_text(records(table)))
     else:
-        click.echo(horizon.text_table(table, baseline.name, name))
+        click.echo(text_table(table, baseline.name, name))
 
 
 @main.command("check")
 @PLAN_ARGUMENT
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: readable; json: a list of {id, kind, requirement, basis, status, evidence, missing, note}.")
+@_table_or_json("table: readable; json: a list of {id, kind, requirement, basis, status, evidence, missing, note}.")
 @click.option("--panel-notice-days", type=click.IntRange(0, 365), default=None,
               help="Days before its meeting the Panel must have the draft (p03). The statute sets no number; "
                    "default: the plan's panel_notice, else 14.")
 @_friendly
 def check_command(plan: Path | None, output_format: str, panel_notice_days: int | None) -> None:
     """Statutory compliance: every requirement with its evidence; exit 1 if any is not met."""
-    import json
+    from planlib.compliance import all_met, check
+    from planlib.present.compliance import format_results
 
-    from planlib import compliance
-
-    loaded = load_plan(str(plan) if plan is not None else _display(DEFAULT_PLAN))
-    results = compliance.check(loaded, panel_notice_days=panel_notice_days)
+    loaded = _load(plan)
+    results = check(loaded, panel_notice_days=panel_notice_days)
     if output_format == "json":
-        click.echo(json.dumps([r.as_dict() for r in results], indent=1))
+        click.echo(json_text([r.as_dict() for r in results]))
     else:
-        click.echo(compliance.format_results(results, loaded.name))
-    if not compliance.all_met(results):
+        click.echo(format_results(results, loaded.name))
+    if not all_met(results):
         sys.exit(1)
 
 
 @main.command("implications")
 @PLAN_ARGUMENT
-@click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
-              help="A scenario file (YAML) to apply first.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: readable, by part and year; json: an object with keys a to g, "
-                   "each a list of {year, measure, value, unit, note}.")
+@_scenario_option("A scenario file (YAML) to apply first.")
+@_table_or_json("table: readable, by part and year; json: an object with keys a to g, "
+                "each a list of {year, measure, value, unit, note}.")
 @_friendly
 def implications_command(plan: Path | None, scenario_file: Path | None, output_format: str) -> None:
     """The plan's wider financial implications by year (seed 000 para 30): (a) precept, (b) the Chief
     Constable's budget, (c) treasury, (d) fees and charges, (e) commissioning and grants, (f) delegations,
     (g) external income."""
-    import json
-
-    from planlib import implications
+    from planlib.implications import implications
+    from planlib.io.plan_folder import load_folder
+    from planlib.present.implications import as_json, text_table
 
     shown, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
-    table = implications.implications(applied, implications.load_settings(shown, baseline))
+    table = implications(applied, load_folder(shown, parts=["implications"]).implications)
     if output_format == "json":
-        click.echo(json.dumps(implications.as_json(table), indent=1, ensure_ascii=False))
+        click.echo(json_text(as_json(table), ascii=False))
     else:
-        click.echo(implications.text_table(table, baseline.name, name))
+        click.echo(text_table(table, baseline.name, name))
 
 
 @main.command("consult")
 @PLAN_ARGUMENT
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: readable; json: responses, themes and local_authorities.")
+@_table_or_json("table: readable; json: responses, themes and local_authorities.")
 @_friendly
 def consult_command(plan: Path | None, output_format: str) -> None:
     """Consultation themes, weighting by local authority, and the trace to commitments.
 
     Reads PLAN/consultation/ (responses.csv, codebook.yaml, age_profile.csv).
     """
-    import json
+    from planlib.consultation import analyse
+    from planlib.io.plan_folder import load_folder
+    from planlib.present.consultation import as_json, summary_text
 
-    from planlib.consultation import analyse, load_consultation, summary_text
-
-    plan_path = str(plan) if plan is not None else _display(DEFAULT_PLAN)
-    loaded = load_plan(plan_path)
-    results = analyse(loaded, load_consultation(plan_path, loaded))
+    folder = load_folder(_shown(plan), parts=["consultation"])
+    results = analyse(folder.plan, folder.consultation)
     if output_format == "json":
-        click.echo(json.dumps(results.to_json(), indent=1, ensure_ascii=False))
+        click.echo(json_text(as_json(results), ascii=False))
     else:
         click.echo(summary_text(results))
 
 
 @main.command("optimise")
 @PLAN_ARGUMENT
-@click.option("-s", "--scenario", "scenario_file", type=click.Path(path_type=Path), default=None,
-              help="A scenario file (YAML) to apply first: its funding sets the envelope.")
+@_scenario_option("A scenario file (YAML) to apply first: its funding sets the envelope.")
 @click.option("--objective", type=click.Choice(["npv_p50", "npv_p5", "weighted"]), default="npv_p50",
               show_default=True, help="npv_p50: median NPV; npv_p5: 5th percentiles (cautious); "
                                       "weighted: benefits weighted by the objectives' priority weights.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: readable; json: selected, objective_value, envelope_by_year and commitments.")
+@_table_or_json("table: readable; json: selected, objective_value, envelope_by_year and commitments.")
 @_friendly
 def optimise_command(plan: Path | None, scenario_file: Path | None, objective: str, output_format: str) -> None:
     """The best affordable set of commitments, and when each starts (statutory duties kept).
@@ -464,14 +394,13 @@ def optimise_command(plan: Path | None, scenario_file: Path | None, objective: s
     Exits 1, saying by how much and in which year, if the mandatory commitments alone exceed
     the envelope (the headroom: funding less the costs that are not commitments).
     """
-    import json
+    from planlib.portfolio import optimise
+    from planlib.present.portfolio import portfolio_json, text_table
 
-    from planlib.portfolio import optimise, text_table
-
-    _shown, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
+    _shown_plan, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
     result = optimise(applied, objective=objective)
     if output_format == "json":
-        click.echo(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+        click.echo(json_text(portfolio_json(result), ascii=False))
     else:
         click.echo(text_table(result, baseline.name, name))
 

@@ -169,7 +169,7 @@ def test_debug_shows_a_traceback_for_unexpected_errors(monkeypatch):
     def broken(path):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("planlib.cli.validate", broken)
+    monkeypatch.setattr("planlib.io.plan_folder.load_folder", broken)
     quiet = CliRunner().invoke(main, ["validate", str(MINIMAL)])
     assert quiet.exit_code == 1
     assert "unexpected error: RuntimeError: boom" in quiet.output

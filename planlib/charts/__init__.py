@@ -16,6 +16,7 @@ module              charts
 ``resources``       :func:`resources_chart` (and :func:`revenue_by_workstream`)
 ``appraisal``       :func:`npv_interval_chart`, :func:`tornado_chart` (and :func:`appraisal_wide`)
 ``compliance``      :func:`function_coverage_chart`
+``consultation``    :func:`themes_chart`, :func:`theme_by_area_chart`, :func:`representation_chart`
 ``horizon``         :func:`risk_matrix_chart`
 ``portfolio``       :func:`frontier_chart`, :func:`portfolio_cost_chart`
 ``performance``     :func:`trajectory_chart`
@@ -40,6 +41,7 @@ from planlib.charts.appraisal import (
 )
 from planlib.charts.base import EMBED_OPTIONS
 from planlib.charts.compliance import COVERAGE_COLOURS, COVERAGE_LABELS, function_coverage_chart
+from planlib.charts.consultation import representation_chart, theme_by_area_chart, themes_chart
 from planlib.charts.finance import SCENARIO_COLOURS, budget_gap_chart, reserves_chart, scenario_colour
 from planlib.charts.horizon import GAP_COLOUR, RISK_BANDS, risk_matrix_chart
 from planlib.charts.performance import RAG_COLOURS, trajectory_chart
@@ -51,6 +53,7 @@ __all__ = [
     "COVERAGE_COLOURS", "COVERAGE_LABELS", "EMBED_OPTIONS", "GAP_COLOUR", "MONETISED_COLOURS", "MONETISED_LABELS",
     "RAG_COLOURS", "RISK_BANDS", "SCENARIO_COLOURS", "TORNADO_COLOURS", "WORKSTREAM_COLOURS",
     "appraisal_wide", "budget_gap_chart", "frontier_chart", "function_coverage_chart", "gantt_chart",
-    "npv_interval_chart", "portfolio_cost_chart", "reserves_chart", "resources_chart", "revenue_by_workstream",
-    "risk_matrix_chart", "scenario_colour", "tornado_chart", "trajectory_chart",
+    "npv_interval_chart", "portfolio_cost_chart", "representation_chart", "reserves_chart", "resources_chart",
+    "revenue_by_workstream", "risk_matrix_chart", "scenario_colour", "theme_by_area_chart", "themes_chart",
+    "tornado_chart", "trajectory_chart",
 ]
