@@ -31,7 +31,7 @@ from planlib.apps import header_html
 from planlib.charts.finance import budget_gap_chart, reserves_chart
 from planlib.errors import PlanlibError
 from planlib.finance import commitment_costs
-from planlib.io.store import ScenarioStore
+from planlib.scenario import ScenarioStore
 from planlib.levers import Settings, baseline_settings, commitment_with_most_officers, scenario_changes, \
     settings_from_scenario
 from planlib.model import Plan

@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from planlib.errors import PlanError, StoreError
-from planlib.io.store import ScenarioStore
+from planlib.scenario import ScenarioStore
 from planlib.scenario import Scenario
 from planlib.ui import Messages
 from planlib.ui.scenario_controls import Dropdown, guard, note, text_box

@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from planlib.errors import PortfolioInfeasible
-from planlib.io.store import ScenarioStore
+from planlib.scenario import ScenarioStore
 from planlib.model import Plan
 from planlib.portfolio.result import PortfolioResult, optimise
 from planlib.present.levers import PORTFOLIO_OBJECTIVES, suggestion_html
