@@ -62,6 +62,7 @@ import pandas as pd
 
 from planlib.errors import PlanError, Problem
 from planlib.finance import commitment_costs, mtfp_arrays
+from planlib.formats import money
 from planlib.model.base import YearSeries
 from planlib.model.implications import ImplicationSettings
 from planlib.model.plan import Plan
@@ -108,11 +109,6 @@ def capital_financing(capital: np.ndarray, mrp_rate: float, interest_rate: float
         cfr = cfr - mrp[i] + capital[i]
         closing[i] = cfr
     return {"cfr_opening": opening, "mrp": mrp, "interest": interest, "cfr_closing": closing}
-
-
-def _m(value: float) -> str:
-    """Money in a note of part (f), always to two decimals of £m (the note is part of the table's data)."""
-    return f"£{value / 1e6:,.2f}m"
 
 
 class _Table:
@@ -247,13 +243,13 @@ def _delegations(t: _Table, settings: ImplicationSettings) -> None:
             if value >= limit and value > 0:
                 decisions[i] += 1
                 t.rows.append(("f", label, "commissioner_decision", value, "GBP",
-                               f"{c.id}: {titles[c.id]}: spend {_m(value)} is at or above the {_m(limit)} threshold", c.id))
+                               f"{c.id}: {titles[c.id]}: spend {money(value, 2)} is at or above the {money(limit, 2)} threshold", c.id))
         for g in t.grants:
             value = g.amounts.get(t.years[i], 0.0)
             if value >= grant_limit and value > 0:
                 decisions[i] += 1
                 t.rows.append(("f", label, "grant_decision", value, "GBP",
-                               f"{g.id}: grant to {g.recipient}: {_m(value)} is at or above the {_m(grant_limit)} threshold",
+                               f"{g.id}: grant to {g.recipient}: {money(value, 2)} is at or above the {money(grant_limit, 2)} threshold",
                                g.id))
     t.add("f", "decisions_required", decisions, "decisions",
           "formal Commissioner decisions: commitments and grants above the thresholds")

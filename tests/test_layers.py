@@ -2,7 +2,8 @@
 
 Every module of the package belongs to one layer (see the README's folder tour):
 
-0. base: ``errors``, ``types``, ``reference`` (packaged tables read with importlib.resources)
+0. base: ``errors``, ``types``, ``formats`` (money, shares and years as people read them; error
+   messages need them too), ``reference`` (packaged tables read with importlib.resources)
 1. model: ``planlib.model``: frozen records and their cross-reference checks
 2. io: ``planlib.io``: the only code that opens files
 3. engines: finance, appraisal, uncertainty, scenario, levers, compliance, performance, timeline,
@@ -36,7 +37,7 @@ ENGINE_MODULES = {
 }
 PRESENTATION_PACKAGES = {"present", "charts"}
 FACE_MODULES = {"cli", "ui", "reports", "apps"}
-BASE_MODULES = {"errors", "types", "reference"}
+BASE_MODULES = {"errors", "types", "reference", "formats"}
 
 # libraries that draw, show widgets, write HTML or parse a command line: not below presentation
 PRESENTATION_LIBRARIES = {"altair", "ipywidgets", "anywidget", "IPython", "html", "click", "vl_convert", "voila"}
@@ -83,8 +84,22 @@ def _resolve(name: str, package_root: Path) -> str:
     return parts[0]
 
 
-def imports_of(source: str, module: str, is_package: bool, package_root: Path = PACKAGE) -> list[tuple[int, str]]:
+def _typing_only_lines(tree: ast.Module) -> set[int]:
+    """Lines inside ``if TYPE_CHECKING:`` blocks (imports there never run)."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for inner in node.body:
+                lines.update(range(inner.lineno, (inner.end_lineno or inner.lineno) + 1))
+    return lines
+
+
+def imports_of(source: str, module: str, is_package: bool, package_root: Path = PACKAGE,
+               *, runtime_only: bool = False) -> list[tuple[int, str]]:
     """Every import in ``source``, wherever it is written: (line, imported module name).
+
+    With ``runtime_only``, imports under ``if TYPE_CHECKING:`` (for annotations, never run) are
+    left out: they count for the layers but cannot make a cycle.
 
     Relative imports are resolved against ``module``; ``from planlib import x`` names the
     submodule ``planlib.x`` when there is one. ``importlib.import_module("...")`` and
@@ -92,7 +107,11 @@ def imports_of(source: str, module: str, is_package: bool, package_root: Path = 
     """
     found: list[tuple[int, str]] = []
     package = module if is_package else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    skipped = _typing_only_lines(tree) if runtime_only else set()
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) in skipped:
+            continue
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -171,7 +190,7 @@ def violations(mods: dict[str, tuple[Path, str]], package_root: Path = PACKAGE) 
 
 def cycles(mods: dict[str, tuple[Path, str]], package_root: Path = PACKAGE) -> list[list[str]]:
     """Groups of planlib modules that import one another, directly or round a loop."""
-    graph = {name: {t for _, t in imports_of(src, name, path.name == "__init__.py", package_root)
+    graph = {name: {t for _, t in imports_of(src, name, path.name == "__init__.py", package_root, runtime_only=True)
                     if t.startswith("planlib") and t != name and t in mods}
              for name, (path, src) in mods.items()}
     index: dict[str, int] = {}
@@ -269,6 +288,17 @@ def test_the_checker_sees_a_cycle_hidden_in_a_function(tmp_path):
         "uncertainty.py": "def f():\n    from planlib.appraisal import npv\n",
     })
     assert cycles(mods, root) == [["planlib.appraisal", "planlib.uncertainty"]]
+
+
+def test_an_import_for_annotations_only_makes_no_cycle_but_still_counts_for_the_layers(tmp_path):
+    mods, root = _fake_package(tmp_path, {
+        "model/plan.py": "from planlib.model.checks import problems\n",
+        "model/checks.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from planlib.model.plan import Plan\n",
+        "finance.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from planlib.cli import main\n",
+        "cli.py": "",
+    })
+    assert cycles(mods, root) == []
+    assert any("engines imports planlib.cli (faces)" in v for v in violations(mods, root))
 
 
 def test_a_downward_import_is_allowed(tmp_path):

@@ -15,7 +15,7 @@ import planlib
 from planlib import reports
 from planlib.cli import main
 from planlib.io.paths import SCENARIO_REPORT
-from planlib.present.formats import MINUS
+from planlib.formats import MINUS
 from planlib.reports import kernels
 from tests.conftest import ROOT
 
@@ -94,7 +94,7 @@ def test_implications_section_shows_the_scenarios_precept():
 
 
 def test_money_in_a_report_is_written_one_way_with_a_true_minus():
-    """Money goes through planlib.present.formats: "−£58.7m", never "£-58.7m"; commitments by title."""
+    """Money goes through planlib.formats: "−£58.7m", never "£-58.7m"; commitments by title."""
     report = reports.ScenarioReport.load(str(EXAMPLE), str(SCENARIOS / "precept_plus_15.yaml"), seed=1, samples=200)
     table = report.net_benefit_table().data
     assert f"{MINUS}£" in table and "£-" not in table

@@ -18,7 +18,7 @@ from planlib import appraisal
 from planlib.io.plan_folder import load_folder
 from planlib.present import tables
 from planlib.present.assumptions import assumption_table
-from planlib.present.formats import money
+from planlib.formats import money
 from planlib.ui import FRIENDLY_ERROR
 from planlib.ui import net_benefit as net_benefit_module
 from planlib.ui import overview as overview_module

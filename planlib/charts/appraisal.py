@@ -2,7 +2,7 @@
 tornado of what moves one commitment's NPV.
 
 Both take tables from :mod:`planlib.appraisal`; money in titles and subtitles is written by
-:func:`planlib.present.formats.money`.
+:func:`planlib.formats.money`.
 
 >>> from planlib.appraisal import tornado
 >>> t = tornado(lambda v: -1e6 * (v["a"] * 2 + v["b"]), {"a": (0, 1, 2), "b": (0, 1, 5)})
@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from planlib.charts.base import BLACK, BLUE, GREY, VERMILION, ZERO_LINE
-from planlib.present.formats import money, share
+from planlib.formats import money, share
 
 MONETISED_COLOURS = (BLUE, GREY)
 """Okabe-Ito blue for commitments whose benefits are monetised, grey for those counted at cost only."""

@@ -5,7 +5,7 @@ Both take the long finance table (``scenario, year, measure, value, unit``) of
 
 >>> import planlib
 >>> table = planlib.compare(planlib.load_plan(planlib.DEFAULT_PLAN), [])
->>> reserves_chart(table).layer[1].data["label"][0]  # the minimum, written by present.formats.money
+>>> reserves_chart(table).layer[1].data["label"][0]  # the minimum, written by planlib.formats.money
 'Minimum £20m'
 """
 
@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from planlib.charts.base import BLACK, BLUE, GREEN, ORANGE, PINK, SKY, VERMILION, YELLOW, ZERO_LINE, year_axis
-from planlib.present.formats import money
+from planlib.formats import money
 
 SCENARIO_COLOURS = (BLACK, BLUE, ORANGE, GREEN, PINK, SKY, VERMILION, YELLOW)
 """Colours for scenarios: black for the baseline, then the Okabe-Ito palette."""

@@ -14,7 +14,7 @@ import pandas as pd
 from planlib.charts.base import BLUE, GREEN, GREY, ORANGE, PINK, year_axis
 from planlib.finance import commitment_costs
 from planlib.model import Plan
-from planlib.present.formats import year_range
+from planlib.formats import year_range
 from planlib.present.labels import WORKSTREAM_LABELS, WORKSTREAMS
 
 WORKSTREAM_COLOURS = (BLUE, ORANGE, GREEN, PINK, GREY)

@@ -6,8 +6,8 @@ They know no files: :mod:`planlib.io` turns a location into a file and line.
 :func:`reference_problems` runs them all, in a fixed order.
 
 The checks take a :class:`~planlib.model.plan.Plan`, whose validator calls
-:func:`reference_problems`; the name ``Plan`` in the annotations below is therefore not
-imported (the two modules would import each other).
+:func:`reference_problems`; ``Plan`` is therefore imported for annotations only (at run time
+the two modules would import each other).
 
 >>> import planlib
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
@@ -20,13 +20,16 @@ imported (the two modules would import each other).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planlib.model.base import Assumption, Loc
 from planlib.model.commitment import SHARE_FIELDS, Commitment
 from planlib.model.finance import FinanceAssumptions
 from planlib.reference import statutory_function_ids, statutory_requirements
 from planlib.types import FinancialYear
+
+if TYPE_CHECKING:
+    from planlib.model.plan import Plan
 
 __all__ = [
     "TIMELINE_ORDER",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planlib.errors import PortfolioInfeasible
+from planlib.formats import money
 
 OBJECTIVES = ("npv_p50", "npv_p5", "weighted")
 """What the optimiser can maximise (see the module's description)."""
@@ -115,12 +116,6 @@ def forced_in(c: Candidates) -> np.ndarray:
     return forced
 
 
-def _money(value: float) -> str:
-    # for the message of PortfolioInfeasible only: an engine cannot import planlib.present.formats
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value) / 1e6:,.1f}m"
-
-
 def infeasible(c: Candidates) -> PortfolioInfeasible:
     """Why no portfolio fits: the years in which what must be in already costs too much."""
     forced = forced_in(c)
@@ -131,8 +126,8 @@ def infeasible(c: Candidates) -> PortfolioInfeasible:
     over = least - c.envelope
     years = [k for k in range(len(c.years)) if over[k] > 1e-6 * SCALE]
     if years:
-        parts = [f"{c.years[k]}: they cost {_money(least[k])} against an envelope of {_money(c.envelope[k])}, "
-                 f"{_money(over[k])} too much" for k in years]
+        parts = [f"{c.years[k]}: they cost {money(least[k])} against an envelope of {money(c.envelope[k])}, "
+                 f"{money(over[k])} too much" for k in years]
         what = "the mandatory commitments" + (" and those they depend on" if (forced & ~c.mandatory).any() else "")
         return PortfolioInfeasible(f"no affordable portfolio: {what} alone exceed the envelope in "
                                    + "; ".join(parts), {c.years[k]: float(over[k]) for k in years})

@@ -1,6 +1,6 @@
 """The appraisal for people: the rows of ``planlib appraise`` (csv and json) and its text table.
 
-Money is written by :mod:`planlib.present.formats` (``−£65.5m``), commitments by their titles.
+Money is written by :mod:`planlib.formats` (``−£65.5m``), commitments by their titles.
 
 >>> import planlib
 >>> from planlib.appraisal import appraise
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from planlib.present.formats import MISSING, money, share
+from planlib.formats import MISSING, money, share
 from planlib.types import FinancialYear
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from planlib.appraisal import commitment_assumptions
 from planlib.model import Commitment, CostLine, Plan
-from planlib.present.formats import MISSING, money, pounds, share, year_range
+from planlib.formats import MISSING, money, pounds, share, year_range
 from planlib.present.html import STATUS_LABELS, Html, escape, html_table, label_with_description, paragraph, status_badge
 
 FIELD_LABELS = {

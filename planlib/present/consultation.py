@@ -21,7 +21,7 @@ from typing import Any
 
 from planlib.consultation import ConsultationResults, candidate_themes
 from planlib.model.consultation import OUTSIDE, UNKNOWN
-from planlib.present.formats import share
+from planlib.formats import share
 
 AREA_LABELS = {OUTSIDE: "Outside the area", UNKNOWN: "Area not given"}
 """How :data:`~planlib.model.consultation.OUTSIDE` and :data:`~planlib.model.consultation.UNKNOWN`

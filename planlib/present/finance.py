@@ -2,7 +2,7 @@
 
 The finance engine (:mod:`planlib.finance`) computes the measures and the flags
 (``referendum_required``, ``reserves_below_minimum``); this module writes them: money through
-:mod:`planlib.present.formats` (``£528.7m``, ``−£14.0m``, ``£202.55`` for a Band D precept).
+:mod:`planlib.formats` (``£528.7m``, ``−£14.0m``, ``£202.55`` for a Band D precept).
 
 >>> import planlib
 >>> table = planlib.run(planlib.load_plan(planlib.DEFAULT_PLAN)).finance
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planlib.present.formats import money, pounds
+from planlib.formats import money, pounds
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -3,7 +3,7 @@
 Pure functions from text and figures to escaped markup, shared by the board apps
 (:mod:`planlib.ui`) and the scenario reports (:mod:`planlib.reports`). Every piece of text is
 escaped unless it is :class:`Html`, markup this module (or its caller) built on purpose. Money
-in cells is written by :mod:`planlib.present.formats`.
+in cells is written by :mod:`planlib.formats`.
 
 >>> print(html_table(["Name", "Cost"], [["<b>", money_cell(1_234_567)]], numeric=[1]))
 <table class="planlib-table">
@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from planlib.present.formats import MINUS, money
+from planlib.formats import MINUS, money
 from planlib.present.labels import RAG_LABELS
 
 STATUS_LABELS = {

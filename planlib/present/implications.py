@@ -2,7 +2,7 @@
 
 :func:`planlib.implications.implications` computes the tidy table; this module writes it, part
 by part, with measures named as a board paper names them and money written by
-:mod:`planlib.present.formats`.
+:mod:`planlib.formats`.
 
 >>> from planlib.implications import implications
 >>> from planlib.io.plan_folder import load_folder
@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from planlib.implications import PARTS
-from planlib.present.formats import count, money, pounds, share
+from planlib.formats import count, money, pounds, share
 
 PART_TITLES = {
     "a": "The policing precept",

@@ -24,7 +24,7 @@ import pandas as pd
 
 from planlib.levers import BALANCE_TOLERANCE, Settings, baseline_settings, levers
 from planlib.model import Plan
-from planlib.present.formats import money, percent, pounds, share, signed_percent
+from planlib.formats import money, percent, pounds, share, signed_percent
 
 if TYPE_CHECKING:
     from planlib.portfolio.result import PortfolioResult

@@ -1,6 +1,6 @@
 """The portfolio optimiser's answer for people: the ``planlib optimise`` text table and its json.
 
-Money is written by :mod:`planlib.present.formats` (``−£10.6m``), commitments by their titles.
+Money is written by :mod:`planlib.formats` (``−£10.6m``), commitments by their titles.
 
 >>> import planlib
 >>> from planlib.portfolio import optimise
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from planlib.present.formats import MISSING, money, share
+from planlib.formats import MISSING, money, share
 
 if TYPE_CHECKING:
     from planlib.portfolio.result import PortfolioResult

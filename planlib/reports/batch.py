@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable
 
 from planlib.errors import PlanError, Problem
 from planlib.io import write_atomic
-from planlib.present.formats import money
+from planlib.formats import money
 from planlib.reports.content import REPORT_SAMPLES
 from planlib.reports.execute import ReportResult, execute_report, scenario_label, slugify
 from planlib.reports.kernels import WARM, error_text

@@ -4,7 +4,7 @@ The template ``reports/scenario_report.ipynb`` builds one report from the plan, 
 and the seed (:meth:`ScenarioReport.load`) and asks it for each section; each section returns
 an IPython display object (HTML, or a chart that :mod:`planlib.reports.rendering` turns into
 SVG), so that the notebook stays a few lines per cell. Money is written by
-:mod:`planlib.present.formats` (``£1.2m``, ``−£65.5m``), tables by :mod:`planlib.present.html`.
+:mod:`planlib.formats` (``£1.2m``, ``−£65.5m``), tables by :mod:`planlib.present.html`.
 
 >>> from planlib.io.paths import DEFAULT_PLAN
 >>> report = ScenarioReport.load(DEFAULT_PLAN, DEFAULT_PLAN / "scenarios" / "precept_plus_15.yaml", seed=1, samples=100)
@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from planlib.present.formats import money, pounds, share
+from planlib.formats import money, pounds, share
 from planlib.present.html import html_table
 from planlib.reports.rendering import file_checksum, plan_checksum, svg
 

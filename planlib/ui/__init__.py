@@ -4,7 +4,7 @@ The apps in ``voila_apps/`` are thin notebooks; how they react lives in this pac
 module per app (:mod:`planlib.ui.overview`, :mod:`planlib.ui.net_benefit`,
 :mod:`planlib.ui.compliance`, :mod:`planlib.ui.consultation`, the scenario explorer's
 ``planlib.ui.scenario_*``). What they show is written by :mod:`planlib.present` (money by
-:mod:`planlib.present.formats`, tables, badges and cards by :mod:`planlib.present.html`) and
+:mod:`planlib.formats`, tables, badges and cards by :mod:`planlib.present.html`) and
 drawn by :mod:`planlib.charts`. Everything a viewer can send through the widget protocol
 passes through :func:`safe` or a ``validate_*`` function: a bad value or a failure is logged
 on the server and shown as a short, friendly message, never as a traceback. No text a viewer

@@ -29,7 +29,7 @@ import ipywidgets as widgets
 
 from planlib import charts, compliance, performance, timeline
 from planlib.model import Plan
-from planlib.present.formats import count, share, signed_percent
+from planlib.formats import count, share, signed_percent
 from planlib.present.html import (APP_CSS, Html, banner, cards, compliance_badge, escape, heading, html_table, lines,
                                   note, paragraph, rag_badge, status_badge)
 from planlib.present.labels import owner_label

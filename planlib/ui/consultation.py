@@ -30,7 +30,7 @@ from planlib.charts.consultation import representation_chart, theme_by_area_char
 from planlib.consultation import ConsultationResults, analyse, candidate_themes
 from planlib.io.plan_folder import load_folder
 from planlib.present.consultation import AREA_LABELS
-from planlib.present.formats import count, share
+from planlib.formats import count, share
 from planlib.present.html import APP_CSS, Html, badge, bullet_list, cards, escape, heading, html_table, paragraph
 from planlib.ui import Messages, chart_widget, log_to_server, readable, safe, section, validate_choice
 

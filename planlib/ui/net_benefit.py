@@ -31,7 +31,7 @@ from planlib import charts
 from planlib.appraisal import TOTAL, appraisal_table, build_model, commitment_tornado, switching_values
 from planlib.model import Plan
 from planlib.present import assumptions as numbers
-from planlib.present.formats import MISSING, money, signed_percent
+from planlib.formats import MISSING, money, signed_percent
 from planlib.present.html import APP_CSS, Html, banner, cards, heading, html_table, paragraph, status_badge
 from planlib.present.labels import commitment_titles
 from planlib.types import FinancialYear

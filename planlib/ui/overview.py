@@ -31,7 +31,7 @@ from planlib.finance import COMMITMENT_MEASURES, commitment_costs
 from planlib.model import Plan
 from planlib.model.horizon import HorizonRegister
 from planlib.present import labels, tables
-from planlib.present.formats import count, money
+from planlib.formats import count, money
 from planlib.present.horizon import ORIGIN_LABELS
 from planlib.present.html import (APP_CSS, badge, bullet_list, cards, html_table, money_cell, paragraph,
                                   status_badge)

@@ -36,7 +36,7 @@ from planlib.levers import Settings, baseline_settings, commitment_with_most_off
     settings_from_scenario
 from planlib.model import Plan
 from planlib.present import levers as words
-from planlib.present.formats import money
+from planlib.formats import money
 from planlib.present.levers import Figures, figures
 from planlib.results import Result, run
 from planlib.scenario import Scenario

@@ -8,7 +8,7 @@ import pytest
 
 import planlib
 from planlib.present import tables
-from planlib.present.formats import money
+from planlib.formats import money
 from planlib.ui import FRIENDLY_ERROR
 
 from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS

@@ -1,5 +1,8 @@
 """The one way planlib writes money, shares and years for a person to read.
 
+A base module (beside :mod:`planlib.errors`), not part of :mod:`planlib.present`: an error
+message or a note that an engine writes names amounts too, and must write them the same way.
+
 Money is written as a board paper writes it: ``£1.2m``, ``−£65.5m`` (a true minus sign, U+2212,
 before the pound sign), ``£850k`` where thousands are chosen, ``£215.55`` for an amount in
 pounds such as a Band D precept. A missing figure (None or NaN) is an en dash.
