@@ -28,7 +28,7 @@ from planlib.io.atomic import write_atomic
 from planlib.io.paths import DEFAULT_PLAN
 from planlib.io.plan_files import FILES, PlanFile, load_plan, save_plan
 from planlib.io.plan_folder import validate  # the plan and its side files
-from planlib.io.records import load_side_file, read_yaml_record
+from planlib.io.records import read_yaml_record
 from planlib.io.tabular import RENAMED_COLUMNS, CsvSpec, csv_dump, parse_csv
 from planlib.io.text import MAX_FILE_BYTES, read_text
 from planlib.io.yaml import MAX_YAML_NODES, LineDict, LineList, parse_yaml, yaml_dump, yaml_line
@@ -46,7 +46,6 @@ __all__ = [
     "YamlProblem",
     "csv_dump",
     "load_plan",
-    "load_side_file",
     "parse_csv",
     "parse_yaml",
     "read_text",
