@@ -306,13 +306,14 @@ def horizon_command(plan: Path | None, scenario_file: Path | None, output_format
     from planlib.horizon import rank
     from planlib.io.plan_folder import load_folder
     from planlib.present.horizon import records, text_table
+    from planlib.present.labels import commitment_titles
 
     shown, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
     table = rank(load_folder(shown, parts=["horizon"]).horizon, applied)
     if output_format == "json":
         click.echo(json_text(records(table)))
     else:
-        click.echo(text_table(table, baseline.name, name))
+        click.echo(text_table(table, baseline.name, name, commitment_titles(applied)))
 
 
 @main.command("check")

@@ -22,6 +22,7 @@ from typing import Any
 from planlib.consultation import ConsultationResults, candidate_themes
 from planlib.model.consultation import OUTSIDE, UNKNOWN
 from planlib.formats import share
+from planlib.present.labels import commitment_titles
 
 AREA_LABELS = {OUTSIDE: "Outside the area", UNKNOWN: "Area not given"}
 """How :data:`~planlib.model.consultation.OUTSIDE` and :data:`~planlib.model.consultation.UNKNOWN`
@@ -66,9 +67,10 @@ def summary_text(results: ConsultationResults) -> str:
              f"{consultation.folder}/codebook.yaml"]
     if "synthetic" in statuses:
         lines.append("  ! The responses are SYNTHETIC (made up for this example): no figure below is evidence.")
+    titles = commitment_titles(plan)
     lines += ["", f"{'theme':<56}{'responses':>10}{'share':>8}{'weighted':>10}  commitments"]
     for r in results.themes.itertuples():
-        answered = ", ".join(r.commitments) if r.commitments else "NONE: a gap in the plan"
+        answered = "; ".join(titles.get(c, c) for c in r.commitments) if r.commitments else "NONE: a gap in the plan"
         lines.append(f"{r.title[:55]:<56}{r.responses:>10}{_pct(r.share):>8}{_pct(r.weighted_share):>10}  {answered}")
     lines += ["", "Weighted: each response counts with its local authority's weight (population share / response "
                   "share; Census 2021 populations).", "",
@@ -93,7 +95,8 @@ def summary_text(results: ConsultationResults) -> str:
     if results.under_represented:
         lines.append(f"  ! Under-represented among the responses: {', '.join(results.under_represented)}")
     if results.no_evidence:
-        lines.append(f"  ! Commitments that cite no evidence ({len(results.no_evidence)}): {', '.join(results.no_evidence)}")
+        lines.append(f"  ! Commitments that cite no evidence ({len(results.no_evidence)}): "
+                     f"{'; '.join(titles.get(c, c) for c in results.no_evidence)}")
     uncoded = int((~results.coded[list(results.themes["theme"])].any(axis=1)).sum())
     candidates = candidate_themes(results.coded, results.themes["theme"])
     if len(candidates):

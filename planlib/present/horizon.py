@@ -42,17 +42,21 @@ def records(table: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def text_table(table: pd.DataFrame, plan_name: str, scenario: str = "baseline") -> str:
+def text_table(table: pd.DataFrame, plan_name: str, scenario: str = "baseline",
+               titles: dict[str, str] | None = None) -> str:
     """The ranked register as a readable table, gaps marked, for ``planlib horizon``.
 
-    ``scenario`` names the scenario whose enabled commitments decide the gaps.
+    ``scenario`` names the scenario whose enabled commitments decide the gaps; ``titles`` (a
+    commitment's title by id, :func:`~planlib.present.labels.commitment_titles`) names the
+    commitments that answer each item.
     """
+    titles = titles or {}
     width = min(72, max([len("item"), *(len(t) for t in table["title"])]) + 1)  # whole titles, up to 71 characters
     lines = [f"{plan_name}: {scenario}. Horizon scanning register, ranked by likelihood x impact "
              f"(a gap: scoring {GAP_SCORE} or more with no enabled commitment answering it)", "",
              f"{'rank':>4}  {'item':<{width}}{'L':>3}{'I':>3}{'score':>6}  {'trend':<8}{'years':>6}  answered by"]
     for n, r in enumerate(table.to_dict("records"), start=1):
-        answered = ", ".join(r["answered_by"]) or ("NONE: GAP" if r["gap"] else "none")
+        answered = "; ".join(titles.get(c, c) for c in r["answered_by"]) or ("NONE: GAP" if r["gap"] else "none")
         lines.append(f"{n:>4}  {r['title'][:width - 1]:<{width}}{r['likelihood']:>3}{r['impact']:>3}{r['score']:>6}  "
                      f"{r['trend']:<8}{r['horizon_years']:>6g}  {answered}")
     gaps = int(table["gap"].sum())
