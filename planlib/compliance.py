@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from planlib.model import Plan, TimelineEvent
+import pandas as pd
+
+from planlib.model import Commitment, Plan, TimelineEvent
 from planlib.reference import statutory_requirements
 from planlib.types import FinancialYear
 
@@ -188,10 +190,20 @@ def _s7f(ctx: _Context) -> _Finding:
 # --------------------------------------------------------------------------- functions
 
 
+def serving_commitments(plan: Plan, function_id: str) -> list[Commitment]:
+    """The plan's enabled commitments that serve one of the Commissioner's functions (f01-f14).
+
+    >>> import planlib
+    >>> [c.id for c in serving_commitments(planlib.load_plan(planlib.DEFAULT_PLAN), "f09")]
+    ['police_pension_forfeiture']
+    """
+    return [c for c in plan.commitments if c.enabled and function_id in c.functions]
+
+
 def _function(function_id: str) -> Callable[[_Context], _Finding]:
     def rule(ctx: _Context) -> _Finding:
         plan = ctx.plan
-        serving = [c.id for c in plan.commitments if c.enabled and function_id in c.functions]
+        serving = [c.id for c in serving_commitments(plan, function_id)]
         serving += [g.id for g in plan.grants if function_id in g.functions]
         if function_id == "f11":
             statement = plan.strategic_policing_requirement
@@ -365,3 +377,46 @@ def all_met(results: list[Result]) -> bool:
     (True, False)
     """
     return all(r.status == "met" for r in results)
+
+
+def function_coverage(plan: Plan) -> pd.DataFrame:
+    """Which of the plan's commitments serve each of the Commissioner's functions (f01-f14).
+
+    Only commitments in the plan (enabled) count. This is the coverage so far, not the full
+    statutory compliance check (whose rule for f01-f14 also counts grants).
+
+    Parameters
+    ----------
+    plan : Plan
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per function in the reference order, with columns ``function_id``,
+        ``function`` (its name), ``commitments`` (how many serve it), ``commitment_ids`` and
+        ``commitment_titles`` (tuples) and ``served`` (bool).
+
+    Examples
+    --------
+    >>> import planlib
+    >>> table = function_coverage(planlib.load_plan(planlib.DEFAULT_PLAN))
+    >>> list(table["function_id"][:2]), len(table)
+    (['f01', 'f02'], 14)
+    >>> bool((table["served"] == (table["commitments"] > 0)).all())
+    True
+    """
+    rows = []
+    for requirement in statutory_requirements():
+        if requirement["kind"] != "function":
+            continue
+        serving = serving_commitments(plan, requirement["id"])
+        rows.append({
+            "function_id": requirement["id"],
+            "function": requirement["requirement"],
+            "commitments": len(serving),
+            "commitment_ids": tuple(c.id for c in serving),
+            "commitment_titles": tuple(c.title for c in serving),
+            "served": bool(serving),
+        })
+    return pd.DataFrame(rows, columns=["function_id", "function", "commitments", "commitment_ids",
+                                       "commitment_titles", "served"])

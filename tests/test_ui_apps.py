@@ -23,7 +23,7 @@ from planlib.ui import FRIENDLY_ERROR
 from planlib.ui import net_benefit as net_benefit_module
 from planlib.ui import overview as overview_module
 from planlib.ui.net_benefit import NetBenefitExplorer
-from planlib.present.tables import function_coverage
+from planlib.compliance import function_coverage
 from planlib.ui.overview import ALL, PlanOverview
 
 BAD_VALUES = ["__import__('os').system('id')", "../../etc/passwd", "'; DROP TABLE scenarios; --", 42, 3.5,

@@ -1,9 +1,9 @@
 """Chart of the statutory functions the plan's commitments serve (the plan overview's coverage).
 
-It draws the table of :func:`planlib.present.tables.function_coverage`.
+It draws the table of :func:`planlib.compliance.function_coverage`.
 
 >>> import planlib
->>> from planlib.present.tables import function_coverage
+>>> from planlib.compliance import function_coverage
 >>> chart = function_coverage_chart(function_coverage(planlib.load_plan(planlib.DEFAULT_PLAN)))
 >>> len(chart.layer)
 2
@@ -30,7 +30,7 @@ def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_hei
     coverage : pandas.DataFrame
         One row per function with columns ``function_id``, ``function`` (its name) and
         ``commitments`` (how many commitments serve it), as from
-        :func:`planlib.present.tables.function_coverage`.
+        :func:`planlib.compliance.function_coverage`.
     width, row_height : int
         Width of the plotting area, and height of each function's row, in pixels.
 
@@ -50,7 +50,7 @@ def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_hei
     """
     missing = [c for c in ("function_id", "function", "commitments") if c not in coverage.columns]
     if missing:
-        raise ValueError(f"the coverage table lacks {missing}: pass planlib.present.tables.function_coverage(plan)")
+        raise ValueError(f"the coverage table lacks {missing}: pass planlib.present.compliance.function_coverage(plan)")
     data = coverage[["function_id", "function", "commitments"]].copy()
     data["label"] = data["function_id"] + " " + data["function"]
     data["status"] = [COVERAGE_LABELS[0] if n > 0 else COVERAGE_LABELS[1] for n in data["commitments"]]

@@ -1,6 +1,6 @@
 """A plan's objectives, commitments and statutory functions as tables for a reader.
 
-:func:`objectives_table`, :func:`commitments_table` and :func:`function_coverage` give
+:func:`objectives_table` and :func:`commitments_table` give
 DataFrames with snake_case columns and raw numbers (for code and charts); :func:`for_display`
 writes such a table for a reader (labels, "Yes"/"No", thousands separators, headings) and
 :func:`to_html` as an escaped HTML ``<table>``. The cost of each commitment by year is
@@ -21,7 +21,6 @@ import pandas as pd
 from planlib.finance import commitment_costs
 from planlib.model import Plan
 from planlib.present.labels import COLUMN_LABELS, COMMISSIONING_LABELS, OWNER_LABELS, WORKSTREAM_LABELS
-from planlib.reference import statutory_requirements
 
 COMMITMENT_SUMMARY_COLUMNS = [
     "commitment", "section_number", "workstream", "owner", "commissioning", "mandatory",
@@ -223,46 +222,3 @@ def to_html(table: pd.DataFrame, columns: list[str] | None = None) -> str:
         ['<table class="planlib-table">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *body,
          "</tbody>", "</table>"]
     )
-
-
-def function_coverage(plan: Plan) -> pd.DataFrame:
-    """Which of the plan's commitments serve each of the Commissioner's functions (f01-f14).
-
-    Only commitments in the plan (enabled) count. This is the coverage so far, not the full
-    statutory compliance check.
-
-    Parameters
-    ----------
-    plan : Plan
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per function in the reference order, with columns ``function_id``,
-        ``function`` (its name), ``commitments`` (how many serve it), ``commitment_ids`` and
-        ``commitment_titles`` (tuples) and ``served`` (bool).
-
-    Examples
-    --------
-    >>> import planlib
-    >>> table = function_coverage(planlib.load_plan(planlib.DEFAULT_PLAN))
-    >>> list(table["function_id"][:2]), len(table)
-    (['f01', 'f02'], 14)
-    >>> bool((table["served"] == (table["commitments"] > 0)).all())
-    True
-    """
-    rows = []
-    for requirement in statutory_requirements():
-        if requirement["kind"] != "function":
-            continue
-        serving = [c for c in plan.commitments if c.enabled and requirement["id"] in c.functions]
-        rows.append({
-            "function_id": requirement["id"],
-            "function": requirement["requirement"],
-            "commitments": len(serving),
-            "commitment_ids": tuple(c.id for c in serving),
-            "commitment_titles": tuple(c.title for c in serving),
-            "served": bool(serving),
-        })
-    return pd.DataFrame(rows, columns=["function_id", "function", "commitments", "commitment_ids",
-                                       "commitment_titles", "served"])

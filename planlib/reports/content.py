@@ -200,7 +200,7 @@ class ScenarioReport:
 
     def statutory_coverage(self) -> Any:
         """Which of the Commissioner's functions a commitment serves in this scenario."""
-        from planlib.present.tables import function_coverage
+        from planlib.compliance import function_coverage
 
         coverage = function_coverage(self.result.plan)
         rows = [(r.function_id, r.function, r.commitments, "yes" if r.served else "NOT SERVED")

@@ -25,7 +25,7 @@ import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
-from planlib import charts
+from planlib import charts, compliance
 from planlib import horizon as horizon_module
 from planlib.finance import COMMITMENT_MEASURES, commitment_costs
 from planlib.model import Plan
@@ -89,7 +89,7 @@ class PlanOverview:
         table["functions"] = [", ".join(c.functions) for c in plan.commitments]
         self.commitments = table
         self.costs = commitment_costs(plan, enabled_only=True)
-        self.coverage = tables.function_coverage(plan)
+        self.coverage = compliance.function_coverage(plan)
         self._sections = sorted(plan.sections, key=lambda s: s.number)
         self.horizon = horizon_module.rank(horizon, plan) if horizon is not None else None
 
