@@ -360,6 +360,35 @@ def implications_command(plan: Path | None, scenario_file: Path | None, output_f
         click.echo(text_table(table, baseline.name, name))
 
 
+@main.command("precept")
+@PLAN_ARGUMENT
+@click.option("--year", default=None, metavar="YYYY/YY", help="One financial year of the plan (default: every year).")
+@_table_or_json("table: readable; json: a list (one per year) of {year, band_d, bands, billing_authorities, "
+                "council_tax_requirement, total_precept, ...} in pounds.")
+@_friendly
+def precept_command(plan: Path | None, year: str | None, output_format: str) -> None:
+    """The precept schedule: Band D, bands A-H, each billing authority's tax base and precept, the totals."""
+    from planlib.precept import schedule
+    from planlib.present.precept import records, text_table
+    from planlib.types import FinancialYear
+
+    loaded = _load(plan)
+    if year is not None:
+        try:
+            wanted = FinancialYear(year.strip())
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--year") from None
+        if wanted not in loaded.years:
+            raise click.BadParameter(f"{wanted} is not a year of the plan ({loaded.period.first} to "
+                                     f"{loaded.period.last})", param_hint="--year")
+        year = str(wanted)
+    years = schedule(loaded, year)
+    if output_format == "json":
+        click.echo(json_text(records(years), ascii=False))
+    else:
+        click.echo(text_table(years, loaded.name))
+
+
 @main.command("consult")
 @PLAN_ARGUMENT
 @_table_or_json("table: readable; json: responses, themes and local_authorities.")

@@ -135,7 +135,7 @@ def _s7c(ctx: _Context) -> _Finding:
     names = ("police_grant", "precept_increase", "tax_base", "baseline_force_costs", "officer_fte", "staff_fte")
     evidence, lacking = [], []
     for name in names:
-        years = getattr(finance, name).values
+        years = finance.tax_base_years() if name == "tax_base" else getattr(finance, name).values
         gaps = [str(y) for y in plan.years if y not in years]
         if gaps:
             lacking.append(f"finance.{name} has no value for {', '.join(gaps)}")

@@ -3,9 +3,15 @@
 For each financial year of the plan (all money in GBP, cash terms):
 
 - **Funding.** ``precept_band_d(y) = precept_band_d(y-1) + precept_increase(y)``, starting
-  from ``precept_band_d_base`` (the year before the plan);
-  ``precept_income = precept_band_d x tax_base``; ``total_funding = police_grant +
-  other_grants + precept_income + use_of_reserves`` (the planned use of reserves).
+  from ``precept_band_d_base`` (the year before the plan). ``tax_base`` is the total tax base,
+  or the sum of the billing authorities' in a year given by billing authority;
+  ``collection_fund`` likewise (surplus positive, deficit negative; 0 when not given).
+  ``council_tax_requirement = precept_band_d x tax_base`` (``precept_income`` is the same
+  figure, under its older name); ``total_precept = council_tax_requirement +
+  collection_fund`` (the gross precept the billing authorities pay over);
+  ``net_budget_requirement = police_grant + former_dclg_grant + council_tax_support_grant +
+  pension_grant + other_grants + total_precept``; ``total_funding = net_budget_requirement +
+  use_of_reserves`` (the planned use of reserves). A funding line a plan does not give is 0.
 - **Referendum limit.** ``referendum_required`` is 1 in a year whose Band D increase is above
   that year's limit: such a precept needs a local referendum, and is flagged, never accepted
   silently.
@@ -49,6 +55,9 @@ COLUMNS = ["scenario", "year", "measure", "value", "unit"]
 
 MEASURES: dict[str, str] = {
     "police_grant": "GBP",
+    "former_dclg_grant": "GBP",
+    "council_tax_support_grant": "GBP",
+    "pension_grant": "GBP",
     "other_grants": "GBP",
     "precept_increase": "GBP per Band D property",
     "referendum_limit": "GBP per Band D property",
@@ -56,6 +65,10 @@ MEASURES: dict[str, str] = {
     "precept_band_d": "GBP per Band D property",
     "tax_base": "Band D equivalent properties",
     "precept_income": "GBP",
+    "council_tax_requirement": "GBP",
+    "collection_fund": "GBP",
+    "total_precept": "GBP",
+    "net_budget_requirement": "GBP",
     "use_of_reserves": "GBP",
     "total_funding": "GBP",
     "baseline_force_costs": "GBP",
@@ -78,8 +91,51 @@ MEASURES: dict[str, str] = {
 """Every measure of the MTFP table, in order, with its unit."""
 
 
-def _values(series: YearSeries, years: list[FinancialYear]) -> np.ndarray:
+def _values(series: YearSeries | None, years: list[FinancialYear], *, lacking_is_zero: bool = False) -> np.ndarray:
+    """The central values by year; zeros for a series not given (an optional funding line).
+
+    A year the series lacks is a KeyError (a checked plan has every year it needs) unless
+    ``lacking_is_zero`` (a billing authority's collection fund, a tax base given another way).
+    """
+    if series is None:
+        return np.zeros(len(years))
+    if lacking_is_zero:
+        return np.array([series.values[y].central if y in series.values else 0.0 for y in years], dtype=float)
     return np.array([series.values[y].central for y in years], dtype=float)
+
+
+def band_d(plan: Plan) -> np.ndarray:
+    """The Band D precept by year: ``precept_band_d_base`` plus the increases up to each year.
+
+    >>> from planlib.io import load_plan, DEFAULT_PLAN
+    >>> band_d(load_plan(DEFAULT_PLAN)).round(2).tolist()
+    [177.55, 187.55, 202.55, 215.55]
+    """
+    f = plan.finance
+    return f.precept_band_d_base.central + np.cumsum(_values(f.precept_increase, plan.years))
+
+
+def tax_base_and_collection_fund(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """The total tax base (Band D equivalents) and collection fund (GBP, surplus positive) by year.
+
+    A year given by billing authority sums the billing authorities'; a year given by a total
+    takes the total (``tax_base``, ``collection_fund``). A collection fund not given is 0.
+
+    >>> from planlib.io import load_plan, DEFAULT_PLAN
+    >>> base, fund = tax_base_and_collection_fund(load_plan(DEFAULT_PLAN))
+    >>> base.tolist()[:2], fund.tolist()[:2]
+    ([918000.0, 930000.0], [0.0, 0.0])
+    """
+    f = plan.finance
+    years = plan.years
+    by_authority = np.array([f.by_authority(y) for y in years], dtype=bool)
+    zeros = np.zeros(len(years))
+    authorities_base = sum((_values(ba.tax_base, years, lacking_is_zero=True) for ba in f.billing_authorities), zeros)
+    authorities_fund = sum((_values(ba.collection_fund, years, lacking_is_zero=True)
+                            for ba in f.billing_authorities), zeros)
+    tax_base = np.where(by_authority, authorities_base, _values(f.tax_base, years, lacking_is_zero=True))
+    collection_fund = np.where(by_authority, authorities_fund, _values(f.collection_fund, years, lacking_is_zero=True))
+    return tax_base, collection_fund
 
 
 def growth_index(rates: np.ndarray, years: list[FinancialYear], base: FinancialYear) -> np.ndarray:
@@ -199,16 +255,19 @@ def mtfp_arrays(plan: Plan) -> dict[str, np.ndarray]:
     years = plan.years
     n = len(years)
     police_grant = _values(f.police_grant, years)
+    named_grants = {name: _values(getattr(f, name), years) for name in f.OPTIONAL_EVERY_YEAR}
     other_grants = np.zeros(n)
     for series in f.other_grants.values():
         other_grants += _values(series, years)
     increase = _values(f.precept_increase, years)
     limit = _values(f.referendum_limit, years)
-    band_d = f.precept_band_d_base.central + np.cumsum(increase)
-    tax_base = _values(f.tax_base, years)
-    precept_income = band_d * tax_base
+    precept_band_d = band_d(plan)
+    tax_base, collection_fund = tax_base_and_collection_fund(plan)
+    precept_income = precept_band_d * tax_base
+    total_precept = precept_income + collection_fund
+    net_budget_requirement = police_grant + sum(named_grants.values()) + other_grants + total_precept
     use_of_reserves = _values(f.planned_use_of_reserves, years)
-    total_funding = police_grant + other_grants + precept_income + use_of_reserves
+    total_funding = net_budget_requirement + use_of_reserves
 
     officer_unit, staff_unit = pay_per_fte(plan)
     non_pay = _values(f.baseline_force_costs, years) * growth_index(_values(f.non_pay_inflation, years), years, f.price_base_year)
@@ -227,13 +286,18 @@ def mtfp_arrays(plan: Plan) -> dict[str, np.ndarray]:
     neighbourhood = _values(f.neighbourhood_officers_in_post, years)
     return {
         "police_grant": police_grant,
+        **named_grants,
         "other_grants": other_grants,
         "precept_increase": increase,
         "referendum_limit": limit,
         "referendum_required": (increase > limit + 1e-9).astype(float),
-        "precept_band_d": band_d,
+        "precept_band_d": precept_band_d,
         "tax_base": tax_base,
         "precept_income": precept_income,
+        "council_tax_requirement": precept_income,
+        "collection_fund": collection_fund,
+        "total_precept": total_precept,
+        "net_budget_requirement": net_budget_requirement,
         "use_of_reserves": use_of_reserves,
         "total_funding": total_funding,
         "baseline_force_costs": non_pay,

@@ -49,6 +49,13 @@ def test_identities_hold_for_every_example_scenario(example_plan):
         w = _wide(planlib.run(example_plan, scenario))
         np.testing.assert_allclose(w.loc["budget_gap"], w.loc["total_cost"] - w.loc["total_funding"])
         np.testing.assert_allclose(w.loc["precept_income"], w.loc["precept_band_d"] * w.loc["tax_base"])
+        np.testing.assert_allclose(w.loc["council_tax_requirement"], w.loc["precept_income"])
+        np.testing.assert_allclose(w.loc["total_precept"], w.loc["council_tax_requirement"] + w.loc["collection_fund"])
+        grants = (w.loc["police_grant"] + w.loc["former_dclg_grant"] + w.loc["council_tax_support_grant"]
+                  + w.loc["pension_grant"] + w.loc["other_grants"])
+        np.testing.assert_allclose(w.loc["net_budget_requirement"], grants + w.loc["total_precept"])
+        np.testing.assert_allclose(w.loc["total_funding"], w.loc["net_budget_requirement"] + w.loc["use_of_reserves"])
+        # the example gives no collection fund and no separate grant lines: total funding as before
         np.testing.assert_allclose(
             w.loc["total_funding"],
             w.loc["police_grant"] + w.loc["other_grants"] + w.loc["precept_income"] + w.loc["use_of_reserves"])

@@ -47,6 +47,8 @@ CASES: dict[str, tuple[str, int | None, list[str]]] = {
     "year_outside_period": ("commitment_costs.csv", 3, ["year 2025/26 is outside the plan period 2021/22 to 2022/23"]),
     "grant_year_outside_period": ("grants.yaml", 7, ["grants.G1.amounts.2019/20", "outside the plan period"]),
     "finance_year_missing": ("finance.yaml", 12, ["finance.baseline_force_costs.values", "no value for 2022/23"]),
+    "both_tax_bases": ("finance.yaml", 11, ["finance.tax_base.values.2022/23", "both a total tax_base and billing authorities'"]),
+    "authority_tax_base_missing": ("finance.yaml", 20, ["finance.billing_authorities[1].tax_base.values", "no tax base for Southby in 2022/23"]),
     "duplicate_id": ("commitments.yaml", 31, ["commitments.C01.id", "duplicate id 'C01'", "first on line 2"]),
     "unknown_objective": ("commitments.yaml", 14, ["commitments.C02.objective_id", "unknown objective 'O9'"]),
     "unknown_kpi": ("commitments.yaml", 10, ["commitments.C01.kpis[1]", "unknown KPI 'K7'"]),

@@ -51,7 +51,7 @@ from planlib.model.commitment import (
     ValueType,
     Workstream,
 )
-from planlib.model.finance import FinanceAssumptions
+from planlib.model.finance import BillingAuthority, FinanceAssumptions
 from planlib.model.governance import (
     EventKind,
     Evidence,
@@ -74,6 +74,7 @@ __all__ = [
     "Assumption",
     "BenefitLine",
     "Beneficiary",
+    "BillingAuthority",
     "Commissioning",
     "Commitment",
     "CostLine",

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from planlib.model.base import Assumption, Loc
 from planlib.model.commitment import SHARE_FIELDS, Commitment
-from planlib.model.finance import FinanceAssumptions
+from planlib.model.finance import FinanceAssumptions, tax_base_problems
 from planlib.reference import statutory_function_ids, statutory_requirements
 from planlib.types import FinancialYear
 
@@ -152,15 +152,21 @@ def commitment_problems(plan: Plan) -> Found:
 
 
 def finance_problems(plan: Plan) -> Found:
-    """Finance series with years outside the period or missing years, and misdated balances."""
+    """Finance series with years outside the period or missing years, misdated balances, billing
+    authorities named twice, and a tax base given both in total and by billing authority (or
+    neither) for a year (:func:`~planlib.model.finance.tax_base_problems`)."""
     finance = plan.finance
     problems: Found = []
-    for path, series in finance.series().items():
+    for path, series in {**finance.series(), **finance.authority_series()}.items():
         problems += _years_outside(series.values, plan, ("finance", *path, "values"))
-    for name in FinanceAssumptions.REQUIRED_EVERY_YEAR:
-        missing = [str(y) for y in plan.years if y not in getattr(finance, name).values]
+    for name in (*FinanceAssumptions.REQUIRED_EVERY_YEAR, *FinanceAssumptions.OPTIONAL_EVERY_YEAR):
+        series = getattr(finance, name)
+        missing = [str(y) for y in plan.years if series is not None and y not in series.values]
         if missing:
             problems.append((("finance", name, "values"), f"no value for {', '.join(missing)}"))
+    problems += [(("finance", *loc), message) for loc, message in tax_base_problems(finance, plan.years)]
+    problems += [(("finance", *loc), message)
+                 for loc, message in _duplicates(finance.billing_authorities, "name", "billing_authorities")]
     for name, series in finance.other_grants.items():
         missing = [str(y) for y in plan.years if y not in series.values]
         if missing:

@@ -21,12 +21,17 @@ if TYPE_CHECKING:
 
 HEADLINE = [
     ("police_grant", "Police grant"),
+    ("former_dclg_grant", "Former DCLG formula grant"),
+    ("council_tax_support_grant", "Council tax support grants"),
+    ("pension_grant", "Pension grant"),
     ("other_grants", "Other grants"),
     ("precept_band_d", "Band D precept"),
     ("precept_increase", "Band D increase"),
     ("referendum_limit", "Referendum limit"),
     ("tax_base", "Tax base (Band D, 000s)"),
     ("precept_income", "Precept income"),
+    ("collection_fund", "Collection fund (+ = surplus)"),
+    ("net_budget_requirement", "Net budget requirement"),
     ("use_of_reserves", "Planned use of reserves"),
     ("total_funding", "Total funding"),
     ("total_cost", "Total revenue cost"),
@@ -37,6 +42,9 @@ HEADLINE = [
     ("officers_neighbourhood", "Neighbourhood officers in post"),
 ]
 """The measures of the headline table, in order, with their labels."""
+
+SHOWN_WHEN_GIVEN = frozenset({"former_dclg_grant", "council_tax_support_grant", "pension_grant", "collection_fund"})
+"""Headline rows left out of a block in which they are zero in every year (a plan that does not give them)."""
 
 PER_PROPERTY = ("precept_band_d", "precept_increase", "referendum_limit")
 """Measures in pounds per Band D property (written in pounds and pence, not millions)."""
@@ -91,6 +99,8 @@ def finance_table(table: pd.DataFrame, plan_name: str) -> str:
         lines.append(f"{plan_name}: {scenario}")
         lines.append(f"{'':<32}" + "".join(f"{y:>11}" for y in years))
         for measure, label in HEADLINE:
+            if measure in SHOWN_WHEN_GIVEN and not (wide.loc[measure] != 0).any():
+                continue
             lines.append(f"{label:<32}" + "".join(f"{format_headline(measure, wide.at[measure, y]):>11}" for y in years))
         lines.extend(f"  ! {warning}" for warning in finance_warnings(wide))
         lines.append("")
