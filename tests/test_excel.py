@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -24,7 +25,7 @@ from planlib.io.excel import (
     write_results_xlsx,
 )
 
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, MINIMAL, ROOT
 
 TEMPLATE = ROOT / "data" / "templates" / "finance_template.xlsx"
 SCENARIOS = ROOT / "data" / "west_midlands_2021" / "scenarios"
@@ -92,7 +93,8 @@ def test_template_layout_is_documented(template_bytes: bytes, tmp_path: Path) ->
     path = tmp_path / "t.xlsx"
     path.write_bytes(template_bytes)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["README", "settings", "series", "other_grants", "values", "year_details"]
+    assert book.sheetnames == ["README", "settings", "series", "other_grants", "tax_base_by_authority",
+                               "collection_fund_by_authority", "values", "year_details"]
     series = book["series"]
     assert [c.value for c in series[1]] == [
         "name", "unit", "2021/22", "2022/23", "2023/24", "2024/25", "status", "confidence", "source", "description",
@@ -103,6 +105,10 @@ def test_template_layout_is_documented(template_bytes: bytes, tmp_path: Path) ->
     assert pay[3].value == 0.05 and pay[3].number_format == "0.00%"
     documented = {(row[0], row[1]) for row in book["README"].iter_rows(values_only=True)}
     assert ("year_details", "series") in documented and ("values", "year") in documented
+    assert ("tax_base_by_authority", "(as series)") in documented
+    # the example gives one total tax base: the billing authorities' sheets have headers and no rows
+    authorities = book["tax_base_by_authority"]
+    assert authorities["A1"].value == "name" and [c.value for c in authorities["A"][1:]] in ([], [None])
 
 
 def test_interval_only_year_and_grant_details_round_trip(tmp_path: Path, example_plan: planlib.Plan) -> None:
@@ -409,3 +415,81 @@ def test_a_new_workbook_gets_the_usual_permissions(example_plan: planlib.Plan, t
     (tmp_path / "kept.xlsx").chmod(0o640)
     write_results_xlsx(planlib.compare(example_plan, []), tmp_path / "kept.xlsx")
     assert (tmp_path / "kept.xlsx").stat().st_mode & 0o777 == 0o640
+
+
+# --------------------------------------------------------------------------- billing authorities
+
+
+@pytest.fixture(scope="module")
+def billing_plan(tmp_path_factory: pytest.TempPathFactory) -> planlib.Plan:
+    folder = tmp_path_factory.mktemp("billing") / "plan"
+    shutil.copytree(MINIMAL, folder)
+    shutil.copy(FIXTURES / "billing_authorities" / "finance.yaml", folder / "finance.yaml")
+    return planlib.load_plan(folder)
+
+
+def test_billing_authorities_round_trip(tmp_path: Path, billing_plan: planlib.Plan) -> None:
+    f = billing_plan.finance
+    north = f.billing_authorities[0]
+    year = planlib.FinancialYear("2022/23")
+    base = north.tax_base.values[year].model_copy(update={"status": "verified", "source": "Northtown tax base report"})
+    changed = f.model_copy(update={"billing_authorities": (
+        north.model_copy(update={"tax_base": north.tax_base.model_copy(update={"values": {year: base}})}),
+        *f.billing_authorities[1:])})
+    path = tmp_path / "finance.xlsx"
+    write_finance_template(billing_plan.model_copy(update={"finance": changed}), path)
+    book = openpyxl.load_workbook(path)
+    assert [row[0].value for row in book["tax_base_by_authority"].iter_rows(min_row=2)] == ["Northtown", "Southby"]
+    assert book["tax_base_by_authority"]["D2"].value == 61000.1  # 2022/23
+    assert book["collection_fund_by_authority"]["D2"].value == -5000  # a deficit
+    assert [row[0].value for row in book["year_details"].iter_rows(min_row=2)] == ["tax_base_by_authority.Northtown"]
+    series_names = [row[0].value for row in book["series"].iter_rows(min_row=2)]
+    assert {"tax_base", "collection_fund", "pension_grant", "council_tax_support_grant"} <= set(series_names)
+    assert "former_dclg_grant" not in series_names  # an optional line the plan does not give has no row
+    assert load_finance_xlsx(path, years=billing_plan.years) == changed
+
+
+def test_a_workbook_without_the_billing_authority_sheets_still_loads(template_bytes: bytes, tmp_path: Path,
+                                                                     example_plan: planlib.Plan) -> None:
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(template_bytes)
+    book = openpyxl.load_workbook(path)
+    del book["tax_base_by_authority"], book["collection_fund_by_authority"]
+    book.save(path)
+    assert load_finance_xlsx(path, years=example_plan.years) == example_plan.finance
+
+
+def _billing_workbook(plan: planlib.Plan, tmp_path: Path, change: Change) -> Path:
+    path = tmp_path / "billing.xlsx"
+    write_finance_template(plan, path)
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+    return path
+
+
+# Rows of the billing workbook: series 7 tax_base (C: 2021/22, D: 2022/23), 8 collection_fund;
+# tax_base_by_authority and collection_fund_by_authority 2 Northtown, 3 Southby.
+BILLING_BAD: dict[str, tuple[Change, int | None, str, list[str]]] = {
+    "both_tax_bases": (_set("series", "D7", 101_500.2), 7, "series!D7",
+                       ["both a total tax_base and billing authorities' tax bases for 2022/23"]),
+    "authority_lacks_a_year": (_set("tax_base_by_authority", "D3", None), 3, "tax_base_by_authority!A3",
+                               ["no tax base for Southby in 2022/23"]),
+    "fund_for_unknown_authority": (_set("collection_fund_by_authority", "A3", "Westham"), 3,
+                                   "collection_fund_by_authority!A3", ["no billing authority 'Westham'"]),
+    "total_fund_in_a_year_by_authority": (_set("series", "D8", 10.0), 8, "series!D8",
+                                          ["give each billing authority's collection_fund"]),
+    "negative_authority_tax_base": (_set("tax_base_by_authority", "D2", -1.0), 2, "tax_base_by_authority!D2",
+                                    ["must not be negative"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BILLING_BAD))
+def test_bad_billing_authority_cells_are_named(case: str, billing_plan: planlib.Plan, tmp_path: Path) -> None:
+    change, line, field, words = BILLING_BAD[case]
+    path = _billing_workbook(billing_plan, tmp_path, change)
+    with pytest.raises(PlanError) as caught:
+        load_finance_xlsx(path, years=billing_plan.years)
+    matching = [p for p in caught.value.problems if p.field == field and p.line == line]
+    assert any(all(w in p.message for w in words) for p in matching), str(caught.value)
+

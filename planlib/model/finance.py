@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from planlib.model.base import DatedValue, Loc, Quantity, Record, SignedYearSeries, YearSeries
-from planlib.types import FinancialYear, Id, Note, Text
+from planlib.types import FinancialYear, Id, Text
 
 
 class BillingAuthority(Record):
@@ -24,14 +24,13 @@ class BillingAuthority(Record):
     ``collection_fund`` its share of the collection fund surplus (positive) or deficit
     (negative) in GBP, as the precept decision states it (a year left out counts as 0).
 
-    >>> ba = BillingAuthority(name="Dudley", tax_base={"unit": "Band D equivalent properties",
+    >>> ba = BillingAuthority(name="Northtown", tax_base={"unit": "Band D equivalent properties",
     ...     "source": "s", "confidence": 2, "status": "verified", "values": {"2021/22": 90_000.0}})
     >>> ba.tax_base.value("2021/22"), ba.collection_fund is None
     (90000.0, True)
     """
 
     name: Text
-    description: Note = ""
     tax_base: YearSeries
     collection_fund: SignedYearSeries | None = None
 
@@ -137,7 +136,7 @@ def tax_base_problems(finance: FinanceAssumptions, years: list[FinancialYear]) -
     in a year given by billing authority. Locations are relative to ``finance``.
 
     >>> s = {"unit": "Band D equivalent properties", "source": "s", "confidence": 2, "status": "verified"}
-    >>> ba = BillingAuthority(name="Dudley", tax_base={**s, "values": {"2022/23": 1.0}})
+    >>> ba = BillingAuthority(name="Northtown", tax_base={**s, "values": {"2022/23": 1.0}})
     >>> f = FinanceAssumptions.model_construct(tax_base=YearSeries(**s, values={"2021/22": 2.0, "2022/23": 2.0}),
     ...                                        collection_fund=None, billing_authorities=(ba,))
     >>> for loc, message in tax_base_problems(f, [FinancialYear("2021/22"), FinancialYear("2022/23")]):

@@ -22,16 +22,27 @@ The finance template
                   ``baseline_force_costs`` are given in
 ``series``        one row per year-by-year series (``police_grant``, ``tax_base``, ``pay_award``...):
                   ``name | unit | 2021/22 | 2022/23 | ... | status | confidence | source | description``.
-                  A year cell holds the value for that year; a blank cell means no value for it
+                  A year cell holds the value for that year; a blank cell means no value for it.
+                  The optional series (``former_dclg_grant``, ``council_tax_support_grant``,
+                  ``pension_grant``, the total ``tax_base`` and ``collection_fund``) have a row
+                  only when given
 ``other_grants``  the same layout; one row per specific grant, named by the user
                   (letters, digits, ``_``, ``-``, ``.``)
+``tax_base_by_authority``
+                  the same layout; one row per billing authority, named by it: its tax base in
+                  Band D equivalents, for the years not given by a total ``tax_base`` (read when
+                  present; a workbook without it has no billing authorities)
+``collection_fund_by_authority``
+                  the same layout; a billing authority's collection fund surplus (+) or deficit
+                  (-), one row per authority that has one (read when present)
 ``values``        one row per single number: ``name | year | value | low | high | distribution |
                   unit | status | confidence | source | description``. ``year`` is required for
                   dated values (``precept_band_d_base``, ``cost_per_officer``, ``cost_per_staff``,
                   ``reserves_opening``) and must be blank for the others
 ``year_details``  exceptions for single years of a series: ``series | year | low | high |
                   distribution | status | confidence | source | description``. ``series`` is a
-                  name from ``series`` or ``other_grants.<name>`` for a grant. A blank cell takes
+                  name from ``series``, ``other_grants.<name>`` for a grant, or
+                  ``tax_base_by_authority.<name>`` / ``collection_fund_by_authority.<name>``. A blank cell takes
                   the series' own value, so a row lists only what differs (a year verified
                   against a different source, or a 90% interval ``low``-``high``)
 ================  ===============================================================================

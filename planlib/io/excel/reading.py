@@ -2,7 +2,9 @@
 
 The year-by-year sheets are read by :mod:`planlib.io.excel.series`; this module reads the
 ``values`` and ``settings`` sheets and puts everything together as
-:class:`~planlib.model.FinanceAssumptions`.
+:class:`~planlib.model.FinanceAssumptions`, the billing authorities' tax bases and collection
+funds (sheets ``tax_base_by_authority`` and ``collection_fund_by_authority``, read when present)
+as its ``billing_authorities``.
 
 >>> import planlib
 >>> from planlib.io.paths import ROOT
@@ -22,15 +24,20 @@ from pydantic import ValidationError
 from planlib.errors import PlanError, Problem
 from planlib.io.excel.cells import Reader, Sheet, cell_at, data_rows, open_workbook, sheet_layout, suggest, validation_message
 from planlib.io.excel.layout import (
+    AUTHORITY_SHEETS,
+    COLLECTION_FUND_BY_AUTHORITY,
     DATA_SHEETS,
     DATED_FIELDS,
+    GRANT_PREFIX,
     OPTIONAL_COLUMNS,
+    OPTIONAL_SERIES,
     OTHER_GRANTS,
     SERIES,
     SERIES_FIELDS,
     SETTINGS,
     SETTINGS_COLUMNS,
     SETTINGS_MEANING,
+    TAX_BASE_BY_AUTHORITY,
     VALUE_FIELDS,
     VALUES,
     VALUES_COLUMNS,
@@ -46,6 +53,7 @@ from planlib.io.excel.series import (
     value_ok,
 )
 from planlib.model import DatedValue, FinanceAssumptions, Quantity, YearSeries
+from planlib.model.finance import tax_base_problems
 from planlib.types import FinancialYear
 
 def _read_values_sheet(reader: Reader, sheet: Sheet) -> tuple[dict[str, Quantity], set[str]] | None:
@@ -183,7 +191,7 @@ def load_finance_xlsx(
     """
     display = str(path)
     reader = Reader(display)
-    sheets = open_workbook(Path(path), reader, DATA_SHEETS)
+    sheets = open_workbook(Path(path), reader, (*DATA_SHEETS, *AUTHORITY_SHEETS))
     if sheets is None:
         raise PlanError(reader.problems)
     by_name = {name.strip().casefold(): sheet for name, sheet in sheets.items()}
@@ -195,24 +203,70 @@ def load_finance_xlsx(
         return by_name.get(name.casefold())
 
     settings = _read_settings(reader, s) if (s := sheet(SETTINGS)) else None
-    series = read_series_sheet(reader, s, grants=False) if (s := sheet(SERIES)) else None
-    grants = read_series_sheet(reader, s, grants=True) if (s := sheet(OTHER_GRANTS)) else None
+    series = read_series_sheet(reader, s, kind="series") if (s := sheet(SERIES)) else None
+    grants = read_series_sheet(reader, s, kind="grants") if (s := sheet(OTHER_GRANTS)) else None
+    # the billing authorities' sheets are optional: a workbook without them gives one total tax base
+    bases = read_series_sheet(reader, s, kind="authorities") if (s := sheet(TAX_BASE_BY_AUTHORITY)) else {}
+    funds = read_series_sheet(reader, s, kind="signed_authorities") if (s := sheet(COLLECTION_FUND_BY_AUTHORITY)) else {}
     if (s := sheet(YEAR_DETAILS)) is not None and series is not None and grants is not None:
-        merge_year_details(reader, s, series, grants)
+        merge_year_details(reader, s, series, {
+            GRANT_PREFIX: grants, TAX_BASE_BY_AUTHORITY + ".": bases or {},
+            COLLECTION_FUND_BY_AUTHORITY + ".": funds or {}})
     if years is not None and series is not None:
         check_every_year(reader, series, [FinancialYear(y) for y in years])
     values = _read_values_sheet(reader, s) if (s := sheet(VALUES)) else None
 
     fields = _fields(reader, settings, series, values, grants)
+    if bases is not None and funds is not None:
+        fields["billing_authorities"] = _authorities(reader, bases, funds)
     if reader.problems:
         raise PlanError(reader.problems)
     try:
-        return FinanceAssumptions.model_validate(fields)
+        finance = FinanceAssumptions.model_validate(fields)
     except ValidationError as exc:  # every field was checked above; this names what slipped through
         raise PlanError([
             Problem(display, None, ".".join(map(str, err["loc"])), validation_message(err))
             for err in exc.errors()
         ]) from None
+    if years is not None:
+        _check_tax_base(reader, finance, [FinancialYear(y) for y in years], series or {}, bases or {}, funds or {})
+        if reader.problems:
+            raise PlanError(reader.problems)
+    return finance
+
+
+def _authorities(reader: Reader, bases: dict[str, SeriesRow], funds: dict[str, SeriesRow]) -> list[dict[str, Any]]:
+    """The billing authorities read: each tax base row with its collection fund row, if any."""
+    found: list[dict[str, Any]] = []
+    for name, row in bases.items():
+        built = build_series(reader, row)
+        authority: dict[str, Any] = {"name": name, "tax_base": built}
+        if name in funds:
+            authority["collection_fund"] = build_series(reader, funds[name])
+        found.append(authority)
+    for name, row in funds.items():
+        if name not in bases:
+            reader.at(row.sheet, row.cells["name"], f"no billing authority {name!r} on sheet "
+                                                    f"{TAX_BASE_BY_AUTHORITY!r}: give its tax base there too")
+    return found
+
+
+def _check_tax_base(reader: Reader, finance: FinanceAssumptions, years: list[FinancialYear],
+                    series: dict[str, SeriesRow], bases: dict[str, SeriesRow], funds: dict[str, SeriesRow]) -> None:
+    """Each plan year's tax base given once, in total or by billing authority (see
+    :func:`~planlib.model.finance.tax_base_problems`), each problem named by its cell."""
+    authorities = [ba.name for ba in finance.billing_authorities]
+    for loc, message in tax_base_problems(finance, years):
+        if loc[0] == "billing_authorities" and len(loc) > 2:
+            rows = bases if loc[2] == "tax_base" else funds
+            row = rows.get(authorities[int(loc[1])])
+        else:
+            row = series.get(str(loc[0]))
+        if row is None:
+            reader.at(TAX_BASE_BY_AUTHORITY if loc[0] == "billing_authorities" else SERIES, None, message)
+            continue
+        year = FinancialYear(str(loc[-1])) if loc[-2:-1] == ("values",) else None
+        reader.at(row.sheet, row.year_cells.get(year) if year is not None else row.cells["name"], message)
 
 
 def _fields(reader: Reader, settings: tuple[dict[str, Any], set[str]] | None, series: dict[str, SeriesRow] | None,
@@ -228,7 +282,7 @@ def _fields(reader: Reader, settings: tuple[dict[str, Any], set[str]] | None, se
                 reader.at(SETTINGS, None, f"missing setting {name!r}: add a row for it on sheet {SETTINGS!r}")
     if series is not None:
         for name in SERIES_FIELDS:
-            if name not in series:
+            if name not in series and name not in OPTIONAL_SERIES:
                 reader.at(SERIES, None, f"missing series {name!r}: add a row for it on sheet {SERIES!r}")
         for name, row in series.items():
             built = build_series(reader, row)

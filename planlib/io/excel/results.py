@@ -266,7 +266,12 @@ def _write_about(ws: Worksheet, version: str, when: dt.datetime, plan: Plan | No
 def _input_statuses(finance: FinanceAssumptions) -> dict[str, str]:
     """Each finance input and the statuses of its figures, e.g. ``'illustrative (2023/24, 2024/25); verified (2022/23)'``."""
     found: dict[str, str] = {}
-    for path, series in finance.series().items():
+    rows = dict(finance.series())
+    for ba in finance.billing_authorities:
+        rows[("billing_authorities", ba.name, "tax_base")] = ba.tax_base
+        if ba.collection_fund is not None:
+            rows[("billing_authorities", ba.name, "collection_fund")] = ba.collection_fund
+    for path, series in rows.items():
         by_status: dict[str, list[str]] = {}
         for year in series.years():
             by_status.setdefault(series.values[year].status, []).append(str(year))

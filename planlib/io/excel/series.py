@@ -1,15 +1,16 @@
-"""Reading the year-by-year sheets of the finance template: ``series``, ``other_grants`` and ``year_details``.
+"""Reading the year-by-year sheets of the finance template: ``series``, ``other_grants``, the
+billing authorities' ``tax_base_by_authority`` and ``collection_fund_by_authority``, and ``year_details``.
 
-Each row of ``series`` or ``other_grants`` is read as a :class:`SeriesRow` (its value for each
-year column and its provenance), the ``year_details`` rows are merged into it (intervals and
-the provenance of single years), and :func:`build_series` makes the
+Each row of a year-by-year sheet is read as a :class:`SeriesRow` (its value for each year
+column and its provenance), the ``year_details`` rows are merged into it (intervals and the
+provenance of single years), and :func:`build_series` makes the
 :class:`~planlib.model.YearSeries`, naming the cell of any problem.
 
 >>> from planlib.io.excel.cells import Cell, Reader, Sheet
 >>> header = [Cell(1, c, v) for c, v in enumerate(["name", "unit", "2021/22", "status", "confidence", "source"], 1)]
 >>> row = [Cell(2, c, v) for c, v in enumerate(["pay_award", "share a year", 0.025, "verified", 1, "budget"], 1)]
 >>> reader = Reader("finance.xlsx")
->>> rows = read_series_sheet(reader, Sheet("series", [header, row]), grants=False)
+>>> rows = read_series_sheet(reader, Sheet("series", [header, row]), kind="series")
 >>> build_series(reader, rows["pay_award"]).value("2021/22"), reader.problems
 (0.025, [])
 """
@@ -17,7 +18,7 @@ the provenance of single years), and :func:`build_series` makes the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
@@ -26,9 +27,9 @@ from planlib.io.excel.cells import Cell, Reader, Sheet, cell_at, data_rows, shee
 from planlib.io.excel.layout import (
     DETAIL_COLUMNS,
     DISTRIBUTIONS,
-    GRANT_PREFIX,
     ID_PATTERN,
     OPTIONAL_COLUMNS,
+    OPTIONAL_SERIES,
     OTHER_GRANTS,
     SERIES,
     SERIES_FIELDS,
@@ -84,7 +85,15 @@ def read_provenance(reader: Reader, sheet: str, cells: dict[str, Cell], required
     return data, ok
 
 
-def read_series_sheet(reader: Reader, sheet: Sheet, grants: bool) -> dict[str, SeriesRow] | None:
+RowKind = Literal["series", "grants", "authorities", "signed_authorities"]
+"""What a year-by-year sheet holds: the finance series, specific grants (named by id), or one
+series per billing authority (named by the authority; signed: a collection fund)."""
+
+MAX_NAME = 200
+"""Longest billing authority name accepted."""
+
+
+def read_series_sheet(reader: Reader, sheet: Sheet, kind: RowKind) -> dict[str, SeriesRow] | None:
     """Each row by name, as read (None if the header is unusable)."""
     layout = sheet_layout(reader, sheet, (*SERIES_LEFT, *SERIES_RIGHT), years_allowed=True,
                           optional=OPTIONAL_COLUMNS)
@@ -97,7 +106,11 @@ def read_series_sheet(reader: Reader, sheet: Sheet, grants: bool) -> dict[str, S
         name = reader.name(sheet.name, name_cell)
         if name is None:
             continue
-        if grants:
+        if kind in ("authorities", "signed_authorities"):
+            if len(name) > MAX_NAME:
+                reader.at(sheet.name, name_cell, f"a billing authority's name has at most {MAX_NAME} characters")
+                continue
+        elif kind == "grants":
             if not ID_PATTERN.match(name):
                 reader.at(sheet.name, name_cell, f"{name!r} is not a valid grant name: a letter, then letters, "
                                                  "digits, '_', '-' or '.' (at most 64)")
@@ -116,7 +129,7 @@ def read_series_sheet(reader: Reader, sheet: Sheet, grants: bool) -> dict[str, S
             continue
         cells = {key: cell_at(row, column, r) for key, column in layout.columns.items()}
         data, ok = read_provenance(reader, sheet.name, {k: v for k, v in cells.items() if k != "name"}, required=True)
-        signed = not grants and name in SIGNED_FIELDS
+        signed = kind == "signed_authorities" or (kind == "series" and name in SIGNED_FIELDS)
         entries: dict[FinancialYear, dict[str, Any]] = {}
         year_cells: dict[FinancialYear, Cell] = {}
         bad_years: set[FinancialYear] = set()
@@ -148,8 +161,11 @@ def value_ok(reader: Reader, sheet: str, cell: Cell, value: float, unit: str | N
     return True
 
 
-def merge_year_details(reader: Reader, sheet: Sheet, series: dict[str, SeriesRow], grants: dict[str, SeriesRow]) -> None:
-    """Merge each ``year_details`` row (an interval, that year's provenance) into its series or grant row."""
+def merge_year_details(reader: Reader, sheet: Sheet, series: dict[str, SeriesRow],
+                       prefixed: dict[str, dict[str, SeriesRow]]) -> None:
+    """Merge each ``year_details`` row (an interval, that year's provenance) into its row: a series
+    named as it is, or a row of another sheet named ``<prefix><name>`` (``other_grants.<name>``,
+    ``tax_base_by_authority.<name>``...), ``prefixed`` giving each prefix's rows."""
     layout = sheet_layout(reader, sheet, DETAIL_COLUMNS, years_allowed=False, optional=OPTIONAL_COLUMNS)
     if not layout.ok:
         return
@@ -163,17 +179,16 @@ def merge_year_details(reader: Reader, sheet: Sheet, series: dict[str, SeriesRow
             reader.at(sheet.name, cells["year"], "empty cell: a financial year such as 2021/22 is required")
         if name is None:
             continue
-        if name.startswith(GRANT_PREFIX):
-            target = grants.get(name[len(GRANT_PREFIX):])
-        else:
-            target = series.get(name)
-        if target is None and name in SERIES_FIELDS:
+        prefix = next((p for p in prefixed if name.startswith(p)), None)
+        target = prefixed[prefix].get(name[len(prefix):]) if prefix is not None else series.get(name)
+        if target is None and name in SERIES_FIELDS and name not in OPTIONAL_SERIES:
             continue  # the series has no row of its own: reported as missing
         if target is None:
-            known = [*SERIES_FIELDS, *(GRANT_PREFIX + g for g in grants)]
+            known = [*SERIES_FIELDS, *(p + row for p, rows in prefixed.items() for row in rows)]
             reader.at(sheet.name, cells["series"], f"unknown series {name!r}" + (
                 suggest(name, known) or f" (expected a name from sheet {SERIES!r}, or "
-                                         f"other_grants.<name> for a grant on sheet {OTHER_GRANTS!r})"))
+                                         f"other_grants.<name> for a grant on sheet {OTHER_GRANTS!r}, or "
+                                         "<sheet>.<name> for a billing authority)"))
             continue
         if year is None:
             continue
@@ -207,8 +222,9 @@ def merge_year_details(reader: Reader, sheet: Sheet, series: dict[str, SeriesRow
 
 
 def check_every_year(reader: Reader, series: dict[str, SeriesRow], years: list[FinancialYear]) -> None:
-    """Report each empty year of a series the MTFP needs in every year of the plan."""
-    for name in FinanceAssumptions.REQUIRED_EVERY_YEAR:
+    """Report each empty year of a series the MTFP needs in every year of the plan (an optional
+    funding line needs every year when it is given)."""
+    for name in (*FinanceAssumptions.REQUIRED_EVERY_YEAR, *FinanceAssumptions.OPTIONAL_EVERY_YEAR):
         row = series.get(name)
         if row is None:
             continue

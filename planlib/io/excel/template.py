@@ -26,10 +26,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planlib.io.excel.cells import MAX_ROWS
 from planlib.io.excel.layout import (
+    COLLECTION_FUND_BY_AUTHORITY,
     DATED_FIELDS,
     DETAIL_COLUMNS,
     DISTRIBUTIONS,
     GRANT_PREFIX,
+    OPTIONAL_SERIES,
     OTHER_GRANTS,
     README,
     SERIES,
@@ -40,6 +42,7 @@ from planlib.io.excel.layout import (
     SETTINGS_COLUMNS,
     SETTINGS_MEANING,
     STATUSES,
+    TAX_BASE_BY_AUTHORITY,
     VALUE_FIELDS,
     VALUES,
     VALUES_COLUMNS,
@@ -51,7 +54,8 @@ from planlib.types import FinancialYear
 
 _README_ROWS: tuple[tuple[str, str, str], ...] = (
     ("(all)", "", "Inputs of the medium-term financial plan (MTFP). planlib reads the sheets "
-     "settings, series, other_grants, values and year_details; this README is not read. "
+     "settings, series, other_grants, values and year_details, and tax_base_by_authority and "
+     "collection_fund_by_authority when present; this README is not read. "
      "Money is GBP in cash (nominal) terms. Shares are fractions: 0.05 is 5% (the cells show "
      "them as percentages) and must lie between 0 and 1. Every number has a unit, a source, "
      "a status and a confidence grade. Figures with status 'illustrative' are assumptions, "
@@ -64,11 +68,17 @@ _README_ROWS: tuple[tuple[str, str, str], ...] = (
      "baseline_force_costs are given in."),
     (SETTINGS, "value", "The setting's value, e.g. 2021/22 (typed as text)."),
     (SETTINGS, "meaning", "What the setting means (not read)."),
-    (SERIES, "name", "The series: " + ", ".join(SERIES_FIELDS) + ". Each must appear once."),
+    (SERIES, "name", "The series: " + ", ".join(SERIES_FIELDS) + ". Each appears at most once; "
+     "every one must appear except the optional " + ", ".join(n for n in SERIES_FIELDS if n in OPTIONAL_SERIES)
+     + ". tax_base is the total tax base (Band D equivalent properties) of the years not given on sheet "
+     + TAX_BASE_BY_AUTHORITY + "; collection_fund the total collection fund surplus (+) or deficit (-) of "
+     "those years. former_dclg_grant, council_tax_support_grant and pension_grant are funding lines a precept "
+     "decision may show apart from the police grant."),
     (SERIES, "unit", "Unit of every value in the row, e.g. GBP, share a year, FTE."),
     (SERIES, "2021/22 ...", "One column per financial year, headed YYYY/YY (typed as text). "
      "Each cell is the value for that year; a blank cell means no value for that year. "
-     "planned_use_of_reserves may be negative (a contribution to reserves); nothing else may."),
+     "planned_use_of_reserves and collection_fund may be negative (a contribution to reserves, a "
+     "collection fund deficit); nothing else may."),
     (SERIES, "status", "How far the numbers have been checked: verified (against the source "
      "named), estimate (derived from sourced figures), illustrative (assumed, to be replaced) "
      "or unverified (a recollection to check)."),
@@ -79,6 +89,15 @@ _README_ROWS: tuple[tuple[str, str, str], ...] = (
     (OTHER_GRANTS, "(as series)", "Specific grants that fund part of the costs, one row each, "
      "with the same columns as the series sheet. name is your own identifier: a letter, then "
      "letters, digits, _, - or . (at most 64 characters)."),
+    (TAX_BASE_BY_AUTHORITY, "(as series)", "The tax base of each billing authority (a council that "
+     "collects council tax and pays the precept over) in Band D equivalent properties, one row each, with the "
+     "same columns as the series sheet; name is the billing authority's name (each once). A year given here "
+     "needs every billing authority's tax base (0 for one with none) and no total tax_base on the series "
+     "sheet. Leave the sheet without rows when the tax base is given as one total."),
+    (COLLECTION_FUND_BY_AUTHORITY, "(as series)", "The collection fund surplus (+) or deficit (-) of a "
+     "billing authority in GBP, as the precept decision states it, one row per billing authority that has "
+     "one (named as on sheet " + TAX_BASE_BY_AUTHORITY + "); a blank year counts as 0. Only for years whose "
+     "tax base is given by billing authority."),
     (VALUES, "name", "The single numbers: " + ", ".join(VALUE_FIELDS) + ". Each must appear once."),
     (VALUES, "year", "For dated values (" + ", ".join(sorted(DATED_FIELDS)) + ") the financial "
      "year the value belongs to; blank for the others."),
@@ -88,8 +107,9 @@ _README_ROWS: tuple[tuple[str, str, str], ...] = (
     (VALUES, "distribution", "Optional, with an interval: normal, lognormal, uniform or "
      "triangular (blank: lognormal for positive quantities)."),
     (VALUES, "unit, status, confidence, source, description", "As on the series sheet."),
-    (YEAR_DETAILS, "series", "A series name from the series sheet, or other_grants.<name> "
-     "for a grant. One row per year that differs from the rest of its series."),
+    (YEAR_DETAILS, "series", "A series name from the series sheet, other_grants.<name> "
+     "for a grant, or " + TAX_BASE_BY_AUTHORITY + ".<name> or " + COLLECTION_FUND_BY_AUTHORITY
+     + ".<name> for a billing authority. One row per year that differs from the rest of its series."),
     (YEAR_DETAILS, "year", "The financial year, e.g. 2022/23."),
     (YEAR_DETAILS, "low, high, distribution", "A 90% interval for that year's value (the value "
      "itself stays on the series sheet; leave it blank there to give only the interval)."),
@@ -113,7 +133,7 @@ def _number_format(unit: str) -> str:
 def _finance_of(plan: Plan | FinanceAssumptions) -> tuple[FinanceAssumptions, list[FinancialYear]]:
     finance = plan.finance if isinstance(plan, Plan) else plan
     years = set(plan.years) if isinstance(plan, Plan) else set()
-    for series in finance.series().values():
+    for series in (*finance.series().values(), *finance.authority_series().values()):
         years.update(series.values)
     return finance, sorted(years)
 
@@ -183,8 +203,9 @@ def _validations(ws: Worksheet, status: int, confidence: int, distribution: int 
 def write_finance_template(plan: Plan | FinanceAssumptions, path: str | os.PathLike[str]) -> None:
     """Write the finance assumptions of ``plan`` as the documented Excel template.
 
-    The workbook has the sheets README, settings, series, other_grants, values and
-    year_details (see the module documentation); :func:`load_finance_xlsx` reads it back to
+    The workbook has the sheets README, settings, series, other_grants,
+    tax_base_by_authority, collection_fund_by_authority, values and year_details (see the
+    module documentation); :func:`load_finance_xlsx` reads it back to
     an equal :class:`~planlib.model.FinanceAssumptions`. The file is written atomically.
 
     Parameters
@@ -209,7 +230,7 @@ def write_finance_template(plan: Plan | FinanceAssumptions, path: str | os.PathL
     ...     write_finance_template(plan, path)
     ...     book = openpyxl.load_workbook(path)
     >>> book.sheetnames
-    ['README', 'settings', 'series', 'other_grants', 'values', 'year_details']
+    ['README', 'settings', 'series', 'other_grants', 'tax_base_by_authority', 'collection_fund_by_authority', 'values', 'year_details']
     >>> [c.value for c in book["series"][2]][:4]
     ['police_grant', 'GBP', 528700000, 559400000]
     """
@@ -217,12 +238,17 @@ def write_finance_template(plan: Plan | FinanceAssumptions, path: str | os.PathL
     wb = Workbook()
     _write_readme(wb.active)
     _write_settings(wb.create_sheet(SETTINGS), finance)
-    series_rows = [(name, getattr(finance, name)) for name in SERIES_FIELDS]
+    series_rows = [(name, getattr(finance, name)) for name in SERIES_FIELDS if getattr(finance, name) is not None]
     grant_rows = list(finance.other_grants.items())
+    base_rows = [(ba.name, ba.tax_base) for ba in finance.billing_authorities]
+    fund_rows = [(ba.name, ba.collection_fund) for ba in finance.billing_authorities if ba.collection_fund is not None]
     _write_series_sheet(wb.create_sheet(SERIES), series_rows, years)
     _write_series_sheet(wb.create_sheet(OTHER_GRANTS), grant_rows, years)
+    _write_series_sheet(wb.create_sheet(TAX_BASE_BY_AUTHORITY), base_rows, years)
+    _write_series_sheet(wb.create_sheet(COLLECTION_FUND_BY_AUTHORITY), fund_rows, years)
     _write_values_sheet(wb.create_sheet(VALUES), finance)
-    _write_details_sheet(wb.create_sheet(YEAR_DETAILS), series_rows, grant_rows)
+    _write_details_sheet(wb.create_sheet(YEAR_DETAILS), series_rows, {
+        GRANT_PREFIX: grant_rows, TAX_BASE_BY_AUTHORITY + ".": base_rows, COLLECTION_FUND_BY_AUTHORITY + ".": fund_rows})
     wb.properties.creator = "planlib"
     save_workbook(wb, path)
 
@@ -275,11 +301,11 @@ def _write_values_sheet(values: Worksheet, finance: FinanceAssumptions) -> None:
 
 
 def _write_details_sheet(details: Worksheet, series_rows: list[tuple[str, YearSeries]],
-                         grant_rows: list[tuple[str, YearSeries]]) -> None:
+                         prefixed: dict[str, list[tuple[str, YearSeries]]]) -> None:
     header_row(details, DETAIL_COLUMNS)
-    detail_rows = _detail_rows(series_rows) + _detail_rows(
-        [(GRANT_PREFIX + name, s) for name, s in grant_rows]
-    )
+    detail_rows = _detail_rows(series_rows)
+    for prefix, rows in prefixed.items():
+        detail_rows += _detail_rows([(prefix + name, s) for name, s in rows])
     for r, row in enumerate(detail_rows, start=2):
         for c, value in enumerate(row, start=1):
             if value is not None:
