@@ -33,7 +33,7 @@ nearest binary fraction), so the rounding is exactly that of the published table
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from planlib.finance import band_d as band_d_by_year
