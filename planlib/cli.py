@@ -435,5 +435,29 @@ def optimise_command(plan: Path | None, scenario_file: Path | None, objective: s
         click.echo(text_table(result, baseline.name, name))
 
 
+@main.command("new")
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--area", required=True, help='The police area, e.g. "West Mercia".')
+@click.option("--first-year", default=None, metavar="YYYY/YY", help="e.g. 2021/22 or 2021 (default: the current year).")
+@click.option("--years", type=int, default=4, show_default=True, help="Financial years the plan covers (1 to 10).")
+@click.option("--billing-authority", "billing_authorities", multiple=True, metavar="NAME",
+              help="A council that collects council tax for the area; repeat for each (none: one total tax base).")
+@_friendly
+def new_command(directory: Path, area: str, first_year: str | None, years: int, billing_authorities: tuple[str, ...]) -> None:
+    """Create a plan folder DIR that validates, every number a placeholder, and print what is left to fill.
+
+    DIR must be new or empty: nothing is ever overwritten (exit 1). A bad option exits 2."""
+    from planlib.io import load_plan
+    from planlib.io.new_plan import new_plan_folder, new_plan_settings
+    from planlib.present.new_plan import new_plan_text
+
+    try:
+        settings = new_plan_settings(area, first_year, years, billing_authorities)
+    except PlanError as exc:
+        lines = [f"--{p.field.replace('_', '-')}: {p.message}" for p in exc.problems]
+        raise click.UsageError("\n".join(lines), ctx=click.get_current_context()) from None
+    click.echo(new_plan_text(load_plan(new_plan_folder(directory, settings)), str(directory)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
