@@ -32,6 +32,7 @@ _PUBLIC: dict[str, str] = {
     "Scenario": "planlib.scenario",
     "ScenarioStore": "planlib.scenario",
     "load_finance_xlsx": "planlib.io.excel",
+    "plan_with_finance_xlsx": "planlib.io.finance_workbook",
     "write_finance_template": "planlib.io.excel",
     "write_results_xlsx": "planlib.io.excel",
     "load_folder": "planlib.io.plan_folder",

@@ -60,19 +60,22 @@ def _shown(plan: Path | None) -> str:
     return display_path(DEFAULT_PLAN)
 
 
-def _load(plan: Path | None) -> Plan:
+def _load(plan: Path | None, finance_xlsx: Path | None = None) -> Plan:
+    """The plan, with the finance of the workbook ``finance_xlsx`` (a filled-in finance template) if given."""
     from planlib.io import load_plan
+    from planlib.io.finance_workbook import plan_with_finance_xlsx
 
-    return load_plan(_shown(plan))
+    loaded = load_plan(_shown(plan))
+    return loaded if finance_xlsx is None else plan_with_finance_xlsx(loaded, finance_xlsx)
 
 
-def _plan_and_scenario(plan: Path | None, scenario_file: Path | None) -> tuple[str, Plan, Plan, str]:
+def _plan_and_scenario(plan: Path | None, scenario_file: Path | None,
+                       finance_xlsx: Path | None = None) -> tuple[str, Plan, Plan, str]:
     """The plan folder as shown, the baseline, the plan with the scenario applied, and the scenario's name."""
-    from planlib.io import load_plan
     from planlib.scenario import Scenario
 
     shown = _shown(plan)
-    baseline = load_plan(shown)
+    baseline = _load(plan, finance_xlsx)
     if scenario_file is None:
         return shown, baseline, baseline, "baseline"
     scenario = Scenario.from_yaml(scenario_file)
@@ -106,6 +109,9 @@ FORMAT_OPTION = click.option(
 SEED_OPTION = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
                            help="Random seed (default 20211122): the same seed gives the same figures.")
 PDF_OPTION = click.option("--pdf", is_flag=True, help="Also print each report to an A4 PDF (headless Chromium).")
+FINANCE_XLSX_OPTION = click.option("--finance-xlsx", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+                                   help="Use the finance of this workbook (a finance template filled in: see "
+                                        "`planlib template`) instead of the plan's finance.yaml.")
 
 
 def _scenario_option(help_text: str) -> Callable[..., Any]:
@@ -163,14 +169,16 @@ def validate_command(plan: Path | None) -> None:
 @FORMAT_OPTION
 @click.option("--xlsx", "xlsx_out", type=click.Path(path_type=Path), default=None,
               help="Also write an Excel workbook: a sheet per scenario and a comparison sheet.")
+@FINANCE_XLSX_OPTION
 @_friendly
-def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_format: str, xlsx_out: Path | None) -> None:
+def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_format: str, xlsx_out: Path | None,
+                finance_xlsx: Path | None) -> None:
     """The medium-term financial plan for the baseline and each scenario."""
     from planlib.present.finance import finance_table
     from planlib.present.text import table_csv, table_json
     from planlib.results import compare
 
-    loaded = _load(plan)
+    loaded = _load(plan, finance_xlsx)
     table = compare(loaded, _scenarios(scenario_files, loaded))
     if output_format == "csv":
         click.echo(table_csv(table), nl=False)
@@ -196,9 +204,10 @@ def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_form
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Random seed (default 20211122): the same seed gives the same output, byte for byte.")
 @FORMAT_OPTION
+@FINANCE_XLSX_OPTION
 @_friendly
 def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int | None, seed: int | None,
-                     output_format: str) -> None:
+                     output_format: str, finance_xlsx: Path | None) -> None:
     """Net benefit per commitment and in total, with 90% intervals."""
     from planlib.appraisal import appraise
     from planlib.present.appraisal import appraisal_rows, appraisal_text
@@ -206,7 +215,7 @@ def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int
     from planlib.present.text import table_csv, table_json
     from planlib.uncertainty import DEFAULT_SAMPLES
 
-    _shown_plan, _baseline, loaded, name = _plan_and_scenario(plan, scenario_file)
+    _shown_plan, _baseline, loaded, name = _plan_and_scenario(plan, scenario_file, finance_xlsx)
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = _seed(seed)
     rows = appraisal_rows(appraise(loaded, name, samples, seed))
@@ -216,6 +225,24 @@ def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int
         click.echo(table_json(rows, digits=10))
     else:
         click.echo(appraisal_text(rows, loaded.name, samples, seed, commitment_titles(loaded)))
+
+
+@main.command("template")
+@PLAN_ARGUMENT
+@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.xlsx",
+              help="The workbook to write.")
+@click.option("--force", is_flag=True, help="Replace FILE.xlsx if it exists.")
+@_friendly
+def template_command(plan: Path | None, out_file: Path, force: bool) -> None:
+    """Write the plan's finance as the Excel finance template, to edit and run with --finance-xlsx."""
+    import shlex
+
+    from planlib.io.finance_workbook import write_plan_template
+
+    write_plan_template(_load(plan), out_file, replace=force)
+    where = "" if plan is None else f" {shlex.quote(str(plan))}"
+    click.echo(f"wrote {out_file}; edit it in Excel, then: planlib run{where} --finance-xlsx {shlex.quote(str(out_file))}",
+               err=True)
 
 
 @main.command("serve")
@@ -243,17 +270,19 @@ def serve_command(port: int, host: str, pool_size: int | None) -> None:
               help="Folder for the report (created if missing).")
 @PDF_OPTION
 @SEED_OPTION
+@FINANCE_XLSX_OPTION
 @_friendly
-def report_command(plan: Path | None, scenario_file: Path, out_dir: Path, pdf: bool, seed: int | None) -> None:
+def report_command(plan: Path | None, scenario_file: Path, out_dir: Path, pdf: bool, seed: int | None,
+                   finance_xlsx: Path | None) -> None:
     """One scenario report via papermill: OUT/<name>.ipynb, .html and, with --pdf, .pdf."""
     from planlib.errors import Problem
     from planlib.reports import execute_report
     from planlib.scenario import Scenario
 
     plan_path = _shown(plan)
-    loaded = _load(plan)  # clear errors before any kernel starts
+    loaded = _load(plan, finance_xlsx)  # clear errors before any kernel starts
     Scenario.from_yaml(scenario_file).apply(loaded)
-    result = execute_report(plan_path, scenario_file, out_dir, seed=_seed(seed), pdf=pdf)
+    result = execute_report(plan_path, scenario_file, out_dir, seed=_seed(seed), pdf=pdf, finance_xlsx=finance_xlsx)
     if result.status != "ok":
         raise PlanError([Problem(str(scenario_file), None, "report", result.error)])
     for name in result.files:
@@ -272,9 +301,10 @@ def report_command(plan: Path | None, scenario_file: Path, out_dir: Path, pdf: b
               help="Run the reports on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")
 @PDF_OPTION
 @SEED_OPTION
+@FINANCE_XLSX_OPTION
 @_friendly
 def batch_command(plan: Path | None, out_dir: Path, scenario_files: tuple[Path, ...], workers: int | None,
-                  scheduler: str | None, pdf: bool, seed: int | None) -> None:
+                  scheduler: str | None, pdf: bool, seed: int | None, finance_xlsx: Path | None) -> None:
     """Many scenario reports in parallel, with OUT/index.html and OUT/summary.csv.
 
     A failing scenario does not stop the others; it is listed in the index with its error,
@@ -284,11 +314,11 @@ def batch_command(plan: Path | None, out_dir: Path, scenario_files: tuple[Path, 
     from planlib.reports import run_batch
 
     plan_path = _shown(plan)
-    _load(plan)
+    _load(plan, finance_xlsx)
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
         raise click.BadParameter("give the scheduler as tcp://HOST:PORT", param_hint="--scheduler")
     results = run_batch(plan_path, out_dir, scenario_files, seed=_seed(seed), workers=workers,
-                        scheduler=scheduler, pdf=pdf, progress=sys.stderr.isatty())
+                        scheduler=scheduler, pdf=pdf, progress=sys.stderr.isatty(), finance_xlsx=finance_xlsx)
     for line in batch_lines(results, out_dir):
         click.echo(line)
     click.echo(batch_summary(results, out_dir), err=True)

@@ -21,7 +21,7 @@ One concept a module:
 >>> slugify("../../x")
 'x'
 >>> sorted(PARAMETERS)
-['plan_path', 'samples', 'scenario_path', 'seed']
+['finance_xlsx', 'plan_path', 'samples', 'scenario_path', 'seed']
 """
 
 from __future__ import annotations

@@ -49,8 +49,10 @@ def _execute_job(job: dict[str, Any]) -> ReportResult:
 
 def batch_jobs(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str],
                scenario_paths: Iterable[str | os.PathLike[str]] = (), *, seed: int,
-               samples: int = REPORT_SAMPLES, pdf: bool = False) -> list[dict[str, Any]]:
-    """One job per scenario (every ``PLAN/scenarios/*.yaml`` by default), with unique slugs."""
+               samples: int = REPORT_SAMPLES, pdf: bool = False,
+               finance_xlsx: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
+    """One job per scenario (every ``PLAN/scenarios/*.yaml`` by default), with unique slugs; with
+    ``finance_xlsx``, every report runs with that workbook's finance."""
     paths = [Path(p) for p in scenario_paths] or sorted((Path(plan_path) / "scenarios").glob("*.yaml"))
     if not paths:
         raise PlanError([Problem(str(plan_path), None, "scenarios", "no scenario files to report on")])
@@ -62,7 +64,8 @@ def batch_jobs(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str
             slug, n = f"{base}-{n}", n + 1
         used.add(slug.lower())
         jobs.append({"plan_path": str(plan_path), "scenario_path": str(path), "out_dir": str(out_dir),
-                     "seed": seed, "samples": samples, "pdf": pdf, "slug": slug, "warm": True})
+                     "seed": seed, "samples": samples, "pdf": pdf, "slug": slug, "warm": True,
+                     **({"finance_xlsx": str(finance_xlsx)} if finance_xlsx is not None else {})})
     return jobs
 
 
@@ -75,8 +78,12 @@ def _progress(total: int, enabled: bool) -> Any:
 def run_batch(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str],
               scenario_paths: Iterable[str | os.PathLike[str]] = (), *, seed: int,
               samples: int = REPORT_SAMPLES, workers: int | None = None, scheduler: str | None = None,
-              pdf: bool = False, progress: bool = True) -> list[ReportResult]:
+              pdf: bool = False, progress: bool = True,
+              finance_xlsx: str | os.PathLike[str] | None = None) -> list[ReportResult]:
     """Run a report per scenario in parallel and write ``index.html`` and ``summary.csv``.
+
+    With ``finance_xlsx`` (a filled-in finance template) every report, and the summary, use
+    that workbook's finance instead of the plan's; the index names the workbook.
 
     ``workers`` processes (default: the number of cores) run at most that many reports at a
     time; with ``scheduler`` (``tcp://HOST:PORT``) the same jobs go to a Dask cluster instead.
@@ -84,7 +91,7 @@ def run_batch(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = batch_jobs(plan_path, out, scenario_paths, seed=seed, samples=samples, pdf=pdf)
+    jobs = batch_jobs(plan_path, out, scenario_paths, seed=seed, samples=samples, pdf=pdf, finance_xlsx=finance_xlsx)
     bar = _progress(len(jobs), progress)
     results: dict[int, ReportResult] = {}
 
@@ -100,8 +107,8 @@ def run_batch(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     finally:
         bar.close()
     ordered = [results[i] for i in range(len(jobs))]
-    write_index(out, ordered, plan_path, seed)
-    write_summary(out, plan_path, ordered)
+    write_index(out, ordered, plan_path, seed, finance_xlsx=finance_xlsx)
+    write_summary(out, plan_path, ordered, finance_xlsx=finance_xlsx)
     return ordered
 
 
@@ -192,16 +199,21 @@ def _index_row(r: ReportResult) -> str:
             f'<td class="num">{npv}</td><td></td></tr>')
 
 
-def write_index(out: Path, results: list[ReportResult], plan_path: str | os.PathLike[str], seed: int) -> Path:
+def write_index(out: Path, results: list[ReportResult], plan_path: str | os.PathLike[str], seed: int,
+                finance_xlsx: str | os.PathLike[str] | None = None) -> Path:
     """``index.html``: every report with its status, headline budget gap and NPV (or its error)."""
     from planlib import __version__
+    from planlib.reports.rendering import file_checksum
 
     failed = sum(r.status != "ok" for r in results)
     when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     body = (
         "<h1>Scenario reports</h1>\n"
         f"<p>{len(results) - failed} of {len(results)} reports succeeded{'; ' + str(failed) + ' failed' if failed else ''}. "
-        f"Plan folder <code>{html.escape(str(plan_path))}</code>; seed {seed}; planlib version {__version__}; ran at {when}.</p>\n"
+        f"Plan folder <code>{html.escape(str(plan_path))}</code>; "
+        + (f"finance from the workbook <code>{html.escape(Path(finance_xlsx).name)}</code> "
+           f"(sha256:{file_checksum(finance_xlsx)}); " if finance_xlsx is not None else "")
+        + f"seed {seed}; planlib version {__version__}; ran at {when}.</p>\n"
         '<table class="planlib"><thead><tr><th>Scenario</th><th>Status</th><th>Budget gap over the period</th>'
         "<th>NPV p50 (90% interval)</th><th>Error</th></tr></thead><tbody>\n"
         + "\n".join(_index_row(r) for r in results) + "\n</tbody></table>"
@@ -212,13 +224,18 @@ def write_index(out: Path, results: list[ReportResult], plan_path: str | os.Path
     return target
 
 
-def write_summary(out: Path, plan_path: str | os.PathLike[str], results: list[ReportResult]) -> Path | None:
-    """``summary.csv``: :func:`planlib.results.compare` over every scenario whose report succeeded."""
+def write_summary(out: Path, plan_path: str | os.PathLike[str], results: list[ReportResult],
+                  finance_xlsx: str | os.PathLike[str] | None = None) -> Path | None:
+    """``summary.csv``: :func:`planlib.results.compare` over every scenario whose report succeeded
+    (the plan with the workbook's finance, if ``finance_xlsx`` is given)."""
     from planlib.io import load_plan
+    from planlib.io.finance_workbook import plan_with_finance_xlsx
     from planlib.results import compare
     from planlib.scenario import Scenario
 
     plan = load_plan(plan_path)
+    if finance_xlsx is not None:
+        plan = plan_with_finance_xlsx(plan, finance_xlsx)
     scenarios: dict[str, Scenario] = {}
     for r in results:
         if r.status == "ok":  # two files with one scenario name: the first is summarised

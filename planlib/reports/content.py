@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from planlib.formats import money, pounds, share
@@ -73,22 +74,35 @@ class ScenarioReport:
     result: Any = field(repr=False)
     table: Any = field(repr=False)
     ran_at: str = ""
+    finance_xlsx: str | None = None
+    """The workbook whose finance replaced the plan's (a filled-in finance template), if any."""
 
     @classmethod
     def load(cls, plan_path: str | os.PathLike[str], scenario_path: str | os.PathLike[str], seed: int,
-             samples: int = REPORT_SAMPLES) -> ScenarioReport:
-        """Read the plan and scenario and compute the MTFP and the appraisal."""
+             samples: int = REPORT_SAMPLES, finance_xlsx: str | os.PathLike[str] | None = None) -> ScenarioReport:
+        """Read the plan and scenario and compute the MTFP and the appraisal.
+
+        With ``finance_xlsx``, the baseline takes its finance from that workbook
+        (:func:`planlib.io.finance_workbook.plan_with_finance_xlsx`) before the scenario is applied.
+        """
+        from planlib.io.finance_workbook import plan_with_finance_xlsx
         from planlib.io.plan_files import load_plan
         from planlib.results import compare, run
         from planlib.scenario import Scenario
 
         baseline = load_plan(plan_path)
+        if finance_xlsx:
+            baseline = plan_with_finance_xlsx(baseline, finance_xlsx)
         scenario = Scenario.from_yaml(scenario_path)
         scenario.apply(baseline)  # raises PlanError listing every change that cannot be applied
         result = run(baseline, scenario, samples=int(samples), seed=int(seed))
         table = compare(baseline, [scenario])
         ran_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-        return cls(str(plan_path), str(scenario_path), int(seed), int(samples), baseline, scenario, result, table, ran_at)
+        return cls(str(plan_path), str(scenario_path), int(seed), int(samples), baseline, scenario, result, table, ran_at,
+                   str(finance_xlsx) if finance_xlsx else None)
+
+    def _workbook_name(self) -> str | None:
+        return Path(self.finance_xlsx).name if self.finance_xlsx else None
 
     # ---------------------------------------------------------------- numbers for the index
 
@@ -119,11 +133,14 @@ class ScenarioReport:
     def title(self) -> Any:
         """The report's heading: the plan, the scenario, what it tests and where its figures come from."""
         s, p = self.scenario, self.baseline
+        workbook = (f"<p><strong>Finance.</strong> The plan's finance assumptions are those of the workbook "
+                    f"<code>{html.escape(self._workbook_name() or '')}</code>, not those of its finance.yaml.</p>"
+                    if self.finance_xlsx else "")
         return _display(
             f'<header class="report-title"><p class="kicker">{html.escape(p.name)}, version {html.escape(p.version)}</p>'
             f"<h1>Scenario report: {html.escape(s.name)}</h1>"
             f"<p><strong>What it tests.</strong> {html.escape(s.description)}</p>"
-            f"<p><strong>Source of its figures.</strong> {html.escape(s.source)}</p>"
+            f"<p><strong>Source of its figures.</strong> {html.escape(s.source)}</p>{workbook}"
             f'<p class="meta">Seed {self.seed}; {self.samples:,} Monte Carlo draws; planlib {_version()}.</p></header>'
         )
 
@@ -235,14 +252,16 @@ class ScenarioReport:
         return _display(assumptions_html(table, "the net benefit of the commitments in this scenario", css_class="planlib"))
 
     def footer(self) -> Any:
-        """Where the report's figures come from: plan and scenario checksums, seed, version, time."""
+        """Where the report's figures come from: plan, scenario and finance workbook checksums, seed, version, time."""
         p = self.baseline
+        workbook = (f"Finance from the workbook <code>{html.escape(self._workbook_name() or '')}</code>, file checksum "
+                    f"<code>sha256:{file_checksum(self.finance_xlsx)}</code>. " if self.finance_xlsx else "")
         return _display(
             '<footer class="report-footer"><p>'
             f"Plan <code>{html.escape(p.id)}</code>, version {html.escape(p.version)}, files checksum "
             f"<code>sha256:{plan_checksum(self.plan_path)}</code>. "
             f"Scenario <code>{html.escape(self.scenario.name)}</code>, file checksum "
-            f"<code>sha256:{file_checksum(self.scenario_path)}</code>. "
+            f"<code>sha256:{file_checksum(self.scenario_path)}</code>. {workbook}"
             f"Seed {self.seed}; {self.samples:,} draws. planlib version {_version()}. "
             f"Ran at {self.ran_at}.</p></footer>"
         )

@@ -96,8 +96,12 @@ def headline_of(nb: Any) -> dict[str, Any]:
 
 def execute_report(plan_path: str | os.PathLike[str], scenario_path: str | os.PathLike[str],
                    out_dir: str | os.PathLike[str], *, seed: int, samples: int = REPORT_SAMPLES,
-                   pdf: bool = False, slug: str | None = None, warm: bool = False) -> ReportResult:
+                   pdf: bool = False, slug: str | None = None, warm: bool = False,
+                   finance_xlsx: str | os.PathLike[str] | None = None) -> ReportResult:
     """Run the template for one scenario and write ``<slug>.ipynb``, ``.html`` and maybe ``.pdf``.
+
+    With ``finance_xlsx`` (a filled-in finance template) the plan runs with that workbook's
+    finance instead of its own, and the report names the workbook and its checksum.
 
     Never raises for a failing report: the :class:`ReportResult` has status ``failed`` and the
     error. Files appear only complete (temporary name, then rename). With ``warm``, the
@@ -114,6 +118,8 @@ def execute_report(plan_path: str | os.PathLike[str], scenario_path: str | os.Pa
     try:
         parameters = {"plan_path": str(Path(plan_path).resolve()), "scenario_path": str(Path(scenario_path).resolve()),
                       "seed": int(seed), "samples": int(samples)}
+        if finance_xlsx is not None:
+            parameters["finance_xlsx"] = str(Path(finance_xlsx).resolve())
         check_parameters(parameters)
         targets = {ext: _inside(out, f"{slug}.{ext}") for ext in ("ipynb", "html", "pdf")}
         with tempfile.TemporaryDirectory(prefix="planlib-report-") as work:

@@ -7,7 +7,7 @@ batch worker keeps one (:class:`WarmKernel`) and runs its reports there through 
 ``planlib-warm`` papermill engine.
 
 >>> sorted(PARAMETERS)
-['plan_path', 'samples', 'scenario_path', 'seed']
+['finance_xlsx', 'plan_path', 'samples', 'scenario_path', 'seed']
 >>> kernel_failed_to_start(RuntimeError("Kernel died before replying to kernel_info"))
 True
 """
@@ -23,7 +23,7 @@ from typing import Any
 from planlib.errors import PlanError, PlanlibError, Problem
 from planlib.io.paths import SCENARIO_REPORT
 
-PARAMETERS = ("plan_path", "scenario_path", "seed", "samples")
+PARAMETERS = ("plan_path", "scenario_path", "seed", "samples", "finance_xlsx")
 """The only parameters a report accepts; checked against the template before each run."""
 
 EXECUTION_TIMEOUT_S = 600
