@@ -8,8 +8,8 @@ SQLAlchemy, openpyxl, SciPy's optimiser or altair.
 >>> planlib.__version__ == __import__("importlib.metadata").metadata.version("planlib")
 True
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
->>> plan.name
-'West Midlands Police and Crime Plan 2021-2025 (example)'
+>>> str(plan.period.first), len(plan.years)
+('2021/22', 4)
 """
 
 from __future__ import annotations

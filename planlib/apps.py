@@ -19,6 +19,11 @@ Voila finds templates only in Jupyter's data folders, so the template is put on
 cannot render an app (``TemplateNotFound: index.html.j2``): it fails closed, never falling
 back to the stock template and its CDN links.
 
+The apps show any plan folder: ``voila_env(plan=DIR)`` sets ``PLANLIB_PLAN``, which the apps'
+kernels inherit and read through :func:`planlib.io.paths.served_plan` (the embedded example
+when it is not set). :func:`check_plan` refuses a folder that is missing or not a valid plan
+before anything starts.
+
 >>> cmd = voila_command(port=8870)
 >>> cmd[1:4] == ["-m", "voila", str(APPS_DIR)]
 True
@@ -35,9 +40,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from planlib.io.paths import APPS_DIR, VOILA_TEMPLATES_DIR
+from planlib.errors import PlanError
+from planlib.io.paths import APPS_DIR, SERVED_PLAN_VARIABLE, VOILA_TEMPLATES_DIR
 
 if TYPE_CHECKING:
     from planlib.model import Plan
@@ -113,18 +120,24 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size:
     return command
 
 
-def voila_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+def voila_env(base: Mapping[str, str] | None = None, plan: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """The environment in which to run :func:`voila_command`.
 
     A copy of ``base`` (the current environment by default) with
     :data:`~planlib.io.paths.VOILA_TEMPLATES_DIR` (a Jupyter data folder holding planlib's Voila
     template, ``voila/templates/planlib``) first on ``JUPYTER_PATH``, so that Voila finds
-    planlib's offline template before any other.
+    planlib's offline template before any other; and, with ``plan``, ``PLANLIB_PLAN`` set to
+    that folder as an absolute path (the apps run in ``voila_apps/``), which the apps' kernels
+    read through :func:`planlib.io.paths.served_plan`.
 
     Examples
     --------
     >>> env = voila_env({"JUPYTER_PATH": "/opt/jupyter"})
     >>> env["JUPYTER_PATH"] == os.pathsep.join([str(VOILA_TEMPLATES_DIR), "/opt/jupyter"])
+    True
+    >>> "PLANLIB_PLAN" in env
+    False
+    >>> voila_env({}, plan="/srv/plans/our_plan")["PLANLIB_PLAN"] == str(Path("/srv/plans/our_plan").resolve())
     True
     """
     env = dict(os.environ if base is None else base)
@@ -132,16 +145,48 @@ def voila_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     if env.get("JUPYTER_PATH"):
         paths.append(env["JUPYTER_PATH"])
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    if plan is not None:
+        env[SERVED_PLAN_VARIABLE] = str(Path(plan).resolve())
     return env
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None) -> int:
+def check_plan(plan: str | os.PathLike[str]) -> None:
+    """Refuse a plan folder the apps could not show, before a server starts.
+
+    The folder must exist and be a valid plan with valid side files, as ``planlib validate``
+    checks it.
+
+    Raises
+    ------
+    PlanError
+        Listing every problem, each with its file and line where there is one.
+
+    Examples
+    --------
+    >>> check_plan("/no/such/folder")
+    Traceback (most recent call last):
+    ...
+    planlib.errors.PlanError: 1 problem:
+    /no/such/folder: plan folder not found
+    """
+    from planlib.io.plan_folder import validate
+
+    problems = validate(plan)
+    if problems:
+        raise PlanError(problems)
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None,
+          plan: str | os.PathLike[str] | None = None) -> int:
     """Serve the board apps until Voila stops, the user presses Ctrl-C or the service is stopped.
 
     Parameters
     ----------
     host, port, pool_size : str, int, int
         Where to listen and how many preheated kernels to keep, as for :func:`voila_command`.
+    plan : path, optional
+        The plan folder the apps show (the embedded example by default); check it first with
+        :func:`check_plan`.
 
     Returns
     -------
@@ -157,7 +202,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | N
     # Voila runs in a session of its own: Ctrl-C reaches this process only, which then asks Voila
     # to stop (SIGTERM), so kernels still being preheated are shut down by Voila rather than
     # interrupted mid-import.
-    process = subprocess.Popen(voila_command(host=host, port=port, pool_size=pool_size), env=voila_env(),
+    process = subprocess.Popen(voila_command(host=host, port=port, pool_size=pool_size), env=voila_env(plan=plan),
                                stderr=subprocess.PIPE, start_new_session=True)
     stopping = threading.Event()
     relay = threading.Thread(target=_relay_log, args=(process.stderr, stopping), daemon=True)

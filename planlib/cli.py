@@ -136,7 +136,7 @@ def _seed(seed: int | None) -> int:
 def main(debug: bool) -> None:
     """The Police and Crime Plan workbench.
 
-    PLAN is a plan folder; it defaults to the embedded example, data/west_midlands_2021.
+    PLAN is a plan folder; it defaults to the embedded example plan in data/.
     """
 
 
@@ -246,20 +246,24 @@ def template_command(plan: Path | None, out_file: Path, force: bool) -> None:
 
 
 @main.command("serve")
+@click.option("--plan", "plan", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="The plan folder the apps show (default: the embedded example).")
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--pool-size", type=click.IntRange(0, 8), default=None,
               help="Preheated kernels kept ready per app (0: none); default from voila.json (1).")
 @_friendly
-def serve_command(port: int, host: str, pool_size: int | None) -> None:
-    """Serve the board apps in voila_apps/ with Voila (open http://HOST:PORT/)."""
-    from planlib.apps import serve, voila_command
+def serve_command(plan: Path | None, port: int, host: str, pool_size: int | None) -> None:
+    """Serve the board apps in voila_apps/ with Voila, showing the plan folder DIR (open http://HOST:PORT/)."""
+    from planlib.apps import check_plan, serve, voila_command
 
     try:
         voila_command(host=host, port=port, pool_size=pool_size)  # checks them before anything starts
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--host/--port") from None
-    sys.exit(serve(host=host, port=port, pool_size=pool_size))
+    shown = _shown(plan)
+    check_plan(shown)  # a missing or invalid plan exits 1 here, before Voila starts
+    sys.exit(serve(host=host, port=port, pool_size=pool_size, plan=shown))
 
 
 @main.command("report")

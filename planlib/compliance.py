@@ -194,8 +194,9 @@ def serving_commitments(plan: Plan, function_id: str) -> list[Commitment]:
     """The plan's enabled commitments that serve one of the Commissioner's functions (f01-f14).
 
     >>> import planlib
-    >>> [c.id for c in serving_commitments(planlib.load_plan(planlib.DEFAULT_PLAN), "f09")]
-    ['police_pension_forfeiture']
+    >>> served = serving_commitments(planlib.load_plan(planlib.DEFAULT_PLAN), "f09")
+    >>> len(served), all("f09" in c.functions and c.enabled for c in served)
+    (1, True)
     """
     return [c for c in plan.commitments if c.enabled and function_id in c.functions]
 

@@ -119,7 +119,9 @@ def tax_base_and_collection_fund(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     """The total tax base (Band D equivalents) and collection fund (GBP, surplus positive) by year.
 
     A year given by billing authority sums the billing authorities'; a year given by a total
-    takes the total (``tax_base``, ``collection_fund``). A collection fund not given is 0.
+    takes the total (``tax_base``, ``collection_fund``). A total collection fund may also stand
+    in a year given by billing authority when no authority gives its own. A collection fund not
+    given is 0.
 
     >>> from planlib.io import load_plan, DEFAULT_PLAN
     >>> base, fund = tax_base_and_collection_fund(load_plan(DEFAULT_PLAN))
@@ -134,7 +136,9 @@ def tax_base_and_collection_fund(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     authorities_fund = sum((_values(ba.collection_fund, years, lacking_is_zero=True)
                             for ba in f.billing_authorities), zeros)
     tax_base = np.where(by_authority, authorities_base, _values(f.tax_base, years, lacking_is_zero=True))
-    collection_fund = np.where(by_authority, authorities_fund, _values(f.collection_fund, years, lacking_is_zero=True))
+    # A year by billing authority may still take a total collection fund when the decision does not
+    # split it; the checks refuse both for one year (and an authority's without its tax base), so they add.
+    collection_fund = authorities_fund + _values(f.collection_fund, years, lacking_is_zero=True)
     return tax_base, collection_fund
 
 
@@ -229,8 +233,10 @@ def commitment_costs(plan: Plan, *, enabled_only: bool = False) -> pd.DataFrame:
     there is no cost line). ``revenue_gbp = non_pay_gbp + pay_gbp``.
 
     >>> from planlib.io import load_plan, DEFAULT_PLAN
-    >>> costs = commitment_costs(load_plan(DEFAULT_PLAN))
-    >>> row = costs[(costs.commitment_id == "neighbourhood_policing_450") & (costs.year == "2021/22")]
+    >>> plan = load_plan(DEFAULT_PLAN)
+    >>> costs = commitment_costs(plan)
+    >>> officers = plan.levers.officer_commitment    # the commitment that carries the neighbourhood officers
+    >>> row = costs[(costs.commitment_id == officers) & (costs.year == "2021/22")]
     >>> round(float(row.set_index("measure").at["revenue_gbp", "value"]))    # 100 officers x £54,400
     5440000
     """

@@ -46,7 +46,7 @@ def rank(register: HorizonRegister, plan: Plan) -> pd.DataFrame:
     >>> item = dict(kind="threat", origin="literature_review", horizon_years=1.0, trend="rising",
     ...             owner="opcc", source="test", status="illustrative")
     >>> register = HorizonRegister(horizon=[
-    ...     HorizonItem(id="a", title="A", likelihood=3, impact=4, commitments=["fraud_and_cyber_crime"], **item),
+    ...     HorizonItem(id="a", title="A", likelihood=3, impact=4, commitments=[plan.commitments[0].id], **item),
     ...     HorizonItem(id="b", title="B", likelihood=4, impact=4, **item)])
     >>> rank(register, plan)[["id", "score", "gap"]].to_dict("records")
     [{'id': 'b', 'score': 16, 'gap': True}, {'id': 'a', 'score': 12, 'gap': False}]

@@ -10,8 +10,10 @@ the baseline's settings give a scenario with no changes); :func:`settings_from_s
 a saved scenario back, refusing one the levers cannot show exactly.
 
 The officers lever moves the officers of one commitment, the one that carries the
-neighbourhood officers: its id is the ``officer_commitment`` argument of these functions (None:
-no officers lever). :func:`commitment_with_most_officers` finds a likely one in a plan.
+neighbourhood officers. Only the plan can say which that is: it declares it in ``plan.yaml``
+(``levers: {officer_commitment: ...}``, checked like any other cross-reference), and
+:func:`officer_commitment` reads the declaration. A plan that declares none has no officers
+lever; the other levers work on any plan.
 
 >>> from planlib.io import DEFAULT_PLAN, load_plan
 >>> plan = load_plan(DEFAULT_PLAN)
@@ -99,7 +101,8 @@ class Levers:
     """Which years and commitments the levers of a plan act on (see :func:`levers`).
 
     ``neighbourhood`` is the commitment the officers lever phases (None: no officers lever),
-    which runs from ``neighbourhood_min`` to ``neighbourhood_max``.
+    which runs from ``neighbourhood_min`` to ``neighbourhood_max``. ``officers_declared`` says
+    whether the plan names that commitment at all (without it there is no officers lever).
     """
 
     precept_years: tuple[str, ...]
@@ -111,24 +114,24 @@ class Levers:
     neighbourhood_min: int
     neighbourhood_max: int
     precept_max: float = PRECEPT_MAX
+    officers_declared: bool = False
 
 
-def commitment_with_most_officers(plan: Plan) -> str | None:
-    """The enabled commitment whose costs carry the most officer FTE (None if none carries officers).
+def officer_commitment(plan: Plan) -> str | None:
+    """The commitment that carries the neighbourhood officers, as the plan declares it (None: none).
 
-    A plan does not say which commitment holds its neighbourhood officers; this is a fair guess
-    for the officers lever (the first such commitment wins a tie).
+    It is ``levers.officer_commitment`` in ``plan.yaml``; validation has checked that it names
+    a commitment of the plan.
 
     >>> from planlib.io import DEFAULT_PLAN, load_plan
-    >>> commitment_with_most_officers(load_plan(DEFAULT_PLAN))
-    'neighbourhood_policing_450'
+    >>> plan = load_plan(DEFAULT_PLAN)
+    >>> officer_commitment(plan) == plan.levers.officer_commitment
+    True
+    >>> officer_commitment(plan.model_copy(update={"levers": None})) is None
+    True
     """
-    best, most = None, 0.0
-    for c in plan.commitments:
-        fte = sum(line.officer_fte for line in c.costs)
-        if c.enabled and fte > most:
-            best, most = c.id, fte
-    return best
+    declared = plan.levers.officer_commitment if plan.levers is not None else None
+    return declared if declared in {c.id for c in plan.commitments} else None
 
 
 def _officer_range(plan: Plan) -> tuple[int, int] | None:
@@ -147,16 +150,16 @@ def _officer_range(plan: Plan) -> tuple[int, int] | None:
     return low, high
 
 
-def levers(plan: Plan, officer_commitment: str | None = None) -> Levers:
+def levers(plan: Plan) -> Levers:
     """The years and commitments the levers change in ``plan``.
 
     The precept and pay award can change in every year after the first (whose budget is set);
     the police grant in the years after the last settlement marked ``verified`` (the forecast
-    years). The officers lever (only with ``officer_commitment``, a commitment of the plan) runs
-    from the officers in post at the end of the first year to a third above the target.
+    years). The officers lever (only when the plan declares its :func:`officer_commitment`)
+    runs from the officers in post at the end of the first year to a third above the target.
 
     >>> from planlib.io import DEFAULT_PLAN, load_plan
-    >>> lv = levers(load_plan(DEFAULT_PLAN), "neighbourhood_policing_450")
+    >>> lv = levers(load_plan(DEFAULT_PLAN))
     >>> lv.precept_years, lv.grant_years
     (('2022/23', '2023/24', '2024/25'), ('2023/24', '2024/25'))
     >>> lv.neighbourhood_min, lv.neighbourhood_max
@@ -166,7 +169,7 @@ def levers(plan: Plan, officer_commitment: str | None = None) -> Levers:
     open_years = tuple(years[1:]) if len(years) > 1 else tuple(years)
     settled = [str(y) for y, entry in plan.finance.police_grant.values.items() if entry.status == "verified"]
     grant_years = tuple(y for y in years if not settled or y > max(settled)) or open_years
-    neighbourhood = officer_commitment if officer_commitment in {c.id for c in plan.commitments} else None
+    neighbourhood = officer_commitment(plan)
     span = _officer_range(plan) if neighbourhood is not None else None
     low, high = span or (0, 0)
     # A slider clamps its value to its range: never let it quietly change the plan's own figure.
@@ -181,6 +184,7 @@ def levers(plan: Plan, officer_commitment: str | None = None) -> Levers:
         neighbourhood=neighbourhood if span is not None else None,
         neighbourhood_min=low,
         neighbourhood_max=high,
+        officers_declared=neighbourhood is not None,
     )
 
 
@@ -189,15 +193,15 @@ def _in_post(plan: Plan) -> dict[str, float]:
     return {str(y): series.value(y) for y in series.years()}
 
 
-def baseline_settings(plan: Plan, officer_commitment: str | None = None) -> Settings:
+def baseline_settings(plan: Plan) -> Settings:
     """The settings that reproduce ``plan`` unchanged.
 
     >>> from planlib.io import DEFAULT_PLAN, load_plan
-    >>> s = baseline_settings(load_plan(DEFAULT_PLAN), "neighbourhood_policing_450")
+    >>> s = baseline_settings(load_plan(DEFAULT_PLAN))
     >>> s.precept_increase, s.neighbourhood_officers
     ({'2022/23': 10.0, '2023/24': 15.0, '2024/25': 13.0}, 450)
     """
-    lv = levers(plan, officer_commitment)
+    lv = levers(plan)
     in_post = _in_post(plan)
     end = None
     if lv.neighbourhood is not None:
@@ -210,15 +214,17 @@ def baseline_settings(plan: Plan, officer_commitment: str | None = None) -> Sett
     )
 
 
-def officer_changes(plan: Plan, officer_commitment: str, end: int) -> dict[str, Any]:
+def officer_changes(plan: Plan, commitment_id: str, end: int) -> dict[str, Any]:
     """Phase ``end`` officers in post by the last year, in the baseline's proportions.
 
     Each remaining year's number in post moves by the same share of the change at the end; the
-    commitment's costed average FTE moves by the mean of the change at the start and at the
-    end of the year (as its baseline figures are the mean of the year-end numbers).
+    officer FTE costed to the commitment ``commitment_id`` moves by the mean of the change at
+    the start and at the end of the year (as its baseline figures are the mean of the year-end
+    numbers).
 
     >>> from planlib.io import DEFAULT_PLAN, load_plan
-    >>> changes = officer_changes(load_plan(DEFAULT_PLAN), "neighbourhood_policing_450", 380)
+    >>> plan = load_plan(DEFAULT_PLAN)
+    >>> changes = officer_changes(plan, officer_commitment(plan), 380)
     >>> changes["finance.neighbourhood_officers_in_post"]["2024/25"]
     380.0
     """
@@ -234,13 +240,13 @@ def officer_changes(plan: Plan, officer_commitment: str, end: int) -> dict[str, 
         share = (base - first) / span if span > 0 else 1.0
         delta[year] = (end - base_end) * share
         new_in_post[year] = round(base + delta[year], 1)
-    commitment = next(c for c in plan.commitments if c.id == officer_commitment)
+    commitment = plan.commitment(commitment_id)
     fte = {str(line.year): line.officer_fte for line in commitment.costs}
     new_fte = {}
     for before, year in zip(years, years[1:]):
         new_fte[year] = round(max(0.0, fte.get(year, 0.0) + (delta[before] + delta[year]) / 2), 1)
     return {
-        f"commitments.{officer_commitment}.costs.officer_fte": new_fte,
+        f"commitments.{commitment_id}.costs.officer_fte": new_fte,
         "finance.neighbourhood_officers_in_post": new_in_post,
     }
 
@@ -267,7 +273,7 @@ def pay_changes(plan: Plan, years: tuple[str, ...], change_pp: float) -> dict[st
     return {y: round(max(0.0, plan.finance.pay_award.value(y) + step), 6) for y in years}
 
 
-def scenario_changes(plan: Plan, settings: Settings, officer_commitment: str | None = None) -> dict[str, Any]:
+def scenario_changes(plan: Plan, settings: Settings) -> dict[str, Any]:
     """The sparse scenario changes that ``settings`` make to ``plan``: only what differs.
 
     Parameters
@@ -276,8 +282,6 @@ def scenario_changes(plan: Plan, settings: Settings, officer_commitment: str | N
         The baseline.
     settings : Settings
         Values already checked (within the levers' ranges).
-    officer_commitment : str, optional
-        The commitment whose officers the officers lever phases (None: no officers lever).
 
     Returns
     -------
@@ -292,7 +296,7 @@ def scenario_changes(plan: Plan, settings: Settings, officer_commitment: str | N
     >>> scenario_changes(plan, s)
     {'finance.police_grant': {'2023/24': 574200000.0, '2024/25': 605880000.0}}
     """
-    lv = levers(plan, officer_commitment)
+    lv = levers(plan)
     changes: dict[str, Any] = {}
     precept = {y: float(v) for y, v in settings.precept_increase.items()
                if abs(v - plan.finance.precept_increase.value(y)) > 1e-9}
@@ -307,7 +311,7 @@ def scenario_changes(plan: Plan, settings: Settings, officer_commitment: str | N
         wanted = bool(settings.funded.get(cid, funded[cid]))
         if wanted != funded[cid]:
             changes[f"commitments.{cid}.enabled"] = wanted
-    base_end = baseline_settings(plan, officer_commitment).neighbourhood_officers
+    base_end = baseline_settings(plan).neighbourhood_officers
     end = settings.neighbourhood_officers
     if lv.neighbourhood is not None and settings.funded.get(lv.neighbourhood, True) and end is not None \
             and end != base_end:
@@ -402,7 +406,7 @@ def _read_settings(plan: Plan, lv: Levers, base: Settings, changes: Mapping[str,
                     neighbourhood_officers=officers, funded=funded)
 
 
-def settings_from_scenario(plan: Plan, scenario: Scenario, officer_commitment: str | None = None) -> Settings:
+def settings_from_scenario(plan: Plan, scenario: Scenario) -> Settings:
     """The settings that give ``scenario``; :class:`~planlib.errors.ScenarioError` if the levers
     cannot show it exactly (its ``field`` is the first change they cannot show).
 
@@ -411,7 +415,8 @@ def settings_from_scenario(plan: Plan, scenario: Scenario, officer_commitment: s
 
     >>> from planlib.io import DEFAULT_PLAN, load_plan
     >>> plan = load_plan(DEFAULT_PLAN)
-    >>> s = Scenario.from_yaml(DEFAULT_PLAN / "scenarios" / "pay_award_plus_2.yaml")
+    >>> higher = {y: round(plan.finance.pay_award.value(y) + 0.02, 6) for y in levers(plan).pay_years}
+    >>> s = Scenario(name="pay", description="d", source="s", changes={"finance.pay_award": higher})
     >>> settings_from_scenario(plan, s).pay_award_change_pp
     2.0
     >>> s = Scenario(name="x", description="d", source="s", changes={"finance.tax_base": {"2024/25": 1e6}})
@@ -420,16 +425,16 @@ def settings_from_scenario(plan: Plan, scenario: Scenario, officer_commitment: s
     ...
     planlib.errors.ScenarioError: Scenario 'x' changes finance.tax_base in a way these controls cannot show: it can be compared but not loaded.
     """
-    lv = levers(plan, officer_commitment)
+    lv = levers(plan)
     changes = dict(scenario.changes)
-    settings = _read_settings(plan, lv, baseline_settings(plan, officer_commitment), changes)
+    settings = _read_settings(plan, lv, baseline_settings(plan), changes)
     officers = settings.neighbourhood_officers
     in_range = (all(0 <= v <= lv.precept_max for v in settings.precept_increase.values())
                 and GRANT_CHANGE_RANGE[0] <= settings.grant_change_pct <= GRANT_CHANGE_RANGE[1]
                 and PAY_CHANGE_RANGE[0] <= settings.pay_award_change_pp <= PAY_CHANGE_RANGE[1]
                 and (officers is None or lv.neighbourhood_min <= officers <= lv.neighbourhood_max))
     wanted = _effective(plan, changes)
-    rebuilt = _effective(plan, scenario_changes(plan, settings, officer_commitment))
+    rebuilt = _effective(plan, scenario_changes(plan, settings))
     differ = sorted(p for p in set(wanted) | set(rebuilt) if not _same(wanted.get(p), rebuilt.get(p)))
     if differ or not in_range:
         what = ", ".join(differ[:4]) + (f" and {len(differ) - 4} more" if len(differ) > 4 else "")

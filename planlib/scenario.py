@@ -3,7 +3,7 @@
 A scenario file (YAML) names itself, says what it tests and where its figures came from, and
 lists ``changes``: dotted paths into the plan, each set to a value or to ``{year: value}``::
 
-    name: precept_plus_15
+    name: higher_precept
     description: Band D +£15 in each remaining year
     source: finance officer's proposal, 2022 budget round
     changes:

@@ -11,8 +11,8 @@ Impossible orders (a Panel report before the draft was sent) are validation erro
 >>> import planlib
 >>> table = timeline_table(planlib.load_plan(planlib.DEFAULT_PLAN))
 >>> first = table.iloc[0]
->>> first["id"], first["phase"], bool(first["statutory"])
-('ev_election', 'Election', True)
+>>> first["kind"], first["phase"], bool(first["statutory"])
+('election', 'Election', True)
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def timeline_table(plan: Plan) -> pd.DataFrame:
 
     >>> import planlib
     >>> table = timeline_table(planlib.load_plan(planlib.DEFAULT_PLAN))
-    >>> int(table.loc[table.id == "ev_public_survey", "days"].iloc[0])
+    >>> int(table.loc[table.kind == "survey", "days"].iloc[0])
     43
     """
     rows = []

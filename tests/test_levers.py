@@ -8,13 +8,16 @@ of the levers saves as a scenario and loads back exactly, and what the board mem
 from __future__ import annotations
 
 import re
+import shutil
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 import planlib
 from planlib import levers as lv_module
+from planlib.cli import main
 from planlib.errors import ScenarioError
 from planlib.levers import (
     GRANT_CHANGE_RANGE,
@@ -25,8 +28,8 @@ from planlib.levers import (
     PRECEPT_STEP,
     Settings,
     baseline_settings,
-    commitment_with_most_officers,
     levers,
+    officer_commitment,
     scenario_changes,
     settings_from_scenario,
 )
@@ -37,16 +40,20 @@ from planlib.present.levers import (
     describe,
     figures,
     headline_html,
+    no_officers_lever,
     suggestion_html,
 )
+from planlib.model import LeverDeclaration
 from planlib.scenario import Scenario
+
+from tests.conftest import MINIMAL
 
 PLAN = planlib.load_plan(planlib.DEFAULT_PLAN)
 OFFICERS = "neighbourhood_policing_450"  # the example's commitment that carries the neighbourhood officers
 
 
-def run_settings(settings: Settings, officers: str | None = OFFICERS) -> planlib.Result:
-    changes = scenario_changes(PLAN, settings, officers)
+def run_settings(settings: Settings) -> planlib.Result:
+    changes = scenario_changes(PLAN, settings)
     return planlib.run(PLAN, Scenario(name="levers", description="d", source="s", changes=changes))
 
 
@@ -55,31 +62,54 @@ def gap(result: planlib.Result, year: str) -> float:
 
 
 BASE = planlib.run(PLAN)
-SETTINGS = baseline_settings(PLAN, OFFICERS)
+SETTINGS = baseline_settings(PLAN)
 
 
 # --------------------------------------------------------------------------- which commitment carries the officers
 
 
-def test_the_officers_lever_phases_the_commitment_with_most_officers_and_no_example_id_is_built_in():
-    assert commitment_with_most_officers(PLAN) == OFFICERS
-    assert levers(PLAN, OFFICERS).neighbourhood == OFFICERS
-    assert levers(PLAN).neighbourhood is None and baseline_settings(PLAN).neighbourhood_officers is None
-    assert levers(PLAN, "no_such_commitment").neighbourhood is None
+def test_the_officers_lever_phases_the_commitment_the_plan_declares():
+    assert PLAN.levers.officer_commitment == OFFICERS  # plan.yaml: levers: {officer_commitment: ...}
+    assert officer_commitment(PLAN) == OFFICERS and levers(PLAN).neighbourhood == OFFICERS
+    assert no_officers_lever(levers(PLAN)) is None
     assert not any(isinstance(v, str) and v == OFFICERS for v in vars(lv_module).values())
+    assert not hasattr(lv_module, "commitment_with_most_officers")  # no guessing from the costs
 
 
-def test_a_plan_whose_commitments_carry_no_officers_offers_no_officers_lever():
-    no_officers = tuple(c.model_copy(update={"costs": tuple(line.model_copy(update={"officer_fte": 0.0})
-                                                             for line in c.costs)}) for c in PLAN.commitments)
-    assert commitment_with_most_officers(PLAN.model_copy(update={"commitments": no_officers})) is None
+def test_a_plan_that_declares_no_officer_commitment_offers_no_officers_lever_and_says_why():
+    for undeclared in (PLAN.model_copy(update={"levers": None}),
+                       PLAN.model_copy(update={"levers": LeverDeclaration()})):
+        lv = levers(undeclared)
+        assert lv.neighbourhood is None and not lv.officers_declared
+        assert baseline_settings(undeclared).neighbourhood_officers is None
+        assert "levers: officer_commitment" in no_officers_lever(lv)
+        # every other lever still works
+        settings = baseline_settings(undeclared).replace(pay_award_change_pp=1.0, neighbourhood_officers=380)
+        assert set(scenario_changes(undeclared, settings)) == {"finance.pay_award"}
+
+
+def test_a_minimal_plan_without_the_declaration_has_the_other_levers(minimal_plan: planlib.Plan):
+    lv = levers(minimal_plan)
+    assert lv.neighbourhood is None and lv.precept_years and lv.optional
+    assert scenario_changes(minimal_plan, baseline_settings(minimal_plan)) == {}
+
+
+def test_an_officer_commitment_the_plan_does_not_have_is_reported_with_file_and_line(tmp_path):
+    folder = tmp_path / "plan"
+    shutil.copytree(MINIMAL, folder)
+    with (folder / "plan.yaml").open("a", encoding="utf-8") as f:
+        f.write("levers:\n  officer_commitment: C99\n")
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = len((folder / "plan.yaml").read_text(encoding="utf-8").splitlines())
+    assert f"plan.yaml:{line}: levers.officer_commitment: unknown commitment 'C99'" in result.output
 
 
 # --------------------------------------------------------------------------- the arithmetic of each lever
 
 
 def test_the_baseline_settings_change_nothing():
-    assert scenario_changes(PLAN, SETTINGS, OFFICERS) == {}
+    assert scenario_changes(PLAN, SETTINGS) == {}
     assert SETTINGS.neighbourhood_officers == 450 and all(SETTINGS.funded.values())
 
 
@@ -98,14 +128,14 @@ def test_the_grant_lever_changes_only_the_forecast_years():
 
 
 def test_the_pay_lever_adds_percentage_points_to_each_remaining_award():
-    changes = scenario_changes(PLAN, SETTINGS.replace(pay_award_change_pp=1.0), OFFICERS)
+    changes = scenario_changes(PLAN, SETTINGS.replace(pay_award_change_pp=1.0))
     assert changes["finance.pay_award"] == {y: round(PLAN.finance.pay_award.value(y) + 0.01, 6)
                                             for y in levers(PLAN).pay_years}
     assert gap(run_settings(SETTINGS.replace(pay_award_change_pp=1.0)), "2024/25") > gap(BASE, "2024/25")
 
 
 def test_fewer_officers_are_phased_in_the_plan_s_proportions_and_cost_less():
-    changes = scenario_changes(PLAN, SETTINGS.replace(neighbourhood_officers=380), OFFICERS)
+    changes = scenario_changes(PLAN, SETTINGS.replace(neighbourhood_officers=380))
     in_post = changes["finance.neighbourhood_officers_in_post"]
     assert in_post["2024/25"] == 380
     assert list(in_post.values()) == sorted(in_post.values())
@@ -117,7 +147,7 @@ def test_fewer_officers_are_phased_in_the_plan_s_proportions_and_cost_less():
 
 def test_officers_are_not_changed_when_their_commitment_is_dropped():
     dropped = SETTINGS.replace(neighbourhood_officers=380, funded={**SETTINGS.funded, OFFICERS: False})
-    assert scenario_changes(PLAN, dropped, OFFICERS) == {f"commitments.{OFFICERS}.enabled": False}
+    assert scenario_changes(PLAN, dropped) == {f"commitments.{OFFICERS}.enabled": False}
 
 
 def test_dropping_a_commitment_saves_its_cost():
@@ -131,8 +161,8 @@ def test_dropping_a_commitment_saves_its_cost():
 @pytest.mark.parametrize("name", ["precept_plus_15", "precept_plus_10", "pay_award_plus_2", "grant_1pc_below_forecast"])
 def test_the_example_scenarios_load_into_the_levers_exactly(name: str):
     scenario = Scenario.from_yaml(planlib.DEFAULT_PLAN / "scenarios" / f"{name}.yaml")
-    settings = settings_from_scenario(PLAN, scenario, OFFICERS)
-    again = Scenario(name="again", description="d", source="s", changes=scenario_changes(PLAN, settings, OFFICERS))
+    settings = settings_from_scenario(PLAN, scenario)
+    again = Scenario(name="again", description="d", source="s", changes=scenario_changes(PLAN, settings))
     pd.testing.assert_series_equal(planlib.run(PLAN, again).measure("budget_gap"),
                                    planlib.run(PLAN, scenario).measure("budget_gap"))
 
@@ -140,7 +170,7 @@ def test_the_example_scenarios_load_into_the_levers_exactly(name: str):
 def test_a_scenario_the_levers_cannot_show_names_the_change():
     phased = Scenario.from_yaml(planlib.DEFAULT_PLAN / "scenarios" / "neighbourhood_uplift_phased.yaml")
     with pytest.raises(ScenarioError, match="can be compared but not loaded") as caught:
-        settings_from_scenario(PLAN, phased, OFFICERS)
+        settings_from_scenario(PLAN, phased)
     assert caught.value.field in phased.changes
 
 
@@ -150,7 +180,7 @@ def _grid(low: float, high: float, step: float) -> st.SearchStrategy[float]:
 
 @st.composite
 def lever_settings(draw: st.DrawFn) -> Settings:
-    lv = levers(PLAN, OFFICERS)
+    lv = levers(PLAN)
     return Settings(
         precept_increase={y: draw(_grid(0.0, lv.precept_max, PRECEPT_STEP)) for y in lv.precept_years},
         grant_change_pct=draw(_grid(*GRANT_CHANGE_RANGE, GRANT_STEP)),
@@ -163,10 +193,10 @@ def lever_settings(draw: st.DrawFn) -> Settings:
 @hypothesis_settings(max_examples=60, deadline=None)
 @given(lever_settings())
 def test_every_setting_of_the_levers_saves_and_loads_back(settings: Settings):
-    scenario = Scenario(name="round_trip", description=describe(PLAN, settings, OFFICERS), source="test",
-                        changes=scenario_changes(PLAN, settings, OFFICERS))
+    scenario = Scenario(name="round_trip", description=describe(PLAN, settings), source="test",
+                        changes=scenario_changes(PLAN, settings))
     scenario = Scenario.from_yaml_text(scenario.to_yaml())  # as the store keeps it
-    loaded = settings_from_scenario(PLAN, scenario, OFFICERS)
+    loaded = settings_from_scenario(PLAN, scenario)
     if not settings.funded[OFFICERS]:
         settings = settings.replace(neighbourhood_officers=loaded.neighbourhood_officers)  # not saved when dropped
     assert loaded == settings
@@ -184,7 +214,7 @@ def test_the_baseline_says_plainly_that_the_plan_does_not_balance():
 def test_describe_names_titles_and_money_as_a_board_paper_does():
     settings = SETTINGS.replace(precept_increase={**SETTINGS.precept_increase, "2022/23": 12.5}, grant_change_pct=-1.0,
                                 funded={**SETTINGS.funded, "active_citizens_fund": False})
-    text = describe(PLAN, settings, OFFICERS)
+    text = describe(PLAN, settings)
     assert text.startswith("Band D increase £12.50 in 2022/23 (baseline £10.00); police grant \u22121.0% on the forecast")
     assert "not funded: Small grants for community groups through the Active Citizens Fund" in text
 

@@ -86,7 +86,8 @@ def commitment_tornado(plan: Plan, commitment_id: str) -> pd.DataFrame:
     assumption's id in ``input``; an empty table when the commitment's benefits are not monetised.
 
     >>> import planlib
-    >>> t = commitment_tornado(planlib.load_plan(planlib.DEFAULT_PLAN), "violence_reduction_partnership")
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> t = commitment_tornado(plan, next(c.id for c in plan.commitments if c.benefits))
     >>> bool((t["swing"].diff().dropna() <= 0).all())
     True
     """
@@ -110,7 +111,8 @@ def commitment_assumptions(plan: Plan, commitment_id: str) -> pd.DataFrame:
     high, unit, status, confidence, source``, so a reader sees which are illustrative.
 
     >>> import planlib
-    >>> t = commitment_assumptions(planlib.load_plan(planlib.DEFAULT_PLAN), "violence_reduction_partnership")
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> t = commitment_assumptions(plan, next(c.id for c in plan.commitments if c.benefits))
     >>> {"input", "status", "source"} <= set(t.columns) and len(t) > 3
     True
     """
@@ -145,7 +147,7 @@ def switching_values(plan: Plan, commitment_id: str) -> pd.DataFrame:
 
     >>> import planlib
     >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
-    >>> sv = switching_values(plan, "violence_reduction_partnership").set_index("input")
+    >>> sv = switching_values(plan, next(c.id for c in plan.commitments if c.benefits)).set_index("input")
     >>> bool(sv.at["pv_costs", "switching_value"] > 0)
     True
     """

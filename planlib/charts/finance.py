@@ -31,7 +31,7 @@ def _finance_measure(table: pd.DataFrame, measure: str) -> pd.DataFrame:
 def scenario_colour(scenarios: list[str]) -> alt.Color:
     """The colour encoding of the ``scenario`` field: :data:`SCENARIO_COLOURS` in the order given.
 
-    >>> scenario_colour(["baseline", "precept_plus_10"]).to_dict()["scale"]["range"]
+    >>> scenario_colour(["baseline", "higher_precept"]).to_dict()["scale"]["range"]
     ['#000000', '#0072B2']
     """
     return alt.Color("scenario:N", title="Scenario", sort=scenarios,

@@ -23,9 +23,10 @@ def trajectory_chart(table: pd.DataFrame, title: str, unit: str, *, width: int =
 
     >>> import planlib
     >>> from planlib.performance import trajectory_table
-    >>> table = trajectory_table(planlib.load_plan(planlib.DEFAULT_PLAN), "kpi_homicides")
-    >>> trajectory_chart(table, "Homicides", "offences a year").to_dict()["title"]["text"]
-    'Homicides'
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> table = trajectory_table(plan, plan.kpis[0].id)
+    >>> trajectory_chart(table, "A KPI", "offences a year").to_dict()["title"]["text"]
+    'A KPI'
     """
     x = year_axis(sorted(table["year"].unique()))
     y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False))

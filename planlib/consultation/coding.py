@@ -82,7 +82,7 @@ def code_responses(consultation: Consultation) -> pd.DataFrame:
 
     ``coded_by`` is ``analyst`` for a response with pre-coded themes (kept as they are) and
     ``codebook`` otherwise; ``matched`` says which phrase coded each theme
-    (``theme_drug_harm: cannabis; ...``), so that an analyst can check the rules.
+    (``<theme id>: <phrase>; ...``), so that an analyst can check the rules.
 
     >>> from planlib.io.plan_folder import load_folder
     >>> coded = code_responses(load_folder(parts=["consultation"]).consultation)

@@ -7,8 +7,9 @@ caught, that an analyst may want to add to the codebook (scikit-learn, imported 
 
 >>> import planlib
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
->>> table = trace(plan, ["theme_drug_harm"])
->>> "drug_harm_reduction" in set(table["commitment_id"])
+>>> theme = next(e.id for e in plan.evidence if e.kind == "consultation_theme")
+>>> table = trace(plan, [theme])
+>>> set(table["theme"]) == {theme} and set(table["commitment_id"]) <= {c.id for c in plan.commitments}
 True
 """
 

@@ -6,7 +6,8 @@ the responses that name one of the plan's local authorities. A group whose weigh
 
 >>> import planlib
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
->>> coded = pd.DataFrame({"local_authority": ["Birmingham", "Solihull", "Solihull"]})
+>>> areas = [a.name for a in plan.local_authorities]
+>>> coded = pd.DataFrame({"local_authority": [areas[0], areas[4], areas[4]]})
 >>> response_weights(plan, coded).round(2).tolist()
 [1.18, 0.11, 0.11]
 """
@@ -38,9 +39,10 @@ def local_authority_weights(plan: Plan, coded: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import planlib
     >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
-    >>> coded = pd.DataFrame({"local_authority": ["Birmingham", "Solihull", "outside"]})
+    >>> areas = [a.name for a in plan.local_authorities]
+    >>> coded = pd.DataFrame({"local_authority": [areas[0], areas[4], "outside"]})
     >>> table = local_authority_weights(plan, coded).set_index("local_authority")
-    >>> round(float(table.at["Birmingham", "weight"]), 3), bool(table.at["Dudley", "under_represented"])
+    >>> round(float(table.at[areas[0], "weight"]), 3), bool(table.at[areas[2], "under_represented"])
     (0.784, True)
     """
     counts = coded["local_authority"].value_counts()

@@ -15,8 +15,9 @@ evidence) and returns a :class:`~planlib.model.consultation.Consultation`;
 
 >>> import planlib
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
->>> load_consultation(planlib.DEFAULT_PLAN, plan).codebook.theme_ids[:2]
-['pri_confidence', 'pri_young_people']
+>>> consultation = load_consultation(planlib.DEFAULT_PLAN, plan)
+>>> len(consultation.responses), len(consultation.codebook.theme_ids)
+(329, 7)
 """
 
 from __future__ import annotations

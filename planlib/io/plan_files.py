@@ -114,7 +114,7 @@ FILES: tuple[PlanFile, ...] = (
 _YAML_FIELDS: dict[str, frozenset[str]] = {
     "plan.yaml": frozenset({"id", "name", "police_area", "version", "description", "period",
                             "election_date", "sections", "objectives",
-                            "strategic_policing_requirement", "reporting"}),
+                            "strategic_policing_requirement", "reporting", "levers"}),
     "commitments.yaml": frozenset({"commitments"}),
     "assumptions.yaml": frozenset({"assumptions"}),
     "kpis.yaml": frozenset({"kpis"}),
@@ -319,8 +319,8 @@ def load_plan(path: str | os.PathLike[str] = DEFAULT_PLAN) -> Plan:
     Examples
     --------
     >>> plan = load_plan(DEFAULT_PLAN)
-    >>> plan.police_area, str(plan.period.first), str(plan.period.last)
-    ('West Midlands', '2021/22', '2024/25')
+    >>> len(plan.objectives), str(plan.period.first), str(plan.period.last)
+    (16, '2021/22', '2024/25')
     """
     plan, problems = _collect(path)
     if problems or plan is None:

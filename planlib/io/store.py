@@ -3,7 +3,7 @@
 A :class:`ScenarioStore` keeps each scenario's YAML (exactly as :meth:`Scenario.to_yaml`
 writes it) with its name, description, author and the time it was saved (UTC). Saving a
 scenario under a name that already exists adds the next version (1, 2, 3...); no version is
-ever overwritten or deleted, so a board paper can always cite "precept_plus_15, version 3".
+ever overwritten or deleted, so a board paper can always cite "higher_precept, version 3".
 
 Where the store is
 ------------------
@@ -34,7 +34,7 @@ Examples
 --------
 >>> from planlib import Scenario, ScenarioStore
 >>> store = ScenarioStore("sqlite://")  # in memory here; a file or PostgreSQL in practice
->>> scenario = Scenario(name="precept_plus_15", description="Band D +£15 each year",
+>>> scenario = Scenario(name="higher_precept", description="Band D +£15 each year",
 ...                     source="finance officer's proposal",
 ...                     changes={"finance.precept_increase": {"2022/23": 15}})
 >>> store.save(scenario, author="A. Finance Officer")
@@ -43,12 +43,12 @@ Examples
 >>> store.save(revised, author="A. Finance Officer")
 2
 >>> store.list()[["name", "version", "author", "description"]]
-              name  version              author            description
-0  precept_plus_15        1  A. Finance Officer  Band D +£15 each year
-1  precept_plus_15        2  A. Finance Officer   Band D +£15, revised
->>> store.load("precept_plus_15") == revised
+             name  version              author            description
+0  higher_precept        1  A. Finance Officer  Band D +£15 each year
+1  higher_precept        2  A. Finance Officer   Band D +£15, revised
+>>> store.load("higher_precept") == revised
 True
->>> store.load("precept_plus_15", version=1) == scenario
+>>> store.load("higher_precept", version=1) == scenario
 True
 """
 

@@ -112,9 +112,9 @@ def parse_csv(text: str, spec: CsvSpec, display: str) -> tuple[list[tuple[int, d
     Returns ``(line, row)`` pairs (the line on which each row starts) and the problems found.
 
     >>> spec = CsvSpec(("name", "population"), numbers=frozenset({"population"}))
-    >>> rows, problems = parse_csv("name,population\\nDudley,323500\\nX,lots\\n", spec, "la.csv")
+    >>> rows, problems = parse_csv("name,population\\nNorthtown,323500\\nX,lots\\n", spec, "la.csv")
     >>> rows
-    [(2, {'name': 'Dudley', 'population': 323500.0})]
+    [(2, {'name': 'Northtown', 'population': 323500.0})]
     >>> print(problems[0])
     la.csv:3: population: expected a number, got 'lots'
     """

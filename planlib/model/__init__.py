@@ -64,7 +64,7 @@ from planlib.model.governance import (
     TimelineEvent,
 )
 from planlib.model.kpi import Kpi, KpiActual, KpiBaseline, KpiTarget, NationalMeasure
-from planlib.model.plan import LocalAuthority, Objective, Period, Plan, Section
+from planlib.model.plan import LeverDeclaration, LocalAuthority, Objective, Period, Plan, Section
 
 __all__ = [
     "DEFAULT_APPRAISAL",
@@ -90,6 +90,7 @@ __all__ = [
     "KpiActual",
     "KpiBaseline",
     "KpiTarget",
+    "LeverDeclaration",
     "Loc",
     "LocalAuthority",
     "NationalMeasure",

@@ -13,8 +13,9 @@ the two modules would import each other).
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
 >>> reference_problems(plan)
 []
->>> objective_section_problems(plan.model_copy(update={"sections": plan.sections[1:]}))[0]
-(('objectives', 0, 'section'), "unknown section 's1_policing'")
+>>> loc, message = objective_section_problems(plan.model_copy(update={"sections": plan.sections[1:]}))[0]
+>>> loc, message == f"unknown section {plan.sections[0].id!r}"
+(('objectives', 0, 'section'), True)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "grant_problems",
     "kpi_actual_problems",
     "kpi_problems",
+    "lever_problems",
     "objective_kpi_problems",
     "objective_section_problems",
     "reference_problems",
@@ -85,7 +87,7 @@ def reference_problems(plan: Plan) -> Found:
     checks = (
         duplicate_problems, assumption_problems, evidence_problems, objective_section_problems,
         commitment_problems, finance_problems, kpi_problems, kpi_actual_problems, grant_problems,
-        timeline_problems, objective_kpi_problems, statement_problems,
+        timeline_problems, objective_kpi_problems, statement_problems, lever_problems,
     )
     return [problem for check in checks for problem in check(plan)]
 
@@ -246,6 +248,15 @@ def statement_problems(plan: Plan) -> Found:
         if statement is not None and statement.section is not None and statement.section not in sections:
             problems.append(((name, "section"), f"unknown section {statement.section!r}"))
     return problems
+
+
+def lever_problems(plan: Plan) -> Found:
+    """A lever declaration naming a commitment the plan does not have."""
+    chosen = plan.levers.officer_commitment if plan.levers is not None else None
+    if chosen is None or chosen in {c.id for c in plan.commitments}:
+        return []
+    return [(("levers", "officer_commitment"), f"unknown commitment {chosen!r} (the commitment that carries "
+                                               "the neighbourhood officers)")]
 
 
 # --------------------------------------------------------------------------- helpers

@@ -48,7 +48,7 @@ class Period(Record):
 
 
 class Section(Record):
-    """One of the plan's sections (the 2021-25 West Midlands plan has six)."""
+    """One of the plan's sections (a heading of the published plan, with its number)."""
 
     id: Id
     number: int = Field(ge=1, le=50, strict=True)
@@ -77,6 +77,21 @@ class LocalAuthority(Record):
     status_note: Note = ""
     source: Text
 
+
+class LeverDeclaration(Record):
+    """What the scenario explorer's levers need to know about the plan (``levers:`` in ``plan.yaml``).
+
+    The precept, grant, pay award and commitment levers work on any plan; the officers lever
+    moves the officers of one commitment, which only the plan can name. Without
+    ``officer_commitment`` the app offers no officers lever and says why.
+
+    >>> LeverDeclaration(officer_commitment="C01").officer_commitment
+    'C01'
+    """
+
+    officer_commitment: Id | None = None
+    """The commitment whose costs carry the neighbourhood officers of
+    ``finance.neighbourhood_officers_in_post`` (the officers lever phases its officer FTE)."""
 
 
 class Plan(Record):
@@ -112,6 +127,8 @@ class Plan(Record):
     unit_costs: tuple[UnitCost, ...] = ()
     local_authorities: tuple[LocalAuthority, ...] = ()
     appraisal: AppraisalSettings = DEFAULT_APPRAISAL
+    levers: LeverDeclaration | None = None
+    """What the board apps' levers need to know (which commitment carries the neighbourhood officers)."""
 
     @model_validator(mode="after")
     def _check_references(self, info: ValidationInfo) -> Plan:

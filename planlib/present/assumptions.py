@@ -10,7 +10,7 @@ the cost lines and the appraisal settings, and the wording of their statuses
 
 >>> import planlib
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
->>> table = assumption_table(plan, "violence_reduction_partnership")
+>>> table = assumption_table(plan, next(c.id for c in plan.commitments if c.benefits))
 >>> list(table.columns)
 ['number', 'used_for', 'value', 'unit', 'source', 'confidence', 'status', 'description']
 >>> input_label(plan, "unit_cost:robbery")

@@ -77,8 +77,9 @@ def commitment_titles(plan: Plan) -> dict[str, str]:
     """The title of each of the plan's commitments, by id, in the plan's order.
 
     >>> import planlib
-    >>> titles = commitment_titles(planlib.load_plan(planlib.DEFAULT_PLAN))
-    >>> titles["neighbourhood_policing_450"]
-    'Put 450 officers from the national uplift into neighbourhood policing'
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> titles = commitment_titles(plan)
+    >>> list(titles) == [c.id for c in plan.commitments], titles[plan.commitments[0].id] == plan.commitments[0].title
+    (True, True)
     """
     return {c.id: c.title for c in plan.commitments}

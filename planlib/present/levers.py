@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from planlib.levers import BALANCE_TOLERANCE, Settings, baseline_settings, levers
+from planlib.levers import BALANCE_TOLERANCE, Levers, Settings, baseline_settings, levers
 from planlib.model import Plan
 from planlib.formats import money, percent, pounds, share, signed_percent
 
@@ -84,7 +84,7 @@ def balance_sentence(gap: Mapping[str, float] | pd.Series) -> str:
     return f"The plan does not balance in {_years_phrase(list(short))}: a shortfall of {amounts}."
 
 
-def describe(plan: Plan, settings: Settings, officer_commitment: str | None = None) -> str:
+def describe(plan: Plan, settings: Settings) -> str:
     """What ``settings`` change, in words, for a saved scenario's description.
 
     >>> from planlib.io import DEFAULT_PLAN, load_plan
@@ -94,8 +94,8 @@ def describe(plan: Plan, settings: Settings, officer_commitment: str | None = No
     >>> describe(plan, baseline_settings(plan).replace(grant_change_pct=1.5, pay_award_change_pp=-0.5))
     'Police grant +1.5% on the forecast for 2023/24 to 2024/25; pay awards -0.5 percentage points a year from 2022/23.'
     """
-    lv = levers(plan, officer_commitment)
-    base = baseline_settings(plan, officer_commitment)
+    lv = levers(plan)
+    base = baseline_settings(plan)
     titles = {c.id: c.title for c in plan.commitments}
     parts = []
     moved = [y for y in lv.precept_years if abs(settings.precept_increase[y] - base.precept_increase[y]) > 1e-9]
@@ -161,6 +161,25 @@ def pay_readout(awards: Mapping[str, float], change_pp: float) -> str:
     """
     shown = ", ".join(percent(value * 100, 2).replace(".00%", "%") for value in awards.values())
     return _readout(f"<b>{change_pp:+.1f} points</b>: {shown}")
+
+
+def no_officers_lever(lv: Levers) -> str | None:
+    """Why the app offers no officers lever, for the place the lever would be (None: it offers one).
+
+    >>> from planlib.io import DEFAULT_PLAN, load_plan
+    >>> plan = load_plan(DEFAULT_PLAN)
+    >>> no_officers_lever(levers(plan)) is None
+    True
+    >>> no_officers_lever(levers(plan.model_copy(update={"levers": None})))
+    'This plan does not say which of its commitments carries the neighbourhood officers, so they cannot be moved here. The plan can name it in plan.yaml (levers: officer_commitment).'
+    """
+    if lv.neighbourhood is not None:
+        return None
+    if not lv.officers_declared:
+        return ("This plan does not say which of its commitments carries the neighbourhood officers, so they "
+                "cannot be moved here. The plan can name it in plan.yaml (levers: officer_commitment).")
+    return ("The neighbourhood officers in post in this plan (finance.neighbourhood_officers_in_post) leave the "
+            "officers lever no range to move in, so it is not offered.")
 
 
 def officers_readout(officers: int | None, target: int, funded: bool) -> str:

@@ -53,7 +53,7 @@ def plan_is_valid(shown: str, plan: Plan, checked: Sequence[str] = ()) -> str:
 
     >>> import planlib
     >>> print(plan_is_valid("plan", planlib.load_plan(planlib.DEFAULT_PLAN), ["horizon.yaml"]))  # doctest: +ELLIPSIS
-    plan: valid: West Midlands ... 2021/22 to 2024/25: ... objectives, ... commitments, ... KPIs, ... grants; also checked horizon.yaml
+    plan: valid: ... 2021/22 to 2024/25: ... objectives, ... commitments, ... KPIs, ... grants; also checked horizon.yaml
     """
     return (f"{shown}: valid: {plan.name}, {plan.period.first} to {plan.period.last}: "
             f"{len(plan.objectives)} objectives, {len(plan.commitments)} commitments, "

@@ -7,8 +7,9 @@ SVG), so that the notebook stays a few lines per cell. Money is written by
 :mod:`planlib.formats` (``£1.2m``, ``−£65.5m``), tables by :mod:`planlib.present.html`.
 
 >>> from planlib.io.paths import DEFAULT_PLAN
->>> report = ScenarioReport.load(DEFAULT_PLAN, DEFAULT_PLAN / "scenarios" / "precept_plus_15.yaml", seed=1, samples=100)
->>> "Scenario report: precept_plus_15" in report.title().data
+>>> scenario = sorted((DEFAULT_PLAN / "scenarios").glob("*.yaml"))[0]
+>>> report = ScenarioReport.load(DEFAULT_PLAN, scenario, seed=1, samples=100)
+>>> f"Scenario report: {report.scenario.name}" in report.title().data
 True
 """
 

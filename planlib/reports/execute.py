@@ -6,8 +6,8 @@ renamed), and a report's file name (:func:`slugify`) cannot leave the output fol
 
 >>> slugify("../../x")
 'x'
->>> slugify("precept_plus_15")
-'precept_plus_15'
+>>> slugify("higher_precept_2023")
+'higher_precept_2023'
 """
 
 from __future__ import annotations

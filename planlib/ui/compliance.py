@@ -12,8 +12,8 @@ traceback. Text from the plan is escaped wherever it is shown.
 
 >>> import planlib
 >>> app = ComplianceApp(planlib.load_plan(planlib.DEFAULT_PLAN))
->>> app.show_kpi("kpi_knife_crime")
->>> "Birmingham" in app.breakdown.value
+>>> app.show_kpi(performance.kpis_with_local_figures(app.plan)[0])
+>>> app.plan.local_authorities[0].name in app.breakdown.value
 True
 >>> app.show_kpi("kpi_nothing")
 >>> "not one of the choices" in app.messages.value

@@ -12,8 +12,9 @@ traceback. Response text is escaped wherever it is shown.
 
 >>> import planlib
 >>> app = ConsultationApp.for_plan(planlib.DEFAULT_PLAN)
->>> app.set_theme("theme_drug_harm")
->>> "Drug harm reduction" in app.quotes.value
+>>> theme = app.results.themes.iloc[-1]
+>>> app.set_theme(theme["theme"])
+>>> theme["title"] in app.quotes.value
 True
 >>> app.set_theme("<script>")
 >>> "not one of the choices" in app.messages.value

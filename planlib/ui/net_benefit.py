@@ -13,9 +13,10 @@ The commitment a viewer sends is checked against the commitments offered
 
 >>> import planlib
 >>> app = NetBenefitExplorer(planlib.load_plan(planlib.DEFAULT_PLAN), samples=1_000)
->>> app.pick("victims_services")
->>> app.picked
-'victims_services'
+>>> chosen = app.plan.commitments[-1].id
+>>> app.pick(chosen)
+>>> app.picked == chosen
+True
 """
 
 from __future__ import annotations

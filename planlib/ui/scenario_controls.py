@@ -7,11 +7,12 @@ switched off, an unknown commitment) is refused by :meth:`LeverControls.check` a
 :meth:`LeverControls.settings` with a reader's message.
 
 >>> from planlib.io import DEFAULT_PLAN, load_plan
->>> from planlib.levers import baseline_settings, commitment_with_most_officers
+>>> from planlib.levers import baseline_settings
 >>> plan = load_plan(DEFAULT_PLAN)
->>> officers = commitment_with_most_officers(plan)
->>> controls = LeverControls(plan, officers)
->>> controls.settings() == baseline_settings(plan, officers)
+>>> controls = LeverControls(plan)
+>>> controls.settings() == baseline_settings(plan)
+True
+>>> LeverControls(plan.model_copy(update={"levers": None})).officers is None
 True
 """
 
@@ -36,6 +37,7 @@ from planlib.levers import (
     levers,
 )
 from planlib.model import Plan
+from planlib.present.levers import no_officers_lever
 from planlib.ui import Messages, validate_choice, validate_number
 
 log = logging.getLogger("planlib.ui.scenario_explorer")
@@ -106,9 +108,9 @@ class LeverControls:
     Parameters
     ----------
     plan : Plan
-        The baseline plan.
-    officer_commitment : str or None
-        The commitment that carries the neighbourhood officers; None: no officers slider.
+        The baseline plan. Its officers slider moves the commitment the plan declares as carrying
+        the neighbourhood officers (:func:`planlib.levers.officer_commitment`); a plan that
+        declares none has no officers slider, and the panel says why.
 
     Attributes
     ----------
@@ -117,18 +119,17 @@ class LeverControls:
     grant, pay : FloatSlider
         The changes to the police grant (%) and to the pay awards (percentage points).
     officers : IntSlider or None
-        Neighbourhood officers in post at the end of the plan.
+        Neighbourhood officers in post at the end of the plan (None: no officers lever).
     funded : dict
         Commitment id -> its checkbox (statutory duties are ticked and locked), with
         ``commitment_cost`` and ``commitment_status`` beside it.
     """
 
-    def __init__(self, plan: Plan, officer_commitment: str | None = None) -> None:
+    def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.officer_commitment = officer_commitment
-        self.levers = lv = levers(plan, officer_commitment)
+        self.levers = lv = levers(plan)
         self.titles = {c.id: c.title for c in plan.commitments}
-        base = baseline_settings(plan, officer_commitment)
+        base = baseline_settings(plan)
         self.precept = {y: _slider(FloatSlider, base.precept_increase[y], 0.0, lv.precept_max, PRECEPT_STEP, y)
                         for y in lv.precept_years}
         for slider in self.precept.values():
@@ -237,13 +238,15 @@ class LeverControls:
             note(f"Change to each year's pay award for officers and staff from {lv.pay_years[0]}."),
             _line(self.pay, self.pay_readout),
         ]
+        rows.append(widgets.HTML("<h3>Officer uplift into neighbourhoods</h3>"))
         if self.officers is not None:
             rows += [
-                widgets.HTML("<h3>Officer uplift into neighbourhoods</h3>"),
                 note(f"Officers in neighbourhood posts by the end of {self.plan.years[-1]}; the years "
                      "between are phased as in the plan."),
                 _line(self.officers, self.officers_readout),
             ]
+        else:
+            rows.append(note(no_officers_lever(lv) or "").add_class("planlib-no-officers-lever"))
         rows += [messages, reset]
         return widgets.VBox(rows, layout=widgets.Layout(width="560px", min_width="560px", padding="0 24px 0 0"))
 

@@ -32,8 +32,7 @@ from planlib.charts.finance import budget_gap_chart, reserves_chart
 from planlib.errors import PlanlibError
 from planlib.finance import commitment_costs
 from planlib.scenario import ScenarioStore
-from planlib.levers import Settings, baseline_settings, commitment_with_most_officers, scenario_changes, \
-    settings_from_scenario
+from planlib.levers import Settings, baseline_settings, scenario_changes, settings_from_scenario
 from planlib.model import Plan
 from planlib.present import levers as words
 from planlib.formats import money
@@ -84,16 +83,16 @@ table.planlib-figures .num { text-align: right; white-space: nowrap; font-varian
 class ScenarioExplorer:
     """The scenario explorer: controls, headline figures, charts, comparison, save and load.
 
+    The officers slider phases the commitment the plan declares as carrying its neighbourhood
+    officers (``levers: officer_commitment`` in ``plan.yaml``); a plan that declares none gets
+    no officers slider, and a note where it would be says why.
+
     Parameters
     ----------
     plan : Plan
         The baseline plan.
     store : ScenarioStore, optional
         Where scenarios are saved; without one, saving and loading say so.
-    officer_commitment : str, optional
-        The commitment that carries the neighbourhood officers, which the officers slider
-        phases; by default the enabled commitment with the most officer FTE (no slider if no
-        commitment carries officers).
 
     Attributes
     ----------
@@ -120,11 +119,10 @@ class ScenarioExplorer:
     True
     """
 
-    def __init__(self, plan: Plan, store: ScenarioStore | None = None, officer_commitment: str | None = None) -> None:
+    def __init__(self, plan: Plan, store: ScenarioStore | None = None) -> None:
         log_to_server()
         self.plan = plan
         self.store = store
-        self.officer_commitment = officer_commitment or commitment_with_most_officers(plan)
         self.baseline = run(plan)
         self.result = self.baseline
         self._quiet = False
@@ -135,7 +133,7 @@ class ScenarioExplorer:
         self._chart_keys: dict[str, tuple[Any, ...]] = {}
         self._chart_specs: dict[str, dict[str, Any]] = {}
 
-        self.controls = LeverControls(plan, self.officer_commitment)
+        self.controls = LeverControls(plan)
         self.levers = self.controls.levers
         self.store_panel = StorePanel(store)
         self.suggestion_panel = SuggestionPanel(plan)
@@ -158,7 +156,7 @@ class ScenarioExplorer:
         self.reserves_chart = live_chart(reserves_chart(table, width=CHART_WIDTH, height=CHART_HEIGHT))
         self.gap_chart.add_class("planlib-gap-chart")
         self.reserves_chart.add_class("planlib-reserves-chart")
-        self._last_good = baseline_settings(plan, self.officer_commitment)
+        self._last_good = baseline_settings(plan)
         self.refresh()
         safe(self.compare_messages)(self.store_panel.refresh)()
         self.widget = self._layout()
@@ -225,9 +223,9 @@ class ScenarioExplorer:
     def scenario(self, name: str = CURRENT_NAME, settings: Settings | None = None) -> Scenario:
         """The current settings (or ``settings``) as a named :class:`~planlib.scenario.Scenario`."""
         settings = self.settings() if settings is None else settings
-        return Scenario(name=name, description=words.describe(self.plan, settings, self.officer_commitment),
+        return Scenario(name=name, description=words.describe(self.plan, settings),
                         source=f"set in the scenario explorer board app (planlib {planlib.__version__})",
-                        changes=scenario_changes(self.plan, settings, self.officer_commitment))
+                        changes=scenario_changes(self.plan, settings))
 
     def _on_control_change(self, change: Mapping[str, Any]) -> None:
         if self._quiet:
@@ -260,7 +258,7 @@ class ScenarioExplorer:
         self._update(self.settings())
 
     def _reset(self, _button: Any = None) -> None:
-        self.apply_settings(baseline_settings(self.plan, self.officer_commitment))
+        self.apply_settings(baseline_settings(self.plan))
         self.messages.show("The controls are back to the baseline plan.")
 
     def refresh(self) -> None:
@@ -385,7 +383,7 @@ class ScenarioExplorer:
     def _load_into_controls(self, _button: Any = None) -> None:
         name, version = self.store_panel.chosen()
         scenario = self.store_panel.load(name, version)
-        self.apply_settings(settings_from_scenario(self.plan, scenario, self.officer_commitment))
+        self.apply_settings(settings_from_scenario(self.plan, scenario))
         self.store_panel.scenario_name.value = name
         self.compare_messages.show(f"Loaded “{name}” version {version} into the controls.")
 
@@ -393,8 +391,8 @@ class ScenarioExplorer:
 
     def _suggest(self, _button: Any = None) -> None:
         # The optimiser chooses the commitments: start from the plan's own, with the other settings.
-        base = baseline_settings(self.plan, self.officer_commitment)
-        changes = scenario_changes(self.plan, self._last_good.replace(funded=base.funded), self.officer_commitment)
+        base = baseline_settings(self.plan)
+        changes = scenario_changes(self.plan, self._last_good.replace(funded=base.funded))
         self.suggestion_panel.suggest(changes, can_save=self.store is not None)
 
     def _save_suggestion(self, _button: Any = None) -> None:

@@ -30,6 +30,7 @@ from tests.apps.conftest import (
     recorded_page,
     running_voila,
 )
+from tests.conftest import MINIMAL
 
 PLAN = planlib.load_plan(planlib.DEFAULT_PLAN)
 OFFICERS = "neighbourhood_policing_450"  # the commitment that carries the neighbourhood officers
@@ -133,6 +134,26 @@ def test_dropping_the_neighbourhood_commitment_locks_its_slider(explorer: Scenar
     assert "commitment dropped" in explorer.officers_readout.value
     officers_row = re.search(r"<tr[^>]*><td>Neighbourhood officers in post</td>.*?</tr>", explorer.by_year.value).group(0)
     assert "commitment dropped" in officers_row and "450" not in officers_row
+
+
+def _widgets(widget) -> Iterator[object]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _widgets(child)
+
+
+def test_the_officers_slider_moves_the_commitment_the_plan_declares(explorer: ScenarioExplorer):
+    assert PLAN.levers.officer_commitment == OFFICERS and explorer.levers.neighbourhood == OFFICERS
+    assert not any("planlib-no-officers-lever" in getattr(w, "_dom_classes", ()) for w in _widgets(explorer.widget))
+
+
+def test_a_plan_that_declares_no_officer_commitment_has_no_officers_slider_and_says_why(store):
+    explorer = ScenarioExplorer(planlib.load_plan(MINIMAL), store)
+    assert explorer.plan.levers is None and explorer.officers is None
+    notes = [w.value for w in _widgets(explorer.widget) if "planlib-no-officers-lever" in getattr(w, "_dom_classes", ())]
+    assert len(notes) == 1 and "does not say which of its commitments carries the neighbourhood officers" in notes[0]
+    explorer.precept[explorer.levers.precept_years[-1]].value = 20.0  # the other levers work
+    assert explorer.scenario().changes == {"finance.precept_increase": {explorer.levers.precept_years[-1]: 20.0}}
 
 
 def _message(explorer: ScenarioExplorer) -> str:
@@ -244,7 +265,7 @@ def test_load_puts_the_controls_back_and_compare_adds_the_scenario(explorer: Sce
     explorer.store_panel.author.value = "J. Smith"
     explorer.on_save()
     explorer.on_reset()
-    assert explorer.settings() == baseline_settings(PLAN, OFFICERS)
+    assert explorer.settings() == baseline_settings(PLAN)
     explorer.on_load()
     assert explorer.settings() == wanted
     pd.testing.assert_series_equal(explorer.result.measure("budget_gap"), wanted_gap)
@@ -270,7 +291,7 @@ def test_a_hand_written_scenario_is_compared_but_not_loaded_if_the_controls_cann
     assert "1 saved version listed" in explorer.compare_messages.value
     explorer.on_load()
     assert "can be compared but not loaded" in explorer.compare_messages.value
-    assert explorer.settings() == baseline_settings(PLAN, OFFICERS)
+    assert explorer.settings() == baseline_settings(PLAN)
     explorer.on_compare()
     assert "neighbourhood_uplift_phased (v1)" in explorer.comparison.value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -60,3 +61,82 @@ def test_ctrl_c_stops_the_server_cleanly(unused_port: int):
         if _group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+# --------------------------------------------------------------------------- the plan the apps show
+
+
+@pytest.mark.parametrize("bad, words", [
+    ("no_such_folder", "plan folder not found"),
+    ("invalid", "levers.officer_commitment: unknown commitment 'C99'"),
+], ids=["missing folder", "invalid plan"])
+def test_a_bad_plan_is_refused_with_a_clear_message_before_the_server_starts(bad, words, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from planlib import apps
+    from planlib.cli import main
+    from tests.conftest import MINIMAL
+
+    if bad == "invalid":
+        shutil.copytree(MINIMAL, tmp_path / bad)
+        with (tmp_path / bad / "plan.yaml").open("a", encoding="utf-8") as f:
+            f.write("levers:\n  officer_commitment: C99\n")
+    started = []
+    monkeypatch.setattr(apps, "serve", lambda **kwargs: started.append(kwargs) or 0)
+    result = CliRunner().invoke(main, ["serve", "--plan", str(tmp_path / bad)])
+    assert result.exit_code == 1 and started == []
+    assert words in result.output and "Traceback" not in result.output
+
+
+def test_the_plan_folder_reaches_the_apps_kernels_through_the_environment(monkeypatch):
+    from click.testing import CliRunner
+
+    from planlib import apps
+    from planlib.cli import main
+    from planlib.io.paths import DEFAULT_PLAN, SERVED_PLAN_VARIABLE, served_plan
+    from tests.conftest import MINIMAL
+
+    started = []
+    monkeypatch.setattr(apps, "serve", lambda **kwargs: started.append(kwargs) or 0)
+    assert CliRunner().invoke(main, ["serve", "--plan", str(MINIMAL), "--port", "8871"]).exit_code == 0
+    env = apps.voila_env({}, plan=started[0]["plan"])
+    assert served_plan(env) == MINIMAL.resolve()
+    assert CliRunner().invoke(main, ["serve"]).exit_code == 0  # default: the embedded example
+    assert served_plan(apps.voila_env({}, plan=started[1]["plan"])) == DEFAULT_PLAN.resolve()
+    assert served_plan({}) == DEFAULT_PLAN and SERVED_PLAN_VARIABLE not in apps.voila_env({})
+
+
+def test_serve_plan_shows_that_plan_in_the_apps(unused_port: int, tmp_path):
+    from tests.conftest import MINIMAL
+
+    port = unused_port
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from planlib.cli import main; main()", "serve", "--plan", str(MINIMAL),
+         "--port", str(port), "--pool-size", "0"],
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PLANLIB_STORE": f"sqlite:///{tmp_path / 'scenarios.db'}"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(f"http://127.0.0.1:{port}/"):
+            assert process.poll() is None, process.stdout.read().decode(errors="replace")
+            assert time.monotonic() < deadline, "Voila did not answer within 60 s"
+            time.sleep(0.1)  # polling interval; the loop waits for the server to answer
+        pages = {}
+        for app in ("plan_overview", "consultation"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/{app}.ipynb", timeout=180) as response:
+                pages[app] = response.read().decode("utf-8", errors="replace")
+        assert all("Minimal test plan" in page for page in pages.values())
+        assert not any("West Midlands" in page for page in pages.values())
+        assert "This plan has no consultation to show" in pages["consultation"]
+    finally:
+        if _group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
