@@ -471,7 +471,7 @@ def optimise_command(plan: Path | None, scenario_file: Path | None, objective: s
 
 @main.command("new")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
-@click.option("--area", required=True, help='The police area, e.g. "West Mercia".')
+@click.option("--area", required=True, help="The police area, as the plan's title names it.")
 @click.option("--first-year", default=None, metavar="YYYY/YY", help="e.g. 2021/22 or 2021 (default: the current year).")
 @click.option("--years", type=int, default=4, show_default=True, help="Financial years the plan covers (1 to 10).")
 @click.option("--billing-authority", "billing_authorities", multiple=True, metavar="NAME",

@@ -8,9 +8,9 @@ middle-sized force, so that the new plan runs; they are no force's figures.
 
 >>> from planlib.io.new_plan_settings import new_plan_settings
 >>> from planlib.io.yaml import parse_yaml
->>> data = parse_yaml(finance_yaml(new_plan_settings("West Mercia", "2021/22", 2, ["Telford", "Worcester"])))
+>>> data = parse_yaml(finance_yaml(new_plan_settings("Testshire", "2021/22", 2, ["Northtown", "Southtown"])))
 >>> [ba["name"] for ba in data["billing_authorities"]], "tax_base" in data
-(['Telford', 'Worcester'], False)
+(['Northtown', 'Southtown'], False)
 """
 
 from __future__ import annotations

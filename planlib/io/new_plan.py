@@ -8,9 +8,9 @@ was.
 
 >>> import tempfile, pathlib
 >>> with tempfile.TemporaryDirectory() as parent:
-...     folder = new_plan_folder(pathlib.Path(parent) / "west_mercia", new_plan_settings("West Mercia", "2021/22"))
+...     folder = new_plan_folder(pathlib.Path(parent) / "testshire", new_plan_settings("Testshire", "2021/22"))
 ...     sorted(p.name for p in folder.iterdir())[:3], sorted(p.name for p in pathlib.Path(parent).iterdir())
-(['README.md', 'commitment_costs.csv', 'commitments.yaml'], ['west_mercia'])
+(['README.md', 'commitment_costs.csv', 'commitments.yaml'], ['testshire'])
 """
 
 from __future__ import annotations

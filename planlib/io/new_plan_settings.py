@@ -4,18 +4,18 @@
 at once; the :class:`NewPlanSettings` it returns also derives what the new plan's files share:
 its id, name, years, the placeholder polling day and the neighbourhood officers' build-up.
 
->>> s = new_plan_settings("West Mercia", "2021", 4, ["Herefordshire", "Shropshire"])
+>>> s = new_plan_settings("Testshire", "2021", 4, ["Northtown", "Southtown"])
 >>> s.plan_id, s.name, [str(y) for y in s.years][-1], str(s.election_date)
-('west_mercia_2021', 'West Mercia Police and Crime Plan 2021-2025', '2024/25', '2021-05-06')
+('testshire_2021', 'Testshire Police and Crime Plan 2021-2025', '2024/25', '2021-05-06')
 >>> try:
-...     new_plan_settings(" ", "2021/23", 0, ["Dudley", "dudley"])
+...     new_plan_settings(" ", "2021/23", 0, ["Northtown", "northtown"])
 ... except PlanError as exc:
 ...     print(exc)
 4 problems:
-planlib new: area: the police area is empty: give its name, such as "West Mercia"
+planlib new: area: the police area is empty: give its name, such as "Testshire"
 planlib new: first_year: '2021/23' is not a financial year: expected YYYY/YY of two consecutive years, such as 2021/22
 planlib new: years: the plan must cover 1 to 10 financial years (got 0)
-planlib new: billing_authority: 'dudley' is given twice
+planlib new: billing_authority: 'northtown' is given twice
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class NewPlanSettings:
 
     @property
     def name(self) -> str:
-        """The plan's title, e.g. ``West Mercia Police and Crime Plan 2021-2025``."""
+        """The plan's title, e.g. ``Testshire Police and Crime Plan 2021-2025``."""
         return f"{self.police_area} Police and Crime Plan {self.first_year.start}-{self.last_year.start + 1}"
 
     @property
@@ -110,7 +110,7 @@ class NewPlanSettings:
 
 def _name_problem(text: str, field: str, what: str) -> str | None:
     if not text:
-        return f"the {what} is empty: give its name, such as \"West Mercia\"" if field == "area" else f"a {what} name is empty"
+        return f"the {what} is empty: give its name, such as \"Testshire\"" if field == "area" else f"a {what} name is empty"
     if len(text) > MAX_NAME:
         return f"the {what} name is longer than {MAX_NAME} characters"
     if any(unicodedata.category(ch)[0] == "C" for ch in text):
@@ -135,7 +135,7 @@ def new_plan_settings(area: str, first_year: str | FinancialYear | None = None, 
     Parameters
     ----------
     area : str
-        The police area, e.g. ``"West Mercia"``.
+        The police area, e.g. ``"Testshire"``.
     first_year : str, FinancialYear or None
         The plan's first financial year: ``"2021/22"``, or ``"2021"`` for the year starting in
         2021. None: the financial year of today.

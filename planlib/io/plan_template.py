@@ -10,7 +10,7 @@ reporting, the statement on the Strategic Policing Requirement, grants, the plan
 are written as comments to uncomment and fill.
 
 >>> from planlib.io.new_plan_settings import new_plan_settings
->>> files = plan_folder_files(new_plan_settings("West Mercia", "2021/22", 4))
+>>> files = plan_folder_files(new_plan_settings("Testshire", "2021/22", 4))
 >>> sorted(files)[:4]
 ['README.md', 'commitment_costs.csv', 'commitments.yaml', 'finance.yaml']
 """

@@ -31,8 +31,8 @@ what is still to be replaced."""
 def quoted(text: str) -> str:
     """``text`` as a YAML double-quoted scalar (JSON's string syntax, which YAML reads too).
 
-    >>> quoted("West Mercia")
-    '"West Mercia"'
+    >>> quoted("Testshire")
+    '"Testshire"'
     """
     return json.dumps(text, ensure_ascii=False)
 

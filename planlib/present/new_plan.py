@@ -6,10 +6,10 @@ KPI; and how many entries still have a placeholder source (one that begins ``pla
 every number of a new plan does). Plans, commitments and KPIs are named by their titles.
 
 >>> import planlib
->>> text = checklist(planlib.load_plan(planlib.DEFAULT_PLAN), "data/west_midlands_2021")
+>>> text = checklist(planlib.load_plan(planlib.DEFAULT_PLAN), "my_plan")
 >>> for line in text.splitlines()[:4]:
 ...     print(line)
-What is left to fill in data/west_midlands_2021
+What is left to fill in my_plan
 <BLANKLINE>
 Commitments without KPIs (give their kpis in commitments.yaml, defined in kpis.yaml):
   - Respond to HMICFRS and other inspectorate recommendations
@@ -151,8 +151,9 @@ def new_plan_text(plan: Plan, shown: str) -> str:
     """What ``planlib new`` prints: the folder it made, then the :func:`checklist`.
 
     >>> import planlib
-    >>> new_plan_text(planlib.load_plan(planlib.DEFAULT_PLAN), "new_plan").splitlines()[0][:60]
-    'Created new_plan: West Midlands Police and Crime Plan 2021-2'
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> new_plan_text(plan, "new_plan").startswith(f"Created new_plan: {plan.name}, ")
+    True
     """
     return (f"Created {shown}: {plan.name}, {plan.period.first} to {plan.period.last}. It validates; every "
             f"number in it is a placeholder marked illustrative.\n\n{checklist(plan, shown)}")
