@@ -114,13 +114,15 @@ def artifacts() -> Path:
 
 
 @contextmanager
-def running_voila(log: Path, store: str, pool_size: int | None = None) -> Iterator[VoilaServer]:
-    """Voila as ``planlib serve`` runs it, on a free port, with saved scenarios in ``store``."""
+def running_voila(log: Path, store: str, pool_size: int | None = None,
+                  plan: Path | None = None) -> Iterator[VoilaServer]:
+    """Voila as ``planlib serve`` runs it, on a free port, with saved scenarios in ``store``
+    (and, with ``plan``, as ``planlib serve --plan`` runs it on that plan folder)."""
     port = free_port()
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             apps.voila_command(host="127.0.0.1", port=port, pool_size=pool_size),
-            env={**apps.voila_env(), "PLANLIB_STORE": store},
+            env={**apps.voila_env(plan=plan), "PLANLIB_STORE": store},
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
