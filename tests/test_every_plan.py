@@ -1,5 +1,6 @@
-"""Every command works on every plan folder: both examples under ``data/`` and the minimal
-fixture, parametrised (a new example under ``data/`` joins automatically).
+"""Every command works on every plan folder: both examples under ``data/``, the minimal fixture
+and a plan just made by ``planlib new``, parametrised (a new example under ``data/`` joins
+automatically).
 
 A command either succeeds or says clearly why not (exit 1 with a message naming what is
 missing); it never shows a traceback.
@@ -18,6 +19,8 @@ from planlib.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 PLAN_FOLDERS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml")) + [MINIMAL]
+NEW = Path("planlib-new")
+"""Stands for the folder ``planlib new`` makes (in a temporary folder, once per session)."""
 
 # command -> (extra arguments, side file it needs or None)
 COMMANDS: dict[str, tuple[list[str], str | None]] = {
@@ -37,6 +40,21 @@ def _id(folder: Path) -> str:
     return folder.name
 
 
+@pytest.fixture(scope="session")
+def new_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plan folder made by ``planlib new``, with billing authorities."""
+    target = tmp_path_factory.mktemp("new") / "testshire"
+    code, out = _invoke(["new", str(target), "--area", "Testshire", "--first-year", "2025/26", "--years", "3",
+                         "--billing-authority", "Northtown", "--billing-authority", "Southtown"])
+    assert code == 0, out
+    return target
+
+
+@pytest.fixture(params=[*PLAN_FOLDERS, NEW], ids=_id)
+def folder(request: pytest.FixtureRequest, new_plan: Path) -> Path:
+    return new_plan if request.param == NEW else request.param
+
+
 def _invoke(args: list[str]) -> tuple[int, str]:
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     return result.exit_code, result.output
@@ -46,7 +64,6 @@ def test_there_are_two_examples_and_the_minimal_plan():
     assert len(PLAN_FOLDERS) >= 3 and planlib.DEFAULT_PLAN in PLAN_FOLDERS
 
 
-@pytest.mark.parametrize("folder", PLAN_FOLDERS, ids=_id)
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_the_command_works_on_the_plan(command: str, folder: Path):
     extra, needs = COMMANDS[command]
@@ -64,7 +81,6 @@ def test_the_command_works_on_the_plan(command: str, folder: Path):
         assert planlib.load_plan(folder).name in out
 
 
-@pytest.mark.parametrize("folder", PLAN_FOLDERS, ids=_id)
 def test_the_precept_schedule_is_json_for_every_year(folder: Path):
     import json
 
@@ -77,7 +93,6 @@ def test_the_precept_schedule_is_json_for_every_year(folder: Path):
         assert set(year["bands"]) == set("ABCDEFGH") and year["bands"]["D"] == year["band_d"]
 
 
-@pytest.mark.parametrize("folder", PLAN_FOLDERS, ids=_id)
 def test_the_finance_template_can_be_written_and_run(folder: Path, tmp_path: Path):
     book = tmp_path / "finance.xlsx"
     code, out = _invoke(["template", str(folder), "--out", str(book)])
@@ -89,7 +104,6 @@ def test_the_finance_template_can_be_written_and_run(folder: Path, tmp_path: Pat
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("folder", PLAN_FOLDERS, ids=_id)
 def test_a_scenario_report_is_written_for_the_plan(folder: Path, tmp_path: Path):
     plan = planlib.load_plan(folder)
     last = str(plan.years[-1])

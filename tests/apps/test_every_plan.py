@@ -1,7 +1,7 @@
 """Every board app renders every plan folder, in the browser, as ``planlib serve --plan`` serves it.
 
 The embedded example is tested app by app elsewhere; here each other plan folder under
-``data/`` and the minimal fixture are served by a Voila of their own (no preheated kernels, so
+``data/``, the minimal fixture and a plan just made by ``planlib new`` are served by a Voila of their own (no preheated kernels, so
 that the extra servers stay light), and each app is opened in Chromium: it must name the plan
 it was given, show no error, and ask nothing of the internet.
 """
@@ -20,6 +20,8 @@ from .test_plan_overview import ERROR_MARKERS
 
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 OTHER_PLANS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml") if p.parent != planlib.DEFAULT_PLAN) + [MINIMAL]
+NEW = Path("planlib-new")
+"""Stands for a folder made by ``planlib new`` (in a temporary folder)."""
 APPS = sorted(p.stem for p in (ROOT / "voila_apps").glob("*.ipynb"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -29,11 +31,17 @@ def _id(folder: Path) -> str:
     return folder.name
 
 
-@pytest.fixture(scope="module", params=OTHER_PLANS, ids=_id)
+@pytest.fixture(scope="module", params=[*OTHER_PLANS, NEW], ids=_id)
 def served(request: pytest.FixtureRequest, artifacts: Path,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, VoilaServer]]:
     """A Voila serving the apps on one plan folder, for every app of that folder."""
     folder: Path = request.param
+    if folder == NEW:
+        from planlib.io.new_plan import new_plan_folder
+        from planlib.io.new_plan_settings import new_plan_settings
+
+        folder = new_plan_folder(tmp_path_factory.mktemp("new") / "testshire",
+                                 new_plan_settings("Testshire", "2025/26", 3, ["Northtown", "Southtown"]))
     store = tmp_path_factory.mktemp("store") / "scenarios.db"
     with running_voila(artifacts / f"voila_{folder.name}.log", str(store), pool_size=0, plan=folder) as server:
         yield folder, server
