@@ -126,7 +126,7 @@ def tax_base_and_collection_fund(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     >>> from planlib.io import load_plan, DEFAULT_PLAN
     >>> base, fund = tax_base_and_collection_fund(load_plan(DEFAULT_PLAN))
     >>> base.tolist()[:2], fund.tolist()[:2]
-    ([918000.0, 930000.0], [0.0, 0.0])
+    ([719989.0, 733258.0], [0.0, 0.0])
     """
     f = plan.finance
     years = plan.years

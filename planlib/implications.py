@@ -18,7 +18,9 @@ with a source and a status.
 How each part is computed (money GBP in cash):
 
 - **(a)** Band D, its increase and the referendum limit, precept income (``Band D x tax
-  base``) and its share of funding before reserves (police grant + other grants + precept).
+  base``, the council tax requirement) and the share of funding before reserves (the finance
+  engine's net budget requirement: every grant + precept income + collection fund) that the
+  precept (precept income + collection fund) pays.
 - **(b)** The Chief Constable's core budget is the force's revenue cost less every enabled
   commitment's revenue cost (non-pay plus the pay of its posts); commitments the Chief
   Constable owns are allocated on top, ring-fenced to them; the revenue cost of the other
@@ -37,8 +39,10 @@ How each part is computed (money GBP in cash):
 - **(f)** Each enabled commitment whose spend in a year (revenue + capital) is at or above the
   Commissioner's decision threshold, and each grant at or above the grant threshold, needs a
   formal Commissioner decision; their number each year.
-- **(g)** Police grant, each other grant, fees and charges, their total, and the share of
-  external income in all income (external income + precept).
+- **(g)** Police grant, each of the former DCLG, council tax support and pension grants a
+  plan gives, each other grant, fees and charges, their total, and the share of external
+  income in all income (external income + precept, the collection fund included). The grants
+  are the net budget requirement less the precept: the finance engine adds them up once.
 
 >>> import planlib
 >>> from planlib.io.plan_folder import load_folder
@@ -148,7 +152,6 @@ def _precept(t: _Table) -> None:
     """(a) the policing precept."""
     m, f = t.m, t.plan.finance
     band_d_before = np.concatenate([[f.precept_band_d_base.central], m["precept_band_d"][:-1]])
-    income_before_reserves = m["police_grant"] + m["other_grants"] + m["precept_income"]
     t.add("a", "precept_band_d", m["precept_band_d"], "GBP per Band D property")
     t.add("a", "precept_increase", m["precept_increase"], "GBP per Band D property")
     t.add("a", "precept_increase_percent", _ratio(m["precept_increase"], band_d_before), "share",
@@ -158,8 +161,8 @@ def _precept(t: _Table) -> None:
     t.add("a", "referendum_required", m["referendum_required"], "flag",
           "yes (1): the increase is above the limit, so a local referendum is needed")
     t.add("a", "precept_income", m["precept_income"], "GBP", "Band D x tax base")
-    t.add("a", "precept_share_of_funding", _ratio(m["precept_income"], income_before_reserves), "share",
-          "precept income / (police grant + other grants + precept income)")
+    t.add("a", "precept_share_of_funding", _ratio(m["total_precept"], m["net_budget_requirement"]), "share",
+          "precept (with any collection fund) / net budget requirement (every grant + precept, before reserves)")
 
 
 def _chief_constable(t: _Table) -> None:
@@ -259,13 +262,17 @@ def _external_income(t: _Table, fees_total: np.ndarray) -> None:
     """(g) external income, including grants."""
     m, f = t.m, t.plan.finance
     t.add("g", "police_grant", m["police_grant"], "GBP", f"({f.police_grant.status} in part; see finance.yaml)")
+    for name in f.OPTIONAL_EVERY_YEAR:
+        series = getattr(f, name)
+        if series is not None:
+            t.add("g", name, m[name], "GBP", series.status)
     for name, series in f.other_grants.items():
         t.add("g", name, _values(series, t.years, f"finance.other_grants.{name}"), "GBP", series.status)
     t.add("g", "fees_and_charges", fees_total, "GBP")
-    external = m["police_grant"] + m["other_grants"] + fees_total
-    t.add("g", "external_income_total", external, "GBP", "police grant + other grants + fees and charges")
-    t.add("g", "external_share_of_income", _ratio(external, external + m["precept_income"]), "share",
-          "external income / (external income + precept income)")
+    external = m["net_budget_requirement"] - m["total_precept"] + fees_total
+    t.add("g", "external_income_total", external, "GBP", "every grant + fees and charges")
+    t.add("g", "external_share_of_income", _ratio(external, external + m["total_precept"]), "share",
+          "external income / (external income + precept, with any collection fund)")
 
 
 def implications(plan: Plan, settings: ImplicationSettings) -> pd.DataFrame:

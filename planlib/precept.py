@@ -151,7 +151,7 @@ def precept_year(plan: Plan, year: FinancialYear | str) -> PreceptYear:
     >>> import planlib
     >>> y = precept_year(planlib.load_plan(planlib.DEFAULT_PLAN), "2022/23")
     >>> y.band_d, y.council_tax_requirement, y.total_precept, y.referendum_required
-    (Decimal('187.55'), Decimal('174421500.00'), Decimal('174421500.00'), False)
+    (Decimal('187.55'), Decimal('137522537.90'), Decimal('137522537.90'), False)
     """
     year = FinancialYear(year)
     years = plan.years

@@ -158,6 +158,31 @@ def test_g_external_income(minimal_plan, settings):
     assert value(t, "g", "external_share_of_income") == pytest.approx(100.2e6 / (100.2e6 + 17_755_000))
 
 
+
+def with_funding_lines(plan: planlib.Plan) -> planlib.Plan:
+    """The minimal plan with a council tax support grant of £2m, a pension grant of £1m and a
+    collection fund deficit of £0.5m in each year: lines the income before reserves must count."""
+    def series(value: float) -> dict:
+        return {"unit": "GBP", "source": "test", "status": "illustrative", "confidence": 5,
+                "values": {str(y): value for y in plan.years}}
+    finance = plan.finance.model_validate({**plan.finance.model_dump(), "council_tax_support_grant": series(2e6),
+                                           "pension_grant": series(1e6), "collection_fund": series(-0.5e6)})
+    return plan.model_copy(update={"finance": finance})
+
+
+def test_income_before_reserves_counts_every_funding_line_and_the_collection_fund(minimal_plan, settings):
+    plan = with_funding_lines(minimal_plan)
+    t = im.implications(plan, settings)
+    precept = 17_755_000 - 0.5e6                 # precept income less the collection fund deficit
+    grants = 100e6 + 2e6 + 1e6
+    assert planlib.run(plan).measure("net_budget_requirement")[YEAR] == pytest.approx(grants + precept)
+    assert value(t, "a", "precept_income") == pytest.approx(17_755_000)
+    assert value(t, "a", "precept_share_of_funding") == pytest.approx(precept / (grants + precept))
+    assert value(t, "g", "council_tax_support_grant") == 2e6 and value(t, "g", "pension_grant") == 1e6
+    assert t[(t.part == "g") & (t.measure == "former_dclg_grant")].empty     # not given: no row
+    assert value(t, "g", "external_income_total") == pytest.approx(grants + 200_000)
+    assert value(t, "g", "external_share_of_income") == pytest.approx((grants + 200_000) / (grants + 200_000 + precept))
+
 def test_parts_add_up_on_the_example(example_plan):
     t = im.implications(example_plan, load_implications(planlib.DEFAULT_PLAN, example_plan))
     total = planlib.run(example_plan).measure("total_cost")

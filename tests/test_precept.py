@@ -200,8 +200,8 @@ def test_the_example_has_one_schedule_per_year():
     result = CliRunner().invoke(main, ["precept", "--format", "json"])
     years = json.loads(result.output)
     assert [y["band_d"] for y in years] == [177.55, 187.55, 202.55, 215.55]
-    # 930,000 x £187.55
-    assert years[1]["council_tax_requirement"] == 174_421_500.0
+    # 733,258 (the tax base estimated from published tax bases) x £187.55, to the penny
+    assert years[1]["council_tax_requirement"] == 137_522_537.90
 
 
 # --------------------------------------------------------------------------- bad input

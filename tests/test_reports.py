@@ -101,7 +101,7 @@ def test_money_in_a_report_is_written_one_way_with_a_true_minus():
     assert "Put 450 officers from the national uplift into neighbourhood policing" in table
     assert ">neighbourhood_policing_450<" not in table
     against = report.changes().data
-    assert f"{MINUS}£4.7m" in against and "£-" not in against and "£192.55" in against
+    assert f"{MINUS}£3.7m" in against and "£-" not in against and "£192.55" in against
 
 
 def test_the_assumptions_section_is_the_one_provenance_table():

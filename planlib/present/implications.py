@@ -52,7 +52,9 @@ LABELS = {
     "grants_made_count": "Number of grants", "commissioner_decision_threshold": "Decision threshold: spend",
     "grant_decision_threshold": "Decision threshold: a grant", "commissioner_decision": "Decision needed",
     "grant_decision": "Decision needed (grant)", "decisions_required": "Decisions needed",
-    "police_grant": "Police grant", "fees_and_charges": "Fees and charges",
+    "police_grant": "Police grant", "former_dclg_grant": "Former DCLG formula grant",
+    "council_tax_support_grant": "Council tax support grant", "pension_grant": "Pension grant",
+    "fees_and_charges": "Fees and charges",
     "external_income_total": "External income, total", "external_share_of_income": "External share of income",
 }
 """How each measure is written in the report and the readable table (json keeps the measure ids)."""
