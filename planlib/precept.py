@@ -15,7 +15,9 @@ For each financial year of the plan, in pounds and pence:
 - **Totals.** ``council_tax_requirement = Band D x total tax base`` to the penny;
   ``collection_fund`` the total surplus or deficit; ``total_precept`` the sum of the billing
   authorities' precepts (a year given by one total: ``council_tax_requirement +
-  collection_fund``). Each billing authority's council tax is rounded to the penny on its own,
+  collection_fund``). A decision that gives each billing authority's tax base but only the
+  total collection fund leaves each authority's collection fund at 0 and adds the total to
+  ``total_precept``. Each billing authority's council tax is rounded to the penny on its own,
   so their sum may differ from the council tax requirement by a few pence, as in the
   published decisions.
 - **The referendum check.** The Band D increase against the year's limit in pounds on Band D;
@@ -168,12 +170,14 @@ def precept_year(plan: Plan, year: FinancialYear | str) -> PreceptYear:
             fund = to_penny(_value(ba.collection_fund, year))
             authorities.append(AuthorityPrecept(ba.name, base, council_tax, fund, council_tax + fund))
         tax_base = _total([a.tax_base for a in authorities])
-        collection_fund = sum((a.collection_fund for a in authorities), Decimal("0.00"))
     else:
         tax_base = _value(f.tax_base, year)
-        collection_fund = to_penny(_value(f.collection_fund, year))
+    # A total collection fund: a year given by one total, or a year by authority whose decision
+    # does not split it (the checks refuse a total beside the authorities' own).
+    unsplit = to_penny(_value(f.collection_fund, year))
+    collection_fund = sum((a.collection_fund for a in authorities), unsplit)
     requirement = to_penny(exact(tax_base) * exact(band_d))
-    total = sum((a.precept for a in authorities), Decimal("0.00")) if authorities else requirement + collection_fund
+    total = sum((a.precept for a in authorities), unsplit) if authorities else requirement + collection_fund
     return PreceptYear(
         year=year, band_d=band_d, band_d_increase=to_penny(f.precept_increase.value(year)),
         referendum_limit=to_penny(f.referendum_limit.value(year)), bands=bands(band_d),

@@ -239,6 +239,25 @@ def test_bad_billing_authorities_are_named_with_file_and_line(case, tmp_path):
     assert any(all(w in f"{p.field}: {p.message}" for w in words) for p in found), problems
 
 
+def test_a_total_collection_fund_stands_beside_authorities_that_give_none(tmp_path):
+    # a precept decision that gives each authority's tax base but only the total surplus (as West
+    # Mercia's 2023/24 record of decision and leaflet do): each authority's line has no collection
+    # fund, and the total precept adds the surplus once
+    text = (BILLING / "finance.yaml").read_text(encoding="utf-8")
+    for old in ("values: {2022/23: -5000.00}}", "values: {2022/23: 2500.00}}"):
+        assert text.count(old) == 1
+        text = text.replace(old, "values: {}}")
+    text = text.replace("values: {2021/22: 50000}}", "values: {2021/22: 50000, 2022/23: 1000.005}}")
+    plan = planlib.load_plan(_folder(tmp_path, text))
+    year = precept_year(plan, "2022/23")
+    assert [a.collection_fund for a in year.billing_authorities] == [Decimal("0.00"), Decimal("0.00")]
+    assert year.collection_fund == Decimal("1000.01")
+    assert year.total_precept == sum(a.council_tax for a in year.billing_authorities) + Decimal("1000.01")
+    run = planlib.run(plan).finance
+    fund = run[(run.measure == "collection_fund") & (run.year == "2022/23")]["value"].item()
+    assert fund == pytest.approx(1000.005)
+
+
 def test_a_plan_with_billing_authorities_saves_and_loads_unchanged(plan, tmp_path):
     planlib.save_plan(plan, tmp_path / "copy")
     assert planlib.load_plan(tmp_path / "copy") == plan

@@ -58,7 +58,8 @@ class FinanceAssumptions(Record):
     tax_base: YearSeries | None = None
     """The total tax base (Band D equivalents), for the years not given by billing authority."""
     collection_fund: SignedYearSeries | None = None
-    """The total collection fund surplus (+) or deficit (-), for the years given by a total tax base."""
+    """The total collection fund surplus (+) or deficit (-): for the years given by a total tax base, and
+    for a year given by billing authority whose precept decision does not split it (no authority gives its own)."""
     billing_authorities: tuple[BillingAuthority, ...] = ()
     baseline_force_costs: YearSeries
     officer_fte: YearSeries
@@ -133,7 +134,8 @@ def tax_base_problems(finance: FinanceAssumptions, years: list[FinancialYear]) -
     Each year of ``years`` needs a tax base: the total ``tax_base`` or a tax base for every
     billing authority, not both. A collection fund is given the same way as the year's tax
     base: a total ``collection_fund`` in a year given by a total, each billing authority's own
-    in a year given by billing authority. Locations are relative to ``finance``.
+    in a year given by billing authority, or there the total alone when the precept decision
+    does not split it (never both). Locations are relative to ``finance``.
 
     >>> s = {"unit": "Band D equivalent properties", "source": "s", "confidence": 2, "status": "verified"}
     >>> ba = BillingAuthority(name="Northtown", tax_base={**s, "values": {"2022/23": 1.0}})
@@ -171,14 +173,20 @@ def tax_base_problems(finance: FinanceAssumptions, years: list[FinancialYear]) -
     return problems + _collection_fund_problems(finance, years)
 
 
+def _authorities_give_fund(finance: FinanceAssumptions, year: FinancialYear) -> bool:
+    return any(ba.collection_fund is not None and year in ba.collection_fund.values
+               for ba in finance.billing_authorities)
+
+
 def _collection_fund_problems(finance: FinanceAssumptions, years: list[FinancialYear]) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     if finance.collection_fund is not None:
         for year in finance.collection_fund.years():
-            if year in years and finance.by_authority(year):
+            if year in years and finance.by_authority(year) and _authorities_give_fund(finance, year):
                 problems.append((("collection_fund", "values", str(year)),
-                                 f"{year} takes its tax base from the billing authorities: give each billing "
-                                 "authority's collection_fund for it instead of a total"))
+                                 f"both a total collection_fund and billing authorities' collection funds for "
+                                 f"{year}: give each billing authority's collection_fund, or the total alone "
+                                 "when the decision does not split it"))
     for i, ba in enumerate(finance.billing_authorities):
         if ba.collection_fund is None:
             continue

@@ -8,7 +8,7 @@ bases in Band D equivalents to two decimals.
 >>> from planlib.precept import schedule
 >>> years = schedule(planlib.load_plan(planlib.DEFAULT_PLAN), "2022/23")
 >>> records(years)[0]["bands"]["A"], records(years)[0]["total_precept"]
-(125.03, 174421500.0)
+(125.03, 137522537.9)
 """
 
 from __future__ import annotations
@@ -88,9 +88,11 @@ def year_text(y: PreceptYear) -> list[str]:
         council_tax = sum(a.council_tax for a in y.billing_authorities)
         lines.append(f"  {'total':<{width}}{_base(y.tax_base):>14}{pounds(council_tax):>18}"
                      f"{pounds(y.collection_fund):>17}{pounds(y.total_precept):>18}")
+        if y.collection_fund != sum(a.collection_fund for a in y.billing_authorities):
+            lines.append("  (the collection fund is given in total only, not by billing authority)")
         lines.append("")
     else:
-        lines.append(f"  Tax base: {_base(y.tax_base)} Band D equivalents, given as one total (no billing authorities)")
+        lines.append(f"  Tax base: {_base(y.tax_base)} Band D equivalents, given as one total (not by billing authority)")
     lines += [
         f"  Council tax requirement (Band D x tax base): {pounds(y.council_tax_requirement)}",
         f"  Collection fund surplus (+) or deficit (−):  {pounds(y.collection_fund)}",
