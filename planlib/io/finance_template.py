@@ -40,8 +40,11 @@ may also give a 90% interval (low, high) instead of, or around, the value.
 
 EVERY NUMBER BELOW IS A PLACEHOLDER: status illustrative, with a source that says where the real \
 figure comes from. Replace each with the real figure, its source and its status (verified: \
-checked against the source named; estimate: derived from sourced figures; illustrative: \
-assumed; unverified: a recollection to check) and a confidence grade from 1 (strongest) to 6. \
+checked against the source named, which says so when it is secondary, such as the press; \
+estimate: derived from sourced figures, the source giving the calculation; illustrative: \
+assumed, the source saying it was not published; unverified: a recollection to check) and a \
+confidence grade from 1 (strongest) to 6. A series whose years differ in source or status gives \
+each year as a mapping. \
 The placeholders are round numbers of the size of a middle-sized force, so that `planlib run` \
 works from the start; they are no force's figures.
 
@@ -50,7 +53,9 @@ costs = baseline_force_costs x non-pay inflation since price_base_year \
 + (officer_fte + commitments' officers) x cost_per_officer x (1 + officer_on_costs) x pay awards \
 + (staff_fte + commitments' staff) x cost_per_staff x (1 + staff_on_costs) x pay awards \
 + the commitments' non-pay costs (commitment_costs.csv). \
-funding = police_grant + other_grants + Band D x tax base + planned_use_of_reserves. \
+net budget requirement = police_grant + former_dclg_grant + council_tax_support_grant \
++ pension_grant + other_grants + Band D x tax base + collection_fund; \
+funding = net budget requirement + planned_use_of_reserves. \
 budget gap = costs - funding."""
 
 
@@ -66,7 +71,11 @@ def _funding(s: NewPlanSettings) -> list[str]:
     before = str(s.first_year - 1)
     return [
         *comment("Core government grant: the Home Office police grant and the formula funding paid "
-                 "with it. Later years are the MTFP's forecast."),
+                 "with it. Later years are the MTFP's forecast. Where the precept decision shows them apart, "
+                 "the former DCLG formula grant, the legacy council tax grants (freeze and local council tax "
+                 "support) and the police pension grant may each be a series of its own, like this one, for "
+                 "every year (0 for a year without): former_dclg_grant, council_tax_support_grant, "
+                 "pension_grant. A decision that gives one figure keeps it here."),
         *series("police_grant", "Core government grant settlement for the force.", "GBP",
                 f"{PLACEHOLDER}the Home Office police grant report for each year (the force's allocation), "
                 "and the MTFP's forecast for later years", _by_year(s, POLICE_GRANT, GRANT_GROWTH, -5)),
@@ -116,19 +125,40 @@ def _tax_base(s: NewPlanSettings) -> list[str]:
                      "each council's precept; a year is given one way or the other, not both."),
             *series("tax_base", "Council tax base of the police area.", "Band D equivalent properties",
                     source, _by_year(s, TAX_BASE, 0.01)),
+            "",
+            *_collection_fund(s),
         ]
     share = TAX_BASE / len(s.billing_authorities)
-    lines = comment("The councils that collect council tax for the police area (billing authorities), each "
-                    "with its council tax base in Band D equivalent properties for every year; the plan's tax "
-                    "base is their sum. Each may also give its collection_fund: its share of the collection "
-                    "fund surplus (+) or deficit (-) in GBP, a series like tax_base (a year left out counts "
-                    "as 0).")
+    lines = comment("The councils that collect council tax for the police area (billing authorities): in a "
+                    "two-tier county the district councils, not the county. Each has its council tax base in "
+                    "Band D equivalent properties (the precept it is asked for divided by Band D, where the "
+                    "decision gives only the precept), and the plan's tax base is their sum. A year for which "
+                    "no decision by billing authority is found may instead be given by one total: a top-level "
+                    "tax_base series with that year, and no billing authority's tax base for it (never both "
+                    "for one year). Each may also give its collection_fund: its share of the collection fund "
+                    "surplus (+) or deficit (-) in GBP, a series like tax_base (a year left out counts as 0).")
     lines.append("billing_authorities:")
     for name in s.billing_authorities:
         lines += [f"  - name: {quoted(name)}",
                   *series("tax_base", f"Council tax base of {name}.", "Band D equivalent properties", source,
                           _by_year(s, share, 0.01), indent=4)]
-    return lines
+    return lines + ["", *_collection_fund(s)]
+
+
+def _collection_fund(s: NewPlanSettings) -> list[str]:
+    return [
+        *comment("The collection fund surplus (+) or deficit (-) paid with the precept (GBP), in total: for the "
+                 "years given by a total tax base, and for a year by billing authority whose decision gives only "
+                 "the total (no billing authority's own). Optional: a year left out counts as 0. Uncomment and "
+                 "fill:"),
+        "# collection_fund:",
+        "#   description: \"Collection fund surplus (+) or deficit (-).\"",
+        "#   unit: GBP",
+        f"#   source: \"{PLACEHOLDER}the PCC's precept decision (the collection fund surplus or deficit)\"",
+        "#   status: illustrative",
+        "#   confidence: 6",
+        "#   values: {" + ", ".join(f"{y}: 0.0" for y in s.years) + "}",
+    ]
 
 
 def _costs(s: NewPlanSettings) -> list[str]:
@@ -137,7 +167,10 @@ def _costs(s: NewPlanSettings) -> list[str]:
     return [
         *comment(f"The force's non-pay revenue costs less its income, in {first} prices: the finance engine "
                  "uprates them by non_pay_inflation. Officers and staff are costed below, and commitments in "
-                 "commitment_costs.csv, so neither is in this figure."),
+                 "commitment_costs.csv, so neither is in this figure. Without the budget report's tables, it "
+                 "may be set so that the total cost of each year equals the published budget (the net revenue "
+                 "budget plus the use of reserves) after the pay and the commitments' costs: say so in its "
+                 "source."),
         *series("baseline_force_costs", "Non-pay revenue costs of the force, less income.", "GBP",
                 budget, _flat(s, BASELINE_FORCE_COSTS)),
         "",
@@ -192,8 +225,10 @@ def _officers_and_reserves(s: NewPlanSettings) -> list[str]:
         *assumption("uplift_target_officers", "Officer uplift target.", "officers",
                     f"{PLACEHOLDER}the Home Office's uplift allocation for the force, or 0", 0.0),
         "",
-        *comment("Officers the plan adds to neighbourhood policing. The neighbourhood_policing commitment "
-                 "costs them (commitment_costs.csv)."),
+        *comment("Officers the plan adds: to neighbourhood policing, or through an uplift, whichever officers "
+                 "the plan commits to add (the field keeps the name neighbourhood either way). The commitment "
+                 "that levers.officer_commitment names in plan.yaml costs them (its officer_fte in "
+                 "commitment_costs.csv), and the scenario explorer's officers lever phases them."),
         *assumption("neighbourhood_officer_target", "Officers to be added to neighbourhood policing.", "officers",
                     f"{PLACEHOLDER}the plan's own commitment", float(NEIGHBOURHOOD_OFFICERS)),
         "",

@@ -6,8 +6,8 @@ still needs), one KPI, the PCC election in the timeline and no grants. Each file
 what it holds and the statutory requirements it answers, listed from
 ``planlib/reference/statutory_plan_requirements.csv``; each field has a comment saying what it
 means, its unit and where a real figure comes from. Optional blocks (the Chief Constable's
-reporting, the statement on the Strategic Policing Requirement, grants, the plan-making steps)
-are written as comments to uncomment and fill.
+reporting, the statement on the Strategic Policing Requirement, the commitment the officers
+lever moves, grants, the plan-making steps) are written as comments to uncomment and fill.
 
 >>> from planlib.io.new_plan_settings import new_plan_settings
 >>> files = plan_folder_files(new_plan_settings("Testshire", "2021/22", 4))
@@ -18,12 +18,14 @@ are written as comments to uncomment and fill.
 from __future__ import annotations
 
 import textwrap
+from typing import get_args
 
 from planlib.io.finance_template import finance_yaml
 from planlib.io.new_plan_settings import NewPlanSettings
 from planlib.io.plan_files import FILES
 from planlib.io.tabular import csv_dump
 from planlib.io.yaml_text import PLACEHOLDER, WIDTH, comment, number, quoted
+from planlib.model.kpi import NationalMeasure
 from planlib.reference import statutory_requirements
 
 SECTION, OBJECTIVE = "s1_safer_neighbourhoods", "o1_safer_neighbourhoods"
@@ -137,6 +139,14 @@ def plan_yaml(s: NewPlanSettings) -> str:
         f"#   section: {SECTION}   # the section that makes the statement",
         f"#   source: \"{PLACEHOLDER}the published plan\"",
         "#   status: illustrative",
+        "",
+        *comment("What the scenario explorer's officers lever needs, which only the plan can say: the "
+                 "commitment whose officer_fte in commitment_costs.csv carries the officers of "
+                 "neighbourhood_officers_in_post in finance.yaml (neighbourhood officers, an uplift: whichever "
+                 "officers the plan commits to add). Without it the app offers no officers lever and says why. "
+                 "A choice, not a figure: no source or status. Uncomment to name it:"),
+        "# levers:",
+        f"#   officer_commitment: {POLICING}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -222,7 +232,8 @@ def kpis_yaml(s: NewPlanSettings) -> str:
         f"    target: {{value: {number(9_000)}, by: {quoted(str(s.last_year))}}}   # value, a year of the plan",
         "    frequency: quarterly   # monthly, quarterly or annual: how often it is reported",
         "    owner: chief_constable",
-        "    # one of the National Crime and Policing Measures, where it reports one",
+        *comment("one of the National Crime and Policing Measures, where it reports one: "
+                 + ", ".join(get_args(NationalMeasure)), 4),
         "    national_measure: reduce_neighbourhood_crime",
         "    description: Burglary, robbery, theft from the person and vehicle crime recorded by the force.",
         *_provenance("the force's recorded crime for the baseline year, and the target the Commissioner sets", 4),
@@ -271,7 +282,11 @@ def timeline_yaml(s: NewPlanSettings) -> str:
         *comment("The plan-making steps. Uncomment each as it is dated (YYYY-MM-DD) and give its source; the "
                  "dates below are placeholders in a plausible order (the draft reaches the Panel before it "
                  "meets, the plan is issued in the election's financial year, after the Panel's report). A "
-                 "consultation, roundtable, survey or youth_engagement event may be added the same way.", 2),
+                 "consultation, roundtable, survey or youth_engagement event may be added the same way; so may "
+                 "draft_to_chief_constable (the draft sent to the Chief Constable, for p02 or p06) and a second "
+                 "panel_meeting (the Panel on the consultation's results). A step the records do not date "
+                 "keeps status illustrative and says so in its source; one dated only to the month is an "
+                 "estimate.", 2),
     ]
     for ident, kind, title, start, requirement in steps:
         lines += [f"  # - id: {ident}", f"  #   kind: {kind}", f"  #   title: {title}", f"  #   start: {start}"]
@@ -295,7 +310,7 @@ def grants_yaml(s: NewPlanSettings) -> str:
         "#   - id: grant_victims_services",
         "#     recipient: The provider of the victims' service",
         "#     purpose: Support for victims of crime",
-        f"#     commitment_id: {VICTIMS}",
+        f"#     commitment_id: {VICTIMS}   # optional: the commitment whose costs include it",
         "#     functions: [f02]   # the functions f01-f14 it serves",
         f"#     amounts: {amounts}",
         "#     conditions:",

@@ -2,8 +2,10 @@
 
 The checklist lists the statutory requirements the compliance check (:func:`planlib.compliance.check`)
 finds not met, with what each is missing; the commitments with no cost lines and those with no
-KPI; and how many entries still have a placeholder source (one that begins ``placeholder:``, as
-every number of a new plan does). Plans, commitments and KPIs are named by their titles.
+KPI; whether the plan names the commitment the scenario explorer's officers lever moves
+(``levers.officer_commitment``); and how many entries still have a placeholder source (one that
+begins ``placeholder:``, as every number of a new plan does). Plans, commitments and KPIs are
+named by their titles.
 
 >>> import planlib
 >>> text = checklist(planlib.load_plan(planlib.DEFAULT_PLAN), "my_plan")
@@ -117,10 +119,11 @@ def checklist(plan: Plan, shown: str) -> str:
     no_costs = [c.title for c in plan.commitments if not c.costs]
     no_kpis = [c.title for c in plan.commitments if not c.kpis]
     placeholders = placeholder_counts(plan)
+    no_lever = plan.levers is None or plan.levers.officer_commitment is None
     lines = [f"What is left to fill in {shown}", ""]
-    if not (results or no_costs or no_kpis or placeholders):
-        lines.append("Nothing: every statutory requirement is met, every commitment has costs and KPIs, "
-                     "and no source is a placeholder.")
+    if not (results or no_costs or no_kpis or placeholders or no_lever):
+        lines += _wrapped("Nothing: every statutory requirement is met, every commitment has costs and KPIs, "
+                          "the officers lever has its commitment, and no source is a placeholder.", 0, 0)
         return "\n".join(lines)
     if results:
         lines.append(f"Statutory requirements not met ({len(results)} of {len(every)}; "
@@ -137,13 +140,17 @@ def checklist(plan: Plan, shown: str) -> str:
             lines.append(heading)
             lines += [line for name in names for line in _wrapped(f"- {name}", 2, 4)]
             lines.append("")
+    if no_lever:
+        lines += _wrapped("The officers lever: no commitment named (levers.officer_commitment in plan.yaml, "
+                          "commented there), so the scenario explorer offers no officers lever.", 0, 2)
+        lines.append("")
     if placeholders:
         total = sum(placeholders.values())
         where = ", ".join(f"{file} {count}" for file, count in placeholders.items())
         entries = "1 entry still has" if total == 1 else f"{total} entries still have"
         lines += _wrapped(f"Placeholders: {entries} a source that begins "
                           f"\"{_PLACEHOLDER_START}\" ({where}). Replace each with the real figure, its source "
-                          "and its status.", 0, 2)
+                          "and its status (search the folder for \"placeholder:\").", 0, 2)
     return "\n".join(lines).rstrip("\n")
 
 
