@@ -36,6 +36,10 @@ CASES: dict[str, list[str]] = {
     "horizon.txt": ["horizon"],
     "horizon.json": ["horizon", "--format", "json"],
     "validate.txt": ["validate"],
+    "precept.txt": ["precept"],
+    "precept.json": ["precept", "--format", "json"],
+    "precept_west_mercia.txt": ["precept", "data/west_mercia_2021"],
+    "run_west_mercia.txt": ["run", "data/west_mercia_2021"],
 }
 
 
