@@ -33,7 +33,8 @@ LAYER_NAMES = ["base", "model", "io", "engines", "presentation", "faces"]
 
 ENGINE_MODULES = {
     "finance", "appraisal", "uncertainty", "scenario", "levers", "compliance", "performance",
-    "timeline", "consultation", "horizon", "implications", "portfolio", "results", "precept",
+    "timeline", "consultation", "horizon", "implications", "portfolio", "results", "precept", "variation",
+    "annual", "response",
 }
 PRESENTATION_PACKAGES = {"present", "charts"}
 FACE_MODULES = {"cli", "ui", "reports", "apps"}
