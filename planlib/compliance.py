@@ -25,6 +25,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from planlib.model import Commitment, Plan, TimelineEvent
+from planlib.model.panel_response import PanelResponse
 from planlib.reference import statutory_requirements
 from planlib.types import FinancialYear
 
@@ -89,6 +90,7 @@ class _Context:
     panel_notice_days: int
     panel_notice_source: str
     events: dict[str, list[TimelineEvent]] = field(default_factory=dict)
+    panel_response: PanelResponse | None = None
 
     def of(self, *kinds: str) -> list[TimelineEvent]:
         """Events of these kinds, earliest first."""
@@ -279,6 +281,8 @@ def _p03(ctx: _Context) -> _Finding:
 
 
 def _p04(ctx: _Context) -> _Finding:
+    if ctx.panel_response is not None:
+        return _p04_from_record(ctx, ctx.panel_response)
     report = ctx.first("panel_report")
     responses = ctx.of("response_published")
     if not responses:
@@ -286,6 +290,25 @@ def _p04(ctx: _Context) -> _Finding:
     if report is None:
         return _Finding("partial", tuple(e.id for e in responses), ("the Panel's report it responds to (panel_report)",))
     return _Finding("met", (report.id, *(e.id for e in responses)))
+
+
+def _p04_from_record(ctx: _Context, record: PanelResponse) -> _Finding:
+    """p04 from the record of the Panel's recommendations and the response to each (panel_response.yaml)."""
+    answered = [r for r in record.recommendations if r.response is not None]
+    counts = {d: sum(r.response.decision == d for r in answered) for d in ("accepted", "accepted_in_part", "not_accepted")}
+    summary = (f"panel_response.yaml: {len(answered)} of {len(record.recommendations)} recommendations answered "
+               f"({counts['accepted']} accepted, {counts['accepted_in_part']} in part, {counts['not_accepted']} not accepted)")
+    published = ctx.of("response_published")
+    evidence = (summary, *(e.id for e in published))
+    missing = [f"a response to recommendation {r.id} ({r.title})" for r in record.unanswered()]
+    note = f"the Panel reported on {record.report.date.day} {record.report.date:%B %Y}" + (
+        f"; the response was published on {record.published.day} {record.published:%B %Y}" if record.published else "")
+    if not published:  # the timeline records the publication, as for every other step of the process
+        missing.insert(0, "a published response to the Panel's report (response_published)")
+        return _Finding("unmet", evidence, tuple(missing), note)
+    if record.recommendations and not answered:
+        return _Finding("unmet", evidence, tuple(missing), note)
+    return _Finding("partial" if missing else "met", evidence, tuple(missing), note)
 
 
 def _p05(ctx: _Context) -> _Finding:
@@ -330,7 +353,7 @@ RULES: dict[str, Callable[[_Context], _Finding]] = {
 """The rule for each requirement id of the reference table."""
 
 
-def check(plan: Plan, panel_notice_days: int | None = None) -> list[Result]:
+def check(plan: Plan, panel_notice_days: int | None = None, panel_response: PanelResponse | None = None) -> list[Result]:
     """Check ``plan`` against every statutory requirement, in the reference table's order.
 
     Parameters
@@ -339,6 +362,10 @@ def check(plan: Plan, panel_notice_days: int | None = None) -> list[Result]:
     panel_notice_days : int, optional
         Days before its meeting the Panel must have the draft (requirement p03). Default: the
         plan's ``panel_notice`` in timeline.yaml, else :data:`DEFAULT_PANEL_NOTICE_DAYS`.
+    panel_response : PanelResponse, optional
+        The Panel's recommendations and the Commissioner's response to each (``panel_response.yaml``):
+        when given, requirement p04 reads it (every recommendation answered, the response
+        published); without it p04 reads the timeline's ``panel_report`` and ``response_published`` events.
 
     Returns
     -------
@@ -359,7 +386,7 @@ def check(plan: Plan, panel_notice_days: int | None = None) -> list[Result]:
         days, source = plan.panel_notice.days, f"the plan's own setting, {plan.panel_notice.status}"
     else:
         days, source = DEFAULT_PANEL_NOTICE_DAYS, "planlib's default, as the plan sets none"
-    ctx = _Context(plan, days, source)
+    ctx = _Context(plan, days, source, panel_response=panel_response)
     for event in plan.timeline:
         ctx.events.setdefault(event.kind, []).append(event)
     results = []

@@ -162,10 +162,12 @@ def precept_command(plan: Path | None, year: str | None, output_format: str) -> 
 def check_command(plan: Path | None, output_format: str, panel_notice_days: int | None) -> None:
     """Statutory compliance: every requirement with its evidence; exit 1 if any is not met."""
     from planlib.compliance import all_met, check
+    from planlib.io.side_files import panel_response_if_any
     from planlib.present.compliance import format_results
 
     loaded = _load(plan)
-    results = check(loaded, panel_notice_days=panel_notice_days)
+    results = check(loaded, panel_notice_days=panel_notice_days,
+                    panel_response=panel_response_if_any(_shown(plan), loaded))
     if output_format == "json":
         click.echo(json_text([r.as_dict() for r in results]))
     else:

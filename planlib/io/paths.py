@@ -29,6 +29,9 @@ REPORTS_DIR = ROOT / "reports"
 SCENARIO_REPORT = REPORTS_DIR / "scenario_report.ipynb"
 """The scenario report template."""
 
+PANEL_RESPONSE_REPORT = REPORTS_DIR / "panel_response.ipynb"
+"""The template of the Commissioner's published response to the Police and Crime Panel."""
+
 APPS_DIR = ROOT / "voila_apps"
 """The notebooks Voila serves as board apps (only these are served)."""
 

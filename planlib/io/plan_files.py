@@ -127,7 +127,8 @@ _MODEL_FILES = {"finance.yaml": "finance", "appraisal.yaml": "appraisal"}
 """Files whose whole content is one field of the plan."""
 _FIELD_FILE.update({"finance": "finance.yaml", "appraisal": "appraisal.yaml", "kpi_actuals": "kpi_actuals.csv",
                     "unit_costs": "unit_costs.csv", "local_authorities": "local_authorities.csv"})
-_IGNORED = {"README.md", "scenarios", "consultation", "templates", "horizon.yaml", "implications.yaml"}
+_IGNORED = {"README.md", "scenarios", "consultation", "templates", "horizon.yaml", "implications.yaml",
+            "panel_response.yaml"}
 
 
 # --------------------------------------------------------------------------- reading

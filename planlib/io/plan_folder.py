@@ -1,15 +1,16 @@
 """A plan folder as a whole: the plan, and the side files beside it, read and checked together.
 
-Beside the plan's own files (:mod:`planlib.io.plan_files`) a folder may hold three parts that
+Beside the plan's own files (:mod:`planlib.io.plan_files`) a folder may hold four parts that
 the plan loader leaves alone and that are checked against the plan:
 
-================  ========================  ===============================================
-part              in the folder             record
-================  ========================  ===============================================
-``horizon``       ``horizon.yaml``          :class:`~planlib.model.horizon.HorizonRegister`
-``implications``  ``implications.yaml``     :class:`~planlib.model.implications.ImplicationSettings`
-``consultation``  ``consultation/``         :class:`~planlib.model.consultation.Consultation`
-================  ========================  ===============================================
+==================  ========================  =====================================================
+part                in the folder             record
+==================  ========================  =====================================================
+``horizon``         ``horizon.yaml``          :class:`~planlib.model.horizon.HorizonRegister`
+``implications``    ``implications.yaml``     :class:`~planlib.model.implications.ImplicationSettings`
+``consultation``    ``consultation/``         :class:`~planlib.model.consultation.Consultation`
+``panel_response``  ``panel_response.yaml``   :class:`~planlib.model.panel_response.PanelResponse`
+==================  ========================  =====================================================
 
 :func:`load_folder` reads them all into a :class:`~planlib.model.plan_folder.PlanFolder`, and
 :func:`validate` lists every problem of the plan and of its side files: a folder that
@@ -19,7 +20,7 @@ part              in the folder             record
 >>> len(folder.plan.commitments), len(folder.horizon.horizon), len(folder.consultation.responses)
 (28, 9, 329)
 >>> side_file_names(folder)
-['horizon.yaml', 'implications.yaml', 'consultation/']
+['horizon.yaml', 'implications.yaml', 'consultation/', 'panel_response.yaml']
 >>> validate(DEFAULT_PLAN)
 []
 """
@@ -35,15 +36,18 @@ from planlib.errors import PlanError, Problem
 from planlib.io.consultation import FOLDER, load_consultation
 from planlib.io.paths import DEFAULT_PLAN
 from planlib.io.plan_files import load_plan
-from planlib.io.side_files import HORIZON_FILE, IMPLICATIONS_FILE, load_horizon, load_implications
+from planlib.io.side_files import (HORIZON_FILE, IMPLICATIONS_FILE, PANEL_RESPONSE_FILE, load_horizon,
+                                   load_implications, load_panel_response)
 from planlib.model.plan import Plan
 from planlib.model.plan_folder import PlanFolder
 
-PARTS: dict[str, str] = {"horizon": HORIZON_FILE, "implications": IMPLICATIONS_FILE, "consultation": f"{FOLDER}/"}
+PARTS: dict[str, str] = {"horizon": HORIZON_FILE, "implications": IMPLICATIONS_FILE, "consultation": f"{FOLDER}/",
+                         "panel_response": PANEL_RESPONSE_FILE}
 """Each side part of a plan folder and its name in the folder, in the order they are read."""
 
 _READERS: dict[str, Callable[[str | os.PathLike[str], Plan], Any]] = {
     "horizon": load_horizon, "implications": load_implications, "consultation": load_consultation,
+    "panel_response": load_panel_response,
 }
 
 
@@ -80,7 +84,7 @@ def load_folder(path: str | os.PathLike[str] = DEFAULT_PLAN, *, parts: Collectio
     path : path
         The plan folder.
     parts : collection of str, optional
-        The side parts to read, of ``horizon``, ``implications`` and ``consultation`` (see
+        The side parts to read, of ``horizon``, ``implications``, ``consultation`` and ``panel_response`` (see
         :data:`PARTS`); each must be in the folder, and the others are left out (None). By
         default every part the folder has is read, and none is required.
 
@@ -114,8 +118,8 @@ def validate(path: str | os.PathLike[str] = DEFAULT_PLAN) -> list[Problem]:
     """Every problem with the plan folder at ``path`` and its side files; an empty list when it is valid.
 
     The problems are those of the plan when it has any (the side files are checked against a
-    valid plan only), else those of ``horizon.yaml``, ``implications.yaml`` and
-    ``consultation/``, in that order. Never raises for bad data: problems name the file, the
+    valid plan only), else those of ``horizon.yaml``, ``implications.yaml``,
+    ``consultation/`` and ``panel_response.yaml``, in that order. Never raises for bad data: problems name the file, the
     line and the field.
 
     >>> [str(p) for p in validate("no/such/folder")]

@@ -28,6 +28,7 @@ from planlib.io.records import read_yaml_record
 from planlib.io.yaml import Loc, yaml_line
 from planlib.model.horizon import HorizonRegister, horizon_problems
 from planlib.model.implications import ImplicationSettings, settings_problems
+from planlib.model.panel_response import PanelResponse, panel_response_problems
 from planlib.model.plan import Plan
 
 HORIZON_FILE = "horizon.yaml"
@@ -36,8 +37,13 @@ HORIZON_FILE = "horizon.yaml"
 IMPLICATIONS_FILE = "implications.yaml"
 """The financial implications settings' file in a plan folder."""
 
+PANEL_RESPONSE_FILE = "panel_response.yaml"
+"""The Police and Crime Panel's report on the draft plan and the Commissioner's response, in a plan folder."""
+
 NO_HORIZON = "no horizon scanning register: add horizon.yaml to the plan folder"
 NO_IMPLICATIONS = "no financial implications settings: add implications.yaml to the plan folder (see data/README.md)"
+NO_PANEL_RESPONSE = ("no record of the Panel's report and the Commissioner's response: add panel_response.yaml to the "
+                     "plan folder (see data/README.md)")
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 R = TypeVar("R")
@@ -145,3 +151,39 @@ def load_implications(folder: str | os.PathLike[str], plan: Plan) -> Implication
     """
     return load_side_file(folder, IMPLICATIONS_FILE, ImplicationSettings, NO_IMPLICATIONS,
                           lambda settings: settings_problems(settings, plan))
+
+
+def load_panel_response(folder: str | os.PathLike[str], plan: Plan) -> PanelResponse:
+    """Read ``panel_response.yaml`` from a plan folder and check it against ``plan``.
+
+    Raises
+    ------
+    PlanError
+        listing every problem with file, line and field: a recommendation without a response,
+        a change naming a commitment the plan lacks, a publication date the timeline does not have.
+
+    Examples
+    --------
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> record = load_panel_response(planlib.DEFAULT_PLAN, plan)
+    >>> record.unanswered()
+    []
+    """
+    return load_side_file(folder, PANEL_RESPONSE_FILE, PanelResponse, NO_PANEL_RESPONSE,
+                          lambda record: panel_response_problems(record, plan))
+
+
+def panel_response_if_any(folder: str | os.PathLike[str], plan: Plan) -> PanelResponse | None:
+    """``panel_response.yaml`` of a plan folder checked against ``plan``, or None when the folder has none.
+
+    The statutory check reads it when it is there (requirement p04) and keeps to the timeline
+    when it is not. Raises :class:`~planlib.errors.PlanError` for a file with problems.
+
+    >>> import planlib
+    >>> panel_response_if_any("no/such/folder", planlib.load_plan(planlib.DEFAULT_PLAN)) is None
+    True
+    """
+    if not (Path(folder) / PANEL_RESPONSE_FILE).exists():
+        return None
+    return load_panel_response(folder, plan)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from planlib.model.consultation import Consultation
 from planlib.model.horizon import HorizonRegister
 from planlib.model.implications import ImplicationSettings
+from planlib.model.panel_response import PanelResponse
 from planlib.model.plan import Plan
 
 
@@ -34,9 +35,12 @@ class PlanFolder:
         From ``implications.yaml``.
     consultation : Consultation or None
         From the ``consultation/`` folder.
+    panel_response : PanelResponse or None
+        From ``panel_response.yaml``: the Panel's report on the draft and the Commissioner's response.
     """
 
     plan: Plan
     horizon: HorizonRegister | None = None
     implications: ImplicationSettings | None = None
     consultation: Consultation | None = None
+    panel_response: PanelResponse | None = None
