@@ -10,7 +10,8 @@ A plan is a folder of files (see ``data/README.md`` for every field):
 ``finance.yaml``            funding and cost assumptions of the medium-term financial plan
 ``appraisal.yaml``          how net benefit is appraised (optional: flagged defaults otherwise)
 ``kpis.yaml``               key performance indicators with baselines and targets
-``kpi_actuals.csv``         observed KPI values
+``kpi_actuals.csv``         observed KPI values, each with its commentary
+``commitment_actuals.csv``  actual spend by commitment and year (optional)
 ``grants.yaml``             crime and disorder reduction grants
 ``timeline.yaml``           the plan-making process as dated events
 ``evidence.yaml``           manifesto pledges, consultation themes, partner boards
@@ -78,9 +79,18 @@ FILES: tuple[PlanFile, ...] = (
         ("kpi_actuals",),
         required=False,
         csv=CsvSpec(
-            ("kpi_id", "period", "local_authority", "value", *_PROVENANCE_COLUMNS),
+            ("kpi_id", "period", "local_authority", "value", "commentary", *_PROVENANCE_COLUMNS),
             numbers=frozenset({"value"}),
             optional=frozenset({"local_authority"}),
+        ),
+    ),
+    PlanFile(
+        "commitment_actuals.csv",
+        ("commitment_actuals",),
+        required=False,
+        csv=CsvSpec(
+            ("commitment_id", "year", "non_pay_gbp", "capital_gbp", "commentary", *_PROVENANCE_COLUMNS),
+            numbers=frozenset({"non_pay_gbp", "capital_gbp"}),
         ),
     ),
     PlanFile("grants.yaml", (), required=False),
@@ -126,6 +136,7 @@ _FIELD_FILE = {f: name for name, fields in _YAML_FIELDS.items() for f in fields}
 _MODEL_FILES = {"finance.yaml": "finance", "appraisal.yaml": "appraisal"}
 """Files whose whole content is one field of the plan."""
 _FIELD_FILE.update({"finance": "finance.yaml", "appraisal": "appraisal.yaml", "kpi_actuals": "kpi_actuals.csv",
+                    "commitment_actuals": "commitment_actuals.csv",
                     "unit_costs": "unit_costs.csv", "local_authorities": "local_authorities.csv"})
 _IGNORED = {"README.md", "scenarios", "consultation", "templates", "horizon.yaml", "implications.yaml",
             "panel_response.yaml"}
@@ -364,7 +375,7 @@ def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
     ]
     spec = {f.name: f.csv for f in FILES if f.csv is not None}
     files["commitment_costs.csv"] = csv_dump(spec["commitment_costs.csv"].columns, costs)
-    for key in ("kpi_actuals", "unit_costs", "local_authorities"):
+    for key in ("kpi_actuals", "commitment_actuals", "unit_costs", "local_authorities"):
         items = [x.model_dump(mode="json") for x in getattr(plan, key)]
         if items:
             files[f"{key}.csv"] = csv_dump(spec[f"{key}.csv"].columns, items)

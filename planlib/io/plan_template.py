@@ -221,7 +221,7 @@ def kpis_yaml(s: NewPlanSettings) -> str:
         *comment("kpis.yaml: how the Chief Constable's performance is measured (PRSRA 2011 s.7(1)(e)). Every "
                  "objective needs at least one KPI with a baseline and a target, its own (objectives[].kpis in "
                  "plan.yaml) or one of its commitments'. Observed values go in kpi_actuals.csv (kpi_id, "
-                 "period, local_authority, value, source, status)."),
+                 "period, local_authority, value, commentary, source, status: every figure with its commentary)."),
         "",
         "kpis:",
         f"  - id: {KPI}",

@@ -48,6 +48,7 @@ from planlib.model.commitment import (
     Commitment,
     CostLine,
     EqualityImpact,
+    SpendActual,
     ValueType,
     Workstream,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "ReportingArrangements",
     "Section",
     "SignedYearSeries",
+    "SpendActual",
     "Statement",
     "TimelineEvent",
     "UnitCost",

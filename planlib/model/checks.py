@@ -41,6 +41,7 @@ __all__ = [
     "finance_problems",
     "grant_problems",
     "kpi_actual_problems",
+    "spend_actual_problems",
     "kpi_problems",
     "lever_problems",
     "objective_kpi_problems",
@@ -86,7 +87,8 @@ def reference_problems(plan: Plan) -> Found:
     """
     checks = (
         duplicate_problems, assumption_problems, evidence_problems, objective_section_problems,
-        commitment_problems, finance_problems, kpi_problems, kpi_actual_problems, grant_problems,
+        commitment_problems, finance_problems, kpi_problems, kpi_actual_problems, spend_actual_problems,
+        grant_problems,
         timeline_problems, objective_kpi_problems, statement_problems, lever_problems,
     )
     return [problem for check in checks for problem in check(plan)]
@@ -214,6 +216,24 @@ def kpi_actual_problems(plan: Plan) -> Found:
             problems.append((("kpi_actuals", i, "local_authority"), f"unknown local authority {act.local_authority!r}"))
         if act.period > plan.period.last:
             problems.append((("kpi_actuals", i, "period"), f"year {act.period} is after the plan period"))
+    return problems
+
+
+def spend_actual_problems(plan: Plan) -> Found:
+    """Actual spend given twice, for an unknown commitment, or outside the plan period."""
+    commitments = {c.id for c in plan.commitments}
+    seen: dict[tuple[str, FinancialYear], int] = {}
+    problems: Found = []
+    for i, act in enumerate(plan.commitment_actuals):
+        key = (act.commitment_id, act.year)
+        if key in seen:
+            problems.append((("commitment_actuals", i, "year"),
+                             f"a second spend for {act.commitment_id} in {act.year} (first at row {seen[key] + 1})"))
+        seen.setdefault(key, i)
+        if act.commitment_id not in commitments:
+            problems.append((("commitment_actuals", i, "commitment_id"), f"unknown commitment {act.commitment_id!r}"))
+        if act.year not in plan.period:
+            problems.append((("commitment_actuals", i, "year"), f"year {act.year} is outside the plan period"))
     return problems
 
 

@@ -39,6 +39,19 @@ class CostLine(Record):
     confidence: ConfidenceGrade
 
 
+class SpendActual(Record):
+    """What a commitment actually spent in one financial year (commitment_actuals.csv, optional),
+    set against its planned non-pay and capital costs in the annual report."""
+
+    commitment_id: Id
+    year: FinancialYear
+    non_pay_gbp: Money = 0.0
+    capital_gbp: Money = 0.0
+    commentary: Note = ""
+    source: Text
+    status: Status
+
+
 class BenefitLine(Record):
     """An outcome a commitment is expected to produce, valued and adjusted.
 

@@ -86,6 +86,9 @@ class KpiActual(Record):
     period: FinancialYear
     local_authority: Note = ""
     value: Number
+    commentary: Note = ""
+    """What the figure means: a short text kept with it, so that a report never shows a figure
+    without its explanation (a figure in kpi_actuals.csv must have one)."""
     source: Text
     status: Status
 

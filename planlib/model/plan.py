@@ -15,11 +15,11 @@ from pydantic import Field, ValidationInfo, model_validator
 from planlib.model.appraisal import DEFAULT_APPRAISAL, AppraisalSettings, UnitCost
 from planlib.model.base import Assumption, Record
 from planlib.model.checks import reference_problems
-from planlib.model.commitment import Commitment
+from planlib.model.commitment import Commitment, SpendActual
 from planlib.model.finance import FinanceAssumptions
 from planlib.model.governance import Evidence, Grant, PanelNotice, ReportingArrangements, Statement, TimelineEvent
 from planlib.model.kpi import Kpi, KpiActual
-from planlib.types import Count, FinancialYear, Id, Note, Number, Status, Text
+from planlib.types import Count, FinancialYear, Flag, Id, Note, Number, Status, Text
 
 
 class Period(Record):
@@ -66,6 +66,9 @@ class Objective(Record):
     """Priority weight for the portfolio optimiser's weighted objective (a policy choice, not evidence)."""
     kpis: tuple[Id, ...] = ()
     """KPIs that measure the objective directly, beside those of its commitments (s.7(1)(e))."""
+    equality_objective: Flag = False
+    """One of the equality objectives the plan sets (Equality Act 2010 specific duties; seed 000
+    para 33): the annual report gives progress against these objectives apart."""
 
 
 class LocalAuthority(Record):
@@ -115,6 +118,8 @@ class Plan(Record):
     assumptions: tuple[Assumption, ...] = ()
     kpis: tuple[Kpi, ...] = ()
     kpi_actuals: tuple[KpiActual, ...] = ()
+    commitment_actuals: tuple[SpendActual, ...] = ()
+    """Actual spend by commitment and year (optional; the annual report sets it against the plan)."""
     grants: tuple[Grant, ...] = ()
     grants_statement: Statement | None = None
     """What the plan says about grants when it makes none (s.7(1)(f))."""
