@@ -11,7 +11,7 @@ are in :mod:`~planlib.cli.plan_commands`, :mod:`~planlib.cli.analysis_commands` 
 
 from __future__ import annotations
 
-from planlib.cli import analysis_commands, annual_commands, plan_commands, serving_commands, variation_commands  # noqa: F401 - registers the commands
+from planlib.cli import analysis_commands, annual_commands, document_commands, plan_commands, serving_commands, variation_commands  # noqa: F401 - registers the commands
 from planlib.cli.base import main
 
 __all__ = ["main"]

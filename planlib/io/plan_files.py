@@ -122,7 +122,7 @@ FILES: tuple[PlanFile, ...] = (
 
 # The YAML files whose top-level keys are Plan fields, and which fields each may hold.
 _YAML_FIELDS: dict[str, frozenset[str]] = {
-    "plan.yaml": frozenset({"id", "name", "police_area", "version", "description", "period",
+    "plan.yaml": frozenset({"id", "name", "police_area", "version", "description", "foreword", "period",
                             "election_date", "sections", "objectives",
                             "strategic_policing_requirement", "reporting", "levers"}),
     "commitments.yaml": frozenset({"commitments"}),

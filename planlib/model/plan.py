@@ -109,6 +109,8 @@ class Plan(Record):
     police_area: Text
     version: Text
     description: Note = ""
+    foreword: Note = ""
+    """The Commissioner's foreword to the published plan (optional; ``planlib publish`` prints it)."""
     period: Period
     election_date: dt.date
     sections: tuple[Section, ...]

@@ -1,0 +1,98 @@
+"""Publishing the Police and Crime Plan: run its template, write ``<plan id>_plan.html`` and maybe a PDF.
+
+:func:`publish_plan` runs ``reports/plan_document.ipynb`` (:data:`PLAN_TEMPLATE`) with papermill
+after checking the parameters' names against it (:data:`PARAMETERS`), turns the executed
+notebook into one self-contained HTML page and, on request, prints it to an A4 PDF; every file
+appears only complete (:func:`planlib.io.write_atomic`). What the document says is
+:class:`planlib.reports.plan_document.PlanDocument`.
+
+>>> PLAN_TEMPLATE.name, PARAMETERS
+('plan_document.ipynb', ('plan_path', 'stage', 'seed', 'samples'))
+>>> document_name("west_midlands_2021")
+'west_midlands_2021_plan'
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from planlib.errors import PlanError, Problem
+from planlib.io import write_atomic
+from planlib.io.paths import REPORTS_DIR
+from planlib.reports.execute import slugify
+from planlib.reports.kernels import EXECUTION_TIMEOUT_S, START_TIMEOUT_S
+from planlib.reports.plan_document import DOCUMENT_SAMPLES, STAGES
+
+PLAN_TEMPLATE = REPORTS_DIR / "plan_document.ipynb"
+"""The papermill template of the published plan."""
+
+PARAMETERS = ("plan_path", "stage", "seed", "samples")
+"""The only parameters the plan's template accepts; checked against it before each run."""
+
+
+def document_name(plan_id: str) -> str:
+    """The file name (without extension) of a plan's published document: ``<plan id>_plan``."""
+    return f"{slugify(plan_id)}_plan"
+
+
+def check_parameters(parameters: dict[str, Any], template: Path = PLAN_TEMPLATE) -> None:
+    """Raise PlanError unless every name is one the template declares and :data:`PARAMETERS` allows."""
+    import papermill
+
+    declared = set(papermill.inspect_notebook(str(template)))
+    unknown = sorted((set(parameters) - declared) | (set(parameters) - set(PARAMETERS)))
+    if unknown:
+        raise PlanError([Problem(str(template), None, "parameters",
+                                 f"unknown document parameter(s): {', '.join(unknown)}; "
+                                 f"the template takes {', '.join(sorted(declared))}")])
+
+
+def publish_plan(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, stage: str = "final",
+                 pdf: bool = False, seed: int | None = None, samples: int = DOCUMENT_SAMPLES) -> list[Path]:
+    """Write the Police and Crime Plan of the folder ``plan_path`` into ``out_dir``.
+
+    Parameters
+    ----------
+    plan_path : path
+        A plan folder (it is read and checked first: a bad plan raises PlanError).
+    out_dir : path
+        Created if missing; receives ``<plan id>_plan.html`` and, with ``pdf``, ``.pdf``.
+    stage : ``"draft"`` or ``"final"``
+        A draft marks every page "Draft for the Police and Crime Panel" with the Panel's meeting date.
+    seed, samples : int
+        The appraisal's Monte Carlo draws: the same seed gives the same document.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    import papermill
+
+    from planlib.io.plan_files import load_plan
+    from planlib.reports.rendering import html_to_pdf, notebook_to_html
+    from planlib.uncertainty import DEFAULT_SEED
+
+    if stage not in STAGES:
+        raise PlanError([Problem("--stage", None, "stage", f"expected one of {', '.join(STAGES)}, got {stage!r}")])
+    plan = load_plan(plan_path)
+    parameters = {"plan_path": str(Path(plan_path).resolve()), "stage": stage,
+                  "seed": int(DEFAULT_SEED if seed is None else seed), "samples": int(samples)}
+    check_parameters(parameters)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    name = document_name(plan.id)
+    with tempfile.TemporaryDirectory(prefix="planlib-publish-") as work:
+        nb = papermill.execute_notebook(
+            str(PLAN_TEMPLATE), str(Path(work) / f"{name}.ipynb"), parameters=parameters, kernel_name="python3",
+            execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S, progress_bar=False,
+            log_output=False, cwd=work)
+    written = [out / f"{name}.html"]
+    write_atomic(written[0], notebook_to_html(nb, plan.name))
+    if pdf:
+        written.append(out / f"{name}.pdf")
+        html_to_pdf(written[0], written[1])
+    return written
