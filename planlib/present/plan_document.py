@@ -110,13 +110,14 @@ def section_heading(anchor: str, title: str, level: int = 2, kicker: str = "") -
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: Iterable[int] = (),
-          caption: str = "", empty: str = "None.", nowrap: Iterable[int] = ()) -> str:
-    """A document table (class ``planlib``, which the report style draws).
+          caption: str = "", empty: str = "None.", nowrap: Iterable[int] = (), css_class: str = "") -> str:
+    """A document table (class ``planlib``, which the report style draws, and ``css_class``).
 
     >>> "<th>Year</th>" in table(["Year"], [["2021/22"]])
     True
     """
-    return html_table(headers, rows, numeric=numeric, css_class="planlib", caption=caption, empty=empty, nowrap=nowrap)
+    return html_table(headers, rows, numeric=numeric, css_class=f"planlib {css_class}".strip(), caption=caption,
+                      empty=empty, nowrap=nowrap)
 
 
 def definition_list(items: Iterable[tuple[str, object]]) -> str:
@@ -328,5 +329,6 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 1pt 8pt; 
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 table.planlib td.nowrap, table.planlib th.nowrap { white-space: nowrap; overflow-wrap: normal; }
+table.planlib.long-rows tr { break-inside: auto; page-break-inside: auto; }  /* rows longer than a page may break */
 """
 """The document's own style, beside the report style of :mod:`planlib.reports.rendering`."""

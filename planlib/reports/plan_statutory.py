@@ -176,7 +176,7 @@ class StatutorySections:
             ("<p>Beside its objectives, the plan sets out how the Commissioner will carry out the office's statutory "
             "and other functions:</p>"),
             table(["Function", "Commitments that serve it", "Status"], rows, caption="The Commissioner's functions",
-                  nowrap=[2]),
+                  nowrap=[2], css_class="long-rows"),
         ]))
 
     def equality(self) -> Any:
@@ -194,7 +194,8 @@ class StatutorySections:
         if e01 is not None and e01.note:
             parts.append(f"<p>{html.escape(e01.note)}</p>")
         parts += ["<h3>The expected effect of each commitment</h3>",
-                  table(["Commitment", "Equality impact", "Groups"], impacts, caption="Equality impact by commitment")]
+                  table(["Commitment", "Equality impact", "Groups"], impacts, caption="Equality impact by commitment",
+                        nowrap=[1])]
         return _display("\n".join(parts))
 
     def making(self) -> Any:
