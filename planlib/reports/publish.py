@@ -23,7 +23,7 @@ from planlib.errors import PlanError, Problem
 from planlib.io import write_atomic
 from planlib.io.paths import REPORTS_DIR
 from planlib.reports.execute import slugify
-from planlib.reports.kernels import EXECUTION_TIMEOUT_S, START_TIMEOUT_S
+from planlib.reports.kernels import EXECUTION_TIMEOUT_S, START_TIMEOUT_S, error_text
 from planlib.reports.plan_document import DOCUMENT_SAMPLES, STAGES
 
 PLAN_TEMPLATE = REPORTS_DIR / "plan_document.ipynb"
@@ -86,10 +86,13 @@ def publish_plan(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[s
     out.mkdir(parents=True, exist_ok=True)
     name = document_name(plan.id)
     with tempfile.TemporaryDirectory(prefix="planlib-publish-") as work:
-        nb = papermill.execute_notebook(
-            str(PLAN_TEMPLATE), str(Path(work) / f"{name}.ipynb"), parameters=parameters, kernel_name="python3",
-            execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S, progress_bar=False,
-            log_output=False, cwd=work)
+        try:
+            nb = papermill.execute_notebook(
+                str(PLAN_TEMPLATE), str(Path(work) / f"{name}.ipynb"), parameters=parameters, kernel_name="python3",
+                execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S, progress_bar=False,
+                log_output=False, cwd=work)
+        except Exception as exc:  # noqa: BLE001 - a failing template is a message naming it, never a traceback
+            raise PlanError([Problem(str(PLAN_TEMPLATE), None, "document", error_text(exc))]) from None
     written = [out / f"{name}.html"]
     write_atomic(written[0], notebook_to_html(nb, plan.name))
     if pdf:
