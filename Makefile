@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core (the accessibility checker the tests run in Chromium, offline), pinned in package-lock.json.
+AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
@@ -17,10 +19,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# npm ci installs exactly what package-lock.json pins; redone only when the lock changes.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(AXE)
+
 app: install
 	$(BIN)/planlib serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install $(AXE)
 	$(BIN)/python -m pytest
 
 # The benchmarks also need the bench extra (squigglepy, the rival the appraisal is timed against).
@@ -34,7 +41,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks $(BENCH)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis node_modules
 
 # Deliberately regenerate the golden results (review the diff before committing).
 golden: install

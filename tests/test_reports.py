@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import html
 import json
 import re
 import shutil
@@ -20,6 +21,7 @@ from planlib.reports import kernels
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "data" / "west_midlands_2021"
+PLANS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml"))
 SCENARIOS = EXAMPLE / "scenarios"
 URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'<>)]*""")
 ALLOWED_URL = re.compile(r"^(?:https?:)?//www\.w3\.org/")
@@ -100,8 +102,46 @@ def test_money_in_a_report_is_written_one_way_with_a_true_minus():
     assert f"{MINUS}£" in table and "£-" not in table
     assert "Put 450 officers from the national uplift into neighbourhood policing" in table
     assert ">neighbourhood_policing_450<" not in table
-    against = report.changes().data
+    against = report.analysis().data  # the scenario against the baseline (was changes(), before the board paper)
     assert f"{MINUS}£3.7m" in against and "£-" not in against and "£192.55" in against
+    summary = report.summary().data
+    assert f"{MINUS}£12.7m" in summary and "£-" not in summary
+
+
+@pytest.mark.parametrize("plan_folder", PLANS, ids=lambda p: p.name)
+def test_a_report_is_a_board_paper_titled_by_its_scenario(plan_folder):
+    """The form of the seed paper: purpose, summary against the baseline, background, analysis, the
+    financial, legal and equality implications, recommendations; titled by the scenario's description."""
+    from planlib.reports.content import scenario_title
+
+    scenario_path = sorted((plan_folder / "scenarios").glob("*.yaml"))[0]
+    report = reports.ScenarioReport.load(str(plan_folder), str(scenario_path), seed=1, samples=100)
+    scenario = report.scenario
+    title = report.title().data
+    assert f"<h1>{html.escape(scenario_title(scenario.description))}</h1>" in title
+    assert scenario.name not in title  # titles, never ids
+    sections = [report.purpose(), report.summary(), report.background(), report.analysis(), report.implications(),
+                report.statutory_coverage(), report.equality(), report.recommendations()]
+    text = "".join(s.data for s in sections)
+    order = ["Purpose of paper", "Summary", "Background", "Analysis", "Financial implications",
+             "Legal implications", "Equality implications", "Recommendations"]
+    positions = [text.index(f"<h2>{heading}</h2>") for heading in order]
+    assert positions == sorted(positions)
+    summary = report.summary().data
+    assert "Baseline" in summary and "Scenario" in summary and "referendum" in summary
+    assert "The Board is asked to" in text and "decide whether" in text
+    assert not re.search(r">\s*(finance|commitments|assumptions)\.[a-z_]+", text)  # changed inputs by their labels
+
+
+@pytest.mark.parametrize("description, title", [
+    ("Band D rises by £15. In 2022/23 this is above the limit.", "Band D rises by £15"),
+    ("The £9.84 (3.94%) rise, not £14.84.", "The £9.84 (3.94%) rise, not £14.84"),
+    ("One sentence only", "One sentence only"),
+])
+def test_a_scenario_is_titled_by_the_first_sentence_of_its_description(description, title):
+    from planlib.reports.content import scenario_title
+
+    assert scenario_title(description, "id") == title
 
 
 def test_the_assumptions_section_is_the_one_provenance_table():
@@ -119,7 +159,22 @@ def test_index_writes_money_with_a_true_minus(tmp_path):
     result = reports.ReportResult("s", "s.yaml", "s", "ok", headline={
         "budget_gap_total": -65_500_000.0, "npv_p50": -58_700_000.0, "npv_p5": -66_100_000.0, "npv_p95": 1_200_000.0})
     page = reports.write_index(tmp_path, [result], EXAMPLE, 1).read_text(encoding="utf-8")
+    page = re.sub(r"<[^>]+>", "", page)  # negative money is wrapped so that it never breaks after its minus
     assert f"{MINUS}£65.5m" in page and f"{MINUS}£58.7m ({MINUS}£66.1m to £1.2m)" in page and "£-" not in page
+
+
+def test_index_is_a_board_paper_with_the_baseline_beside_every_scenario(tmp_path):
+    path = SCENARIOS / "precept_plus_15.yaml"
+    result = reports.ReportResult("precept_plus_15", str(path), "precept_plus_15", "ok",
+                                  headline={"budget_gap_total": 9.8e6, "npv_p50": -1e6, "npv_p5": -2e6, "npv_p95": 0.0})
+    page = reports.write_index(tmp_path, [result], EXAMPLE, 1).read_text(encoding="utf-8")
+    assert page.count("<h1>") == 1 and "Error" not in page  # no error column when nothing failed and "<h1>Scenarios for the West Midlands Police and Crime Plan" in page
+    for heading in ("Purpose of paper", "Summary", "Background", "Analysis", "Financial implications",
+                    "Legal implications", "Equality implications", "Recommendations"):
+        assert f"<h2>{heading}</h2>" in page
+    assert ">Band D rises by £15 in each year from 2022/23</a>" in page  # titled by its description
+    assert "Baseline (the plan as it stands)" in page and "2022/23, 2024/25" in page  # its referendum years
+    assert f'<span class="money">{MINUS}£12.7m</span>' in page  # the change from the baseline, on one line
 
 
 # --------------------------------------------------------------------------- one batch, many checks
@@ -206,8 +261,8 @@ def test_report_pages_are_offline_and_state_their_provenance(batch):
     assert all(external_urls(c) == [] for c in charts)
     assert "precept_plus_15" in text and plan.version in text and "Seed 7" in text
     assert f"sha256:{reports.plan_checksum(EXAMPLE)}" in text
-    for section in ("Medium-term financial plan", "Budget gap", "Net benefit", "Statutory functions", "Assumptions",
-                    "Financial implications"):
+    for section in ("Medium-term financial plan", "Budget gap", "Net benefit", "Statutory functions",
+                    "Appendix: assumptions", "Financial implications"):  # the board paper's appendix (was "Assumptions")
         assert section in text
     assert "import " not in text  # inputs hidden
 
@@ -239,7 +294,7 @@ def test_report_with_pdf(tmp_path):
     box = reader.pages[0].mediabox
     assert abs(float(box.width) - 595) < 2 and abs(float(box.height) - 842) < 2  # A4
     text = " ".join(page.extract_text() for page in reader.pages)
-    assert "Scenario report: precept_plus_15" in text
+    assert "Band D rises by £15 in each year from 2022/23" in text  # titled by its description (was its name)
     assert "referendum would be required" in text
     assert f"planlib version {planlib.__version__}" in text
 
@@ -375,6 +430,7 @@ def test_a_kernel_that_cannot_be_launched_fails_each_report_with_its_error(tmp_p
     assert done.returncode == 1, done.stderr
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count('<tr class="failed">') == 2
+    index = index.replace("<wbr>", "")  # long words in a table cell may break (at "/", "_", "." or "-")
     assert "no-such-python" in index and "BrokenProcessPool" not in index
 
 

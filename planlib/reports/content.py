@@ -1,15 +1,22 @@
-"""What a scenario report says: :class:`ScenarioReport`, one method per section.
+"""What a scenario report says, as a board paper: :class:`ScenarioReport`, one method per section.
+
+The report has the form of a paper to the Commissioner's board (seed 000): purpose, summary
+(the budget gap and the referendum position against the baseline), background, the analysis,
+the financial, legal and equality implications, and what the Board is asked to note or
+decide, then the assumptions and the provenance footer. A scenario is titled by its
+description (:func:`scenario_title`), never by its file name; the baseline stands beside it
+in every comparison.
 
 The template ``reports/scenario_report.ipynb`` builds one report from the plan, the scenario
 and the seed (:meth:`ScenarioReport.load`) and asks it for each section; each section returns
 an IPython display object (HTML, or a chart that :mod:`planlib.reports.rendering` turns into
-SVG), so that the notebook stays a few lines per cell. Money is written by
+an accessible figure), so that the notebook stays a line per cell. Money is written by
 :mod:`planlib.formats` (``£1.2m``, ``−£65.5m``), tables by :mod:`planlib.present.html`.
 
 >>> from planlib.io.paths import DEFAULT_PLAN
->>> scenario = sorted((DEFAULT_PLAN / "scenarios").glob("*.yaml"))[0]
+>>> scenario = DEFAULT_PLAN / "scenarios" / "precept_plus_15.yaml"
 >>> report = ScenarioReport.load(DEFAULT_PLAN, scenario, seed=1, samples=100)
->>> f"Scenario report: {report.scenario.name}" in report.title().data
+>>> "<h1>Band D rises by £15 in each year from 2022/23</h1>" in report.title().data
 True
 """
 
@@ -18,13 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planlib.formats import money, pounds, share
+from planlib.formats import count, money, pounds, share
 from planlib.present.html import html_table
-from planlib.reports.rendering import file_checksum, plan_checksum, svg
+from planlib.reports.rendering import data_table, file_checksum, plan_checksum, svg
 
 REPORT_SAMPLES = 10_000
 """Monte Carlo draws of a report unless it is asked for another number."""
@@ -37,6 +45,71 @@ _AGAINST = (("budget_gap", "Budget gap"), ("reserves_closing", "Reserves at year
 def _table(headers: list[str], rows: list[tuple[Any, ...]], numeric_from: int = 1, caption: str = "") -> str:
     """A report table (class ``planlib``): columns from ``numeric_from`` on are figures."""
     return html_table(headers, rows, numeric=range(numeric_from, len(headers)), css_class="planlib", caption=caption)
+
+
+def scenario_title(description: str, name: str = "") -> str:
+    """How a scenario is titled for a reader: the first sentence of its description (its name
+    only if it has none).
+
+    >>> scenario_title("Band D rises by £15 a year. In 2022/23 this is above the limit.")
+    'Band D rises by £15 a year'
+    >>> scenario_title("", "precept_plus_15")
+    'precept_plus_15'
+    """
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z(])", " ".join(description.split()), maxsplit=1)[0].rstrip(".")
+    return first or name
+
+
+_FINANCE_LABELS = {"precept_increase": "Band D increase", "police_grant": "Police grant",
+                   "pay_award": "Pay award", "planned_use_of_reserves": "Planned use of reserves",
+                   "officer_fte": "Officers (FTE)", "staff_fte": "Staff (FTE)", "tax_base": "Tax base (Band D equivalents)",
+                   "neighbourhood_officers_in_post": "Neighbourhood officers in post", "non_pay_inflation": "Non-pay inflation",
+                   "referendum_limit": "Referendum limit", "baseline_force_costs": "The force's baseline costs"}
+_COST_LABELS = {"non_pay_gbp": "non-pay cost", "capital_gbp": "capital", "officer_fte": "officers (FTE)",
+                "staff_fte": "staff (FTE)"}
+
+
+def change_label(path: str, plan: Any) -> tuple[str, str]:
+    """A scenario's changed input as a reader names it, and its unit: titles, never ids.
+
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> change_label("finance.precept_increase", plan)
+    ('Band D increase', 'GBP on Band D')
+    >>> change_label("commitments.neighbourhood_policing_450.costs.officer_fte", plan)[0]
+    'Put 450 officers from the national uplift into neighbourhood policing: officers (FTE)'
+    """
+    parts = path.split(".")
+    if parts[0] == "finance":
+        if parts[1] == "other_grants" and len(parts) > 2:
+            return f"Grant: {parts[2].replace('_', ' ')}", "GBP"
+        series = getattr(plan.finance, parts[1], None)
+        label = _FINANCE_LABELS.get(parts[1], parts[1].replace("_", " ").capitalize())
+        return label, str(getattr(series, "unit", ""))
+    if parts[0] == "commitments" and len(parts) > 2:
+        title = next((c.title for c in plan.commitments if c.id == parts[1]), parts[1].replace("_", " "))
+        what = {"enabled": "in the plan", "start_year": "start year"}.get(parts[2], _COST_LABELS.get(parts[-1], parts[-1]))
+        return f"{title}: {what}", "GBP" if parts[-1].endswith("_gbp") else ""
+    if parts[0] == "assumptions" and len(parts) > 1:
+        from planlib.present.assumptions import input_label, input_unit
+
+        return input_label(plan, parts[1]), input_unit(plan, parts[1])
+    return path, ""
+
+
+def _shown_in(value: Any, unit: str) -> str:
+    """A scenario's value in its unit: money for pounds, a percentage for a share."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, (int, float)):
+        return str(value)
+    if unit.startswith("GBP on Band D") or unit.startswith("GBP per"):
+        return pounds(value)
+    if unit.startswith("GBP"):
+        return money(value)
+    if unit.startswith("share"):
+        return share(value)
+    return _shown(value)
 
 
 def _display(markup: str) -> Any:
@@ -116,6 +189,7 @@ class ScenarioReport:
         total = app[app["commitment"] == TOTAL].set_index("measure")["value"]
         return {
             "scenario": self.scenario.name,
+            "title": scenario_title(self.scenario.description, self.scenario.name),
             "plan_id": self.baseline.id,
             "plan_version": self.baseline.version,
             "budget_gap_total": float(gap.sum()),
@@ -129,44 +203,124 @@ class ScenarioReport:
             "samples": self.samples,
         }
 
+    # ---------------------------------------------------------------- figures against the baseline
+
+    def _name(self) -> str:
+        return scenario_title(self.scenario.description, self.scenario.name)
+
+    def _wide(self) -> Any:
+        """Measures by (measure, scenario) as rows, years as columns: the baseline and the scenario."""
+        return self.table.pivot_table(index=["measure", "scenario"], columns="year", values="value", sort=False)
+
+    def _chart_table(self) -> Any:
+        """The finance table with the two series named as a reader names them (no file names)."""
+        return self.table.assign(scenario=self.table["scenario"].map({"baseline": "Baseline"}).fillna("Scenario"))
+
+    def _series(self, measure: str) -> tuple[Any, Any]:
+        wide = self._wide()
+        return wide.loc[(measure, "baseline")], wide.loc[(measure, self.scenario.name)]
+
+    def _referendum_years(self) -> tuple[list[str], list[str]]:
+        base, scen = self._series("referendum_required")
+        return [str(y) for y, v in base.items() if v > 0], [str(y) for y, v in scen.items() if v > 0]
+
+    @staticmethod
+    def _in(years: list[str]) -> str:
+        return f"above the referendum limit in {', '.join(years)}" if years else "within the referendum limit in every year"
+
     # ---------------------------------------------------------------- sections
 
     def title(self) -> Any:
-        """The report's heading: the plan, the scenario, what it tests and where its figures come from."""
-        s, p = self.scenario, self.baseline
-        workbook = (f"<p><strong>Finance.</strong> The plan's finance assumptions are those of the workbook "
+        """The paper's heading: who it is from, the scenario's title, and the plan it tests."""
+        p = self.baseline
+        return _display(
+            f'<header class="report-title"><p class="kicker">Office of the Police and Crime Commissioner for '
+            f"{html.escape(p.police_area)}: board paper</p>"
+            f"<h1>{html.escape(self._name())}</h1>"
+            f"<p><strong>A scenario for the {html.escape(p.name)}</strong> (version {html.escape(p.version)}), "
+            "set against the plan as it stands (the baseline).</p>"
+            f'<p class="meta">Seed {self.seed}; {self.samples:,} Monte Carlo draws; planlib {_version()}.</p></header>')
+
+    def purpose(self) -> Any:
+        """Purpose of the paper: the scenario, in its own words, and where its figures come from."""
+        s = self.scenario
+        workbook = (f"<p>The plan's finance assumptions are those of the workbook "
                     f"<code>{html.escape(self._workbook_name() or '')}</code>, not those of its finance.yaml.</p>"
                     if self.finance_xlsx else "")
         return _display(
-            f'<header class="report-title"><p class="kicker">{html.escape(p.name)}, version {html.escape(p.version)}</p>'
-            f"<h1>Scenario report: {html.escape(s.name)}</h1>"
-            f"<p><strong>What it tests.</strong> {html.escape(s.description)}</p>"
-            f"<p><strong>Source of its figures.</strong> {html.escape(s.source)}</p>{workbook}"
-            f'<p class="meta">Seed {self.seed}; {self.samples:,} Monte Carlo draws; planlib {_version()}.</p></header>'
-        )
+            "<h2>Purpose of paper</h2>"
+            f"<p>To set out for the Board what the {html.escape(self.baseline.name)} would mean for the budget, "
+            "reserves, the precept and the net benefit of the commitments under one scenario, beside the plan "
+            f"as it stands.</p><p><strong>The scenario.</strong> {html.escape(s.description)}</p>"
+            f"<p><strong>Where its figures come from.</strong> {html.escape(s.source)}</p>{workbook}")
 
-    def changes(self) -> Any:
-        """The scenario's changes, and the main measures against the baseline."""
+    def summary(self) -> Any:
+        """The summary: the budget gap and the referendum position against the baseline, and the net benefit."""
+        from planlib.appraisal import TOTAL
+
+        gap_b, gap_s = self._series("budget_gap")
+        res_b, res_s = self._series("reserves_closing")
+        band_b, band_s = self._series("precept_band_d")
+        ref_b, ref_s = self._referendum_years()
+        last = gap_b.index[-1]
+        rows = [("Budget gap over the period", money(gap_b.sum()), money(gap_s.sum()), money(gap_s.sum() - gap_b.sum())),
+                (f"Budget gap in {last}", money(gap_b[last]), money(gap_s[last]), money(gap_s[last] - gap_b[last])),
+                (f"Reserves at the end of {last}", money(res_b[last]), money(res_s[last]), money(res_s[last] - res_b[last])),
+                (f"Band D precept in {last}", pounds(band_b[last]), pounds(band_s[last]), pounds(band_s[last] - band_b[last])),
+                ("Referendum required", ", ".join(ref_b) or "none", ", ".join(ref_s) or "none", "")]
+        app = self.result.appraisal
+        total = app[app["commitment"] == TOTAL].set_index("measure")["value"]
+        change = gap_s.sum() - gap_b.sum()
+        direction = "larger" if change > 0 else "smaller" if change < 0 else "the same"
+        text = (f"<p>Over {gap_b.index[0]} to {last} the budget gap (cost less funding; positive is a shortfall) is "
+                f"{money(gap_s.sum())} under the scenario against {money(gap_b.sum())} in the baseline: "
+                f"{money(abs(change))} {direction}" + (" than the baseline" if change else "") + ". "
+                f"The Band D increase is {self._in(ref_s)} under the scenario"
+                + ("" if ref_s == ref_b else f", and {self._in(ref_b)} in the baseline")
+                + (f": a referendum would be required in {', '.join(ref_s)}." if ref_s else ".") + "</p>"
+                + (f"<p>The commitments' net present value under the scenario is {money(total['npv_p50'])} at the median, "
+                   f"90% sure to lie between {money(total['npv_p5'])} and {money(total['npv_p95'])}.</p>"
+                   if money(total["npv_p5"]) != money(total["npv_p95"]) else
+                   f"<p>The commitments' net present value under the scenario is {money(total['npv_p50'])}, with no "
+                   "range: none of the inputs it rests on is given as uncertain.</p>"))
+        table = _table(["Measure", "Baseline", "Scenario", "Change"], rows,
+                       caption="The scenario beside the baseline")
+        return _display("<h2>Summary</h2>" + text + table)
+
+    def background(self) -> Any:
+        """Background: what the plan must hold, what a scenario is, and this scenario's changes."""
+        p = self.baseline
         rows = []
         for path, value in self.scenario.changes.items():
+            label, unit = change_label(path, p)
             if isinstance(value, dict):
-                rows.append((path, "; ".join(f"{year}: {_shown(v)}" for year, v in value.items())))
+                rows.append((label, "; ".join(f"{year}: {_shown_in(v, unit)}" for year, v in value.items())))
             else:
-                rows.append((path, _shown(value)))
+                rows.append((label, _shown_in(value, unit)))
         changes = _table(["Changed input", "New value"], rows, numeric_from=2,
                          caption="The scenario's changes to the baseline plan")
-        wide = self.table.pivot_table(index=["measure", "scenario"], columns="year", values="value", sort=False)
+        return _display(
+            "<h2>Background</h2>"
+            f"<p>The {html.escape(p.name)} runs from {p.period.first} to {p.period.last}. A Police and Crime Plan "
+            "must set out the financial and other resources the Commissioner is to provide to the Chief Constable "
+            "(Police Reform and Social Responsibility Act 2011, s.7(1)(c)); the medium-term financial plan below "
+            "is those resources year by year.</p>"
+            "<p>A scenario changes a few of the plan's inputs and leaves every other as it is, so that the "
+            "difference it makes can be read against the plan as it stands. Its changes are these:</p>" + changes)
+
+    def analysis(self) -> Any:
+        """The heading of the analysis and the scenario against the baseline, year by year."""
+        wide = self._wide()
         years = list(wide.columns)
-        diff_rows = []
+        rows = []
         for measure, label in _AGAINST:
-            base = wide.loc[(measure, "baseline")]
-            scen = wide.loc[(measure, self.scenario.name)]
+            base, scen = wide.loc[(measure, "baseline")], wide.loc[(measure, self.scenario.name)]
             write = pounds if measure == "precept_band_d" else money
-            diff_rows.append((f"{label}: baseline", *[write(base[y]) for y in years]))
-            diff_rows.append((f"{label}: scenario", *[write(scen[y]) for y in years]))
-            diff_rows.append((f"{label}: change", *[write(scen[y] - base[y]) for y in years]))
-        against = _table(["Measure", *map(str, years)], diff_rows, caption="The scenario against the baseline")
-        return _display(changes + against)
+            rows.append((f"{label}: baseline", *[write(base[y]) for y in years]))
+            rows.append((f"{label}: scenario", *[write(scen[y]) for y in years]))
+            rows.append((f"{label}: change", *[write(scen[y] - base[y]) for y in years]))
+        against = _table(["Measure", *map(str, years)], rows, caption="The scenario against the baseline")
+        return _display("<h2>Analysis</h2><h3>The scenario against the baseline</h3>" + against)
 
     def mtfp_table(self) -> Any:
         """The medium-term financial plan under the scenario, with its warnings."""
@@ -176,56 +330,91 @@ class ScenarioReport:
         years = list(wide.columns)
         rows = [(label, *[format_headline(measure, wide.at[measure, y]) for y in years]) for measure, label in HEADLINE]
         warn = "".join(f'<p class="warning">{html.escape(w)}.</p>' for w in finance_warnings(wide))
-        return _display(_table(["Measure", *map(str, years)], rows,
-                               caption=f"Medium-term financial plan under {self.scenario.name}") + warn)
+        return _display("<h3>Medium-term financial plan</h3>" + _table(
+            ["Measure", *map(str, years)], rows, caption=f"Medium-term financial plan under the scenario") + warn)
+
+    def _by_year(self, measure: str, caption: str) -> str:
+        base, scen = self._series(measure)
+        return data_table(["Financial year", "Baseline", "Scenario"],
+                          [[str(y), money(base[y]), money(scen[y])] for y in base.index], caption)
 
     def budget_gap_chart(self) -> Any:
-        """The budget gap by year, baseline and scenario."""
+        """The budget gap by year, baseline and scenario, as a figure with its data."""
         from planlib import charts
 
-        return svg(charts.budget_gap_chart(self.table, width=560, height=240))
+        base, scen = self._series("budget_gap")
+        worst = scen.idxmax()
+        description = (f"Bars for each financial year, the baseline beside the scenario. Under the scenario the gap is "
+                       f"largest in {worst} ({money(scen[worst])}, against {money(base[worst])} in the baseline); "
+                       f"over the period it totals {money(scen.sum())} against {money(base.sum())}.")
+        return svg(charts.budget_gap_chart(self._chart_table(), width=560, height=240), description,
+                   self._by_year("budget_gap", "Budget gap by financial year (positive is a shortfall)"))
 
     def reserves_chart(self) -> Any:
-        """Reserves at year end, baseline and scenario, against the minimum."""
+        """Reserves at year end, baseline and scenario, against the minimum, as a figure with its data."""
         from planlib import charts
 
-        return svg(charts.reserves_chart(self.table, width=560, height=240))
+        base, scen = self._series("reserves_closing")
+        minimum = self._series("minimum_reserves")[1].max()
+        below = [str(y) for y, v in scen.items() if v < minimum]
+        description = (f"Lines for the baseline and the scenario, with the minimum the plan keeps ({money(minimum)}) "
+                       f"dashed. Under the scenario reserves end the period at {money(scen.iloc[-1])}, against "
+                       f"{money(base.iloc[-1])} in the baseline; "
+                       + (f"they fall below the minimum in {', '.join(below)}." if below else "they stay above the minimum."))
+        return svg(charts.reserves_chart(self._chart_table(), width=560, height=240), description,
+                   self._by_year("reserves_closing", "Reserves at year end"))
 
-    def net_benefit_table(self) -> Any:
-        """Each commitment's present values and NPV interval, by its title."""
+    def _net_benefit_rows(self) -> list[tuple[Any, ...]]:
         from planlib.appraisal import TOTAL
         from planlib.charts import appraisal_wide
         from planlib.present.labels import commitment_titles
 
         titles = {**commitment_titles(self.result.plan), TOTAL: "All commitments"}
-        rows = []
-        for r in appraisal_wide(self.result.appraisal).to_dict("records"):
-            rows.append((titles.get(r["commitment"], r["commitment"]), money(r["pv_costs"]),
-                         money(r["pv_benefits"]) if r["monetised"] else "not valued",
-                         money(r["npv_p5"]), money(r["npv_p50"]), money(r["npv_p95"]),
-                         share(r["prob_npv_positive"], 0)))
+        return [(titles.get(r["commitment"], r["commitment"]), money(r["pv_costs"]),
+                 money(r["pv_benefits"]) if r["monetised"] else "not valued",
+                 money(r["npv_p5"]), money(r["npv_p50"]), money(r["npv_p95"]), share(r["prob_npv_positive"], 0))
+                for r in appraisal_wide(self.result.appraisal).to_dict("records")]
+
+    def net_benefit_table(self) -> Any:
+        """Each commitment's present values and NPV interval, by its title."""
         return _display(_table(["Commitment", "PV costs", "PV benefits", "NPV p5", "NPV p50", "NPV p95", "P(NPV>0)"],
-                               rows, caption=f"Net benefit, Green Book discounting; 90% intervals from "
-                                             f"{self.samples:,} draws, seed {self.seed}"))
+                               self._net_benefit_rows(),
+                               caption=f"Net benefit, Green Book discounting; 90% intervals from "
+                                       f"{self.samples:,} draws, seed {self.seed}"))
 
     def net_benefit_chart(self) -> Any:
-        """The NPV interval of every commitment."""
+        """The NPV interval of every commitment, as a figure whose data is the net benefit table."""
         from planlib import charts
         from planlib.present.labels import commitment_titles
 
+        rows = [r for r in self._net_benefit_rows() if r[0] != "All commitments"]
+        valued = [r for r in rows if r[2] != "not valued"]
+        description = (f"For each of the {len(rows)} commitments, a point at its median net present value and a line "
+                       f"from the 5th to the 95th percentile; {len(valued)} have valued benefits, the others count "
+                       "their costs only. The table below the chart gives every figure.")
         return svg(charts.npv_interval_chart(self.result.appraisal, titles=commitment_titles(self.result.plan),
-                                             width=420))
+                                             width=420), description,
+                   data_table(["Commitment", "NPV p5", "NPV p50", "NPV p95"], [[r[0], r[3], r[4], r[5]] for r in rows],
+                              "Net present value of each commitment"))
 
     def statutory_coverage(self) -> Any:
-        """Which of the Commissioner's functions a commitment serves in this scenario."""
+        """Which of the Commissioner's functions a commitment serves in this scenario (legal implications)."""
         from planlib.compliance import function_coverage
 
         coverage = function_coverage(self.result.plan)
-        rows = [(r.function_id, r.function, r.commitments, "yes" if r.served else "NOT SERVED")
-                for r in coverage.itertuples()]
+        rows = [(r.function, r.commitments, "yes" if r.served else "NOT SERVED") for r in coverage.itertuples()]
         served = int(coverage["served"].sum())
-        return _display(f"<p>{served} of {len(coverage)} of the Commissioner's functions are served by a commitment "
-                        "in this scenario.</p>" + _table(["Id", "Function", "Commitments", "Served"], rows, numeric_from=2))
+        ref = self._referendum_years()[1]
+        return _display(
+            "<h2>Legal implications</h2>"
+            "<p>The Commissioner must issue a Police and Crime Plan and keep it under review, and may vary it "
+            "(Police Reform and Social Responsibility Act 2011, ss.5 and 7). A Band D increase above the limit "
+            "the Secretary of State sets for the year needs a referendum (Local Government Finance Act 1992, "
+            "Chapter 4ZA): " + (f"under this scenario one would be required in {', '.join(ref)}." if ref else
+                                "under this scenario none is required.") + "</p>"
+            "<h3>Statutory functions covered</h3>"
+            f"<p>{served} of {len(coverage)} of the Commissioner's functions are served by a commitment in this "
+            "scenario.</p>" + _table(["Function", "Commitments serving it", "Served"], rows, numeric_from=1))
 
     def implications(self) -> Any:
         """The wider financial implications of the plan under the scenario (seed 000 para 30), parts (a) to (g)."""
@@ -245,12 +434,45 @@ class ScenarioReport:
                         "financial delegations and external income. Money in £m, cash; the rates and thresholds "
                         "are illustrative or unverified (see implications.yaml).</p>" + report_html(table))
 
+    def equality(self) -> Any:
+        """Equality implications: the duty, and the equality impact of each commitment the scenario changes."""
+        plan = self.baseline
+        touched = {path.split(".")[1] for path in self.scenario.changes if path.startswith("commitments.")}
+        rows = [(c.title, c.equality_impact.rating.replace("_", " "), "; ".join(c.equality_impact.groups) or "none named",
+                 c.equality_impact.notes) for c in plan.commitments if c.id in touched]
+        ratings = [c.equality_impact.rating for c in plan.commitments]
+        counts = ", ".join(f"{ratings.count(r)} {r.replace('_', ' ')}" for r in dict.fromkeys(ratings))
+        text = ("<h2>Equality implications</h2><p>In exercising its functions the Commissioner must have due regard "
+                "to the need to eliminate discrimination, harassment and victimisation, advance equality of "
+                "opportunity and foster good relations (Equality Act 2010, s.149), and must publish equality "
+                f"objectives. The plan's {count(len(ratings))} commitments are assessed as: {counts}.</p>")
+        if not rows:
+            return _display(text + "<p>This scenario changes no commitment: the equality impact of each is as the "
+                            "plan assesses it.</p>")
+        return _display(text + "<p>The commitments this scenario changes, with their assessed impact:</p>" +
+                        _table(["Commitment", "Impact", "Groups", "Notes"], rows, numeric_from=4))
+
+    def recommendations(self) -> Any:
+        """What the Board is asked to note or decide."""
+        gap_b, gap_s = self._series("budget_gap")
+        ref = self._referendum_years()[1]
+        items = [f"note that under this scenario the budget gap over the period would be {money(gap_s.sum())}, "
+                 f"against {money(gap_b.sum())} in the plan as it stands;"]
+        if ref:
+            items.append(f"note that the Band D increase would be above the referendum limit in {', '.join(ref)}, "
+                         "so that a referendum would be required;")
+        items.append("note the assumptions behind these figures and their status (appendix);")
+        items.append("decide whether the scenario should be taken forward into the budget and the plan.")
+        return _display("<h2>Recommendations</h2><p>The Board is asked to:</p><ol class=\"recommendations\">"
+                        + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ol>")
+
     def assumptions(self) -> Any:
-        """Every number the appraisal rests on, with its source, grade and status."""
+        """Every number the appraisal rests on, with its source, grade and status (the appendix)."""
         from planlib.present.assumptions import assumption_table, assumptions_html
 
         table = assumption_table(self.result.plan)
-        return _display(assumptions_html(table, "the net benefit of the commitments in this scenario", css_class="planlib"))
+        return _display("<h2>Appendix: assumptions and their status</h2>" + assumptions_html(
+            table, "the net benefit of the commitments in this scenario", css_class="planlib"))
 
     def footer(self) -> Any:
         """Where the report's figures come from: plan, scenario and finance workbook checksums, seed, version, time."""
@@ -259,9 +481,10 @@ class ScenarioReport:
                     f"<code>sha256:{file_checksum(self.finance_xlsx)}</code>. " if self.finance_xlsx else "")
         return _display(
             '<footer class="report-footer"><p>'
-            f"Plan <code>{html.escape(p.id)}</code>, version {html.escape(p.version)}, files checksum "
-            f"<code>sha256:{plan_checksum(self.plan_path)}</code>. "
-            f"Scenario <code>{html.escape(self.scenario.name)}</code>, file checksum "
+            f"Plan {html.escape(p.name)} (<code>{html.escape(p.id)}</code>), version {html.escape(p.version)}, files "
+            f"checksum <code>sha256:{plan_checksum(self.plan_path)}</code>. "
+            f"Scenario file <code>{html.escape(Path(self.scenario_path).name)}</code> "
+            f"(<code>{html.escape(self.scenario.name)}</code>), file checksum "
             f"<code>sha256:{file_checksum(self.scenario_path)}</code>. {workbook}"
             f"Seed {self.seed}; {self.samples:,} draws. planlib version {_version()}. "
             f"Ran at {self.ran_at}.</p></footer>"
