@@ -8,8 +8,8 @@ appears only complete (:func:`planlib.io.write_atomic`). What the document says 
 
 >>> PLAN_TEMPLATE.name, PARAMETERS
 ('plan_document.ipynb', ('plan_path', 'stage', 'seed', 'samples'))
->>> document_name("west_midlands_2021")
-'west_midlands_2021_plan'
+>>> document_name("testshire_2025")
+'testshire_2025_plan'
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from planlib.io import write_atomic
 from planlib.io.paths import REPORTS_DIR
 from planlib.reports.execute import slugify
 from planlib.reports.kernels import EXECUTION_TIMEOUT_S, START_TIMEOUT_S, error_text
-from planlib.reports.plan_document import DOCUMENT_SAMPLES, STAGES
+from planlib.reports.plan_document import DOCUMENT_SAMPLES, STAGES, draft_mark
 
 PLAN_TEMPLATE = REPORTS_DIR / "plan_document.ipynb"
 """The papermill template of the published plan."""
@@ -94,7 +94,8 @@ def publish_plan(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[s
         except Exception as exc:  # noqa: BLE001 - a failing template is a message naming it, never a traceback
             raise PlanError([Problem(str(PLAN_TEMPLATE), None, "document", error_text(exc))]) from None
     written = [out / f"{name}.html"]
-    write_atomic(written[0], notebook_to_html(nb, plan.name))
+    running_head = draft_mark(plan) if stage == "draft" else ""
+    write_atomic(written[0], notebook_to_html(nb, plan.name, running_head=running_head))
     if pdf:
         written.append(out / f"{name}.pdf")
         html_to_pdf(written[0], written[1])
