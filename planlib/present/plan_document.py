@@ -239,12 +239,16 @@ class CommitmentPanel:
 def resources_table(rows: Sequence[tuple[str, float, float, float, float]], caption: str = "") -> str:
     """A commitment's resources by year, with a total row.
 
-    >>> "£1.0m" in resources_table([("2021/22", 1e6, 0, 2, 0.5)])
-    True
+    >>> t = resources_table([("2021/22", 1e6, 0, 2, 0.5), ("2022/23", 42_000, 0, 0, 1)])
+    >>> "£1.0m" in t, "£42k" in t, "£0.0m" in t
+    (True, True, False)
     """
-    body = [(y, money(r), money(c), figure(o), figure(s)) for y, r, c, o, s in rows]
+    def cash(value: float) -> str:  # a post's pay is tens of thousands: £42k, never £0.0m
+        return money(value, thousands=True) if value else "–"
+
+    body = [(y, cash(r), cash(c), figure(o), figure(s)) for y, r, c, o, s in rows]
     if rows:
-        body.append((Html("<strong>Total</strong>"), money(sum(r[1] for r in rows)), money(sum(r[2] for r in rows)),
+        body.append((Html("<strong>Total</strong>"), cash(sum(r[1] for r in rows)), cash(sum(r[2] for r in rows)),
                      "", ""))
     return table(["Year", "Revenue", "Capital", "Officers (FTE)", "Staff (FTE)"], body, numeric=range(1, 5),
                  caption=caption)
@@ -295,17 +299,6 @@ def commitment_panel(panel: CommitmentPanel, level: int = 3) -> str:
     parts.append(paragraph(f"{text}." + (f" {notes}" if notes else "")))
     parts.append("</section>")
     return "\n".join(parts)
-
-
-def draft_css(mark: str) -> str:
-    """Style that prints ``mark`` at the top of every page (Chromium's page margin boxes).
-
-    >>> 'content: "Draft \\\\"x\\\\""' in draft_css('Draft "x"')
-    True
-    """
-    quoted = mark.replace("\\", "\\\\").replace('"', '\\"')
-    return ("@page { @top-center { content: \"" + quoted + "\"; font-family: \"DejaVu Sans\", Arial, sans-serif; "
-            "font-size: 9pt; font-weight: bold; color: #8a1c00; } }\n")
 
 
 DOCUMENT_CSS = """

@@ -38,7 +38,6 @@ from planlib.present.plan_document import (
     commitment_anchor,
     commitment_panel,
     cost_break_even_sentence,
-    draft_css,
     kpi_row,
     link,
     long_date,
@@ -58,6 +57,24 @@ DOCUMENT_SAMPLES = 10_000
 
 INDEX_SECTIONS = {"plan_content": None, "function": "functions", "process": "making", "equality": "equality"}
 """The section of the document that meets each kind of statutory requirement (contents: their own)."""
+
+
+def panel_meeting(plan: Any) -> dt.date | None:
+    """The date of the Police and Crime Panel's first meeting on the draft (the timeline's first ``panel_meeting``)."""
+    meetings = sorted(e.start for e in plan.timeline if e.kind == "panel_meeting")
+    return meetings[0] if meetings else None
+
+
+def draft_mark(plan: Any) -> str:
+    """The words on every page of the plan's draft: for the Police and Crime Panel, with its meeting date.
+
+    >>> import planlib
+    >>> draft_mark(planlib.load_plan(planlib.DEFAULT_PLAN)).startswith("Draft for the Police and Crime Panel, meeting on ")
+    True
+    """
+    meeting = panel_meeting(plan)
+    when = f", meeting on {long_date(meeting)}" if meeting else " (no Panel meeting is in the plan's timeline)"
+    return DRAFT_MARK + when
 
 
 def _display(markup: str) -> Any:
@@ -120,16 +137,9 @@ class PlanDocument(StatutorySections):
         """A link to a commitment's panel, by its title."""
         return link(commitment_anchor(self.numbers()[commitment.id]), commitment.title)
 
-    def panel_meeting(self) -> dt.date | None:
-        """The date of the Police and Crime Panel's first meeting on the draft (the timeline's first ``panel_meeting``)."""
-        meetings = sorted(e.start for e in self.plan.timeline if e.kind == "panel_meeting")
-        return meetings[0] if meetings else None
-
     def draft_mark(self) -> str:
         """The words on every page of a draft: for the Police and Crime Panel, with its meeting date."""
-        meeting = self.panel_meeting()
-        when = f", meeting on {long_date(meeting)}" if meeting else " (no Panel meeting is in the plan's timeline)"
-        return DRAFT_MARK + when
+        return draft_mark(self.plan)
 
     # ---------------------------------------------------------------- sections
 
@@ -137,7 +147,7 @@ class PlanDocument(StatutorySections):
         """The cover (the document's one h1) and its contents, linked to every section."""
         p = self.plan
         draft = self.stage == "draft"
-        style = DOCUMENT_CSS + (draft_css(self.draft_mark()) if draft else "")
+        style = DOCUMENT_CSS
         stage_text = "The plan as issued. " if not draft else ""
         banner = f'<p class="draft-banner">{html.escape(self.draft_mark())}</p>' if draft else ""
         entries = [link(anchor, title) for anchor, title in self.contents()]
