@@ -21,7 +21,6 @@ from click.testing import CliRunner, Result
 
 import planlib
 from planlib.cli import main
-from planlib.io.finance_workbook import plan_with_finance_xlsx
 from planlib.reports import ScenarioReport, batch_jobs, file_checksum, write_index, write_summary
 from planlib.reports.execute import ReportResult
 from tests.conftest import FIXTURES, MINIMAL, ROOT

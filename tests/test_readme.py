@@ -3,7 +3,6 @@ that exists and only modules that exist."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
