@@ -8,7 +8,6 @@ its title with the decision, the reason and the change it led to.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -184,12 +183,15 @@ def test_a_folder_without_a_record_is_refused_with_a_message(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", PLANS, ids=lambda p: p.name)
 def test_write_response_writes_a_tagged_pdf_with_every_title(folder, tmp_path):
-    if shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils not installed")
+    from tests.accessibility import axe_violations, pdf_problems, serious, structure_problems
+
     files = write_response(folder, tmp_path, pdf=True)
     assert [f.name for f in files] == ["panel_response.ipynb", "panel_response.html", "panel_response.pdf"]
     page = files[1].read_text(encoding="utf-8")
     assert 'lang="en-GB"' in page and not re.search(r"""(src|href)=["']?https?://""", page)
+    assert structure_problems(page) == []
+    assert serious(axe_violations(files[1])) == []
+    assert pdf_problems(files[2]) == []  # tagged, fonts embedded (fails, never skips, without poppler-utils)
     info = subprocess.run(["pdfinfo", str(files[2])], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Tagged:\s+yes", info)
     text = " ".join(subprocess.run(["pdftotext", str(files[2]), "-"], capture_output=True, text=True,
