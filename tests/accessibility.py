@@ -49,12 +49,29 @@ def axe_violations(target: str | Path, tags: list[str] | None = None) -> list[di
     Every request other than the page itself and ``data:`` URIs is refused, so that the check
     also proves the page loads nothing from elsewhere (a refused request shows in the result
     as ``{"id": "external-request", ...}``).
+
+    The browser runs in a child process: Playwright's sync API cannot start while another one
+    (the app tests' session browser) is running in this process.
     """
-    from playwright.sync_api import sync_playwright
+    import json
+    import sys
 
     _require(Path(CHROMIUM), "Chromium", "apt-get install -y chromium")
     _require(AXE, "axe-core", "run `make test` (npm ci installs it from package-lock.json)")
     url = target if isinstance(target, str) and "://" in target else Path(target).resolve().as_uri()
+    code = ("import json, sys\nfrom tests.accessibility import _axe_here\n"
+            "print(json.dumps(_axe_here(sys.argv[1], json.loads(sys.argv[2]))))")
+    done = subprocess.run([sys.executable, "-c", code, url, json.dumps(tags)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=600)
+    if done.returncode != 0:
+        raise AssertionError(f"axe-core could not run on {url}:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _axe_here(url: str, tags: list[str] | None = None) -> list[dict[str, Any]]:
+    """axe-core in this process (see :func:`axe_violations`, which runs it in a child process)."""
+    from playwright.sync_api import sync_playwright
+
     refused: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

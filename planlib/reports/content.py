@@ -240,7 +240,9 @@ class ScenarioReport:
             f"{html.escape(p.police_area)}: board paper</p>"
             f"<h1>{html.escape(self._name())}</h1>"
             f"<p><strong>A scenario for the {html.escape(p.name)}</strong> (version {html.escape(p.version)}), "
-            "set against the plan as it stands (the baseline).</p>"
+            "set against the plan as it stands (the baseline)"
+            + (f", with the finance of the workbook <code>{html.escape(self._workbook_name() or '')}</code>"
+               if self.finance_xlsx else "") + ".</p>"
             f'<p class="meta">Seed {self.seed}; {self.samples:,} Monte Carlo draws; planlib {_version()}.</p></header>')
 
     def purpose(self) -> Any:
