@@ -138,7 +138,7 @@ def test_the_checklist_names_commitments_by_title_not_id(made):
     assert "- Commission services for victims of crime" in without_costs
     assert "Add officers to neighbourhood policing" not in without_costs  # it has costs
     assert "Commission services for victims of crime" in out[out.index("Commitments without KPIs"):]
-    assert "victims_services" not in out and "neighbourhood_policing" not in out
+    assert "pledge_victims" not in out and "pledge_policing" not in out
     assert re.search(r"Placeholders: \d+ entries still have a source", out)
 
 
@@ -157,7 +157,7 @@ def test_filling_the_commented_blocks_meets_their_requirements(made, tmp_path):
     for source in made[0].iterdir():
         (folder / source.name).write_bytes(source.read_bytes())
     _uncomment(folder / "plan.yaml", "# reporting:", "# strategic_policing_requirement:")
-    _uncomment(folder / "timeline.yaml", "# panel_notice:", "  # - id: ev_chief_constable_consulted")
+    _uncomment(folder / "timeline.yaml", "# panel_notice:", "  # - id: step_chief_constable_consulted")
     grants = (folder / "grants.yaml").read_text(encoding="utf-8").replace("grants: []\n", "")
     (folder / "grants.yaml").write_text(grants, encoding="utf-8")
     _uncomment(folder / "grants.yaml", "# grants:")

@@ -29,8 +29,8 @@ from planlib.model.kpi import NationalMeasure
 from planlib.reference import statutory_requirements
 
 SECTION, OBJECTIVE = "s1_safer_neighbourhoods", "o1_safer_neighbourhoods"
-POLICING, VICTIMS = "neighbourhood_policing", "victims_services"
-KPI = "kpi_neighbourhood_crime"
+POLICING, VICTIMS = "pledge_policing", "pledge_victims"
+KPI = "kpi_recorded_crime"
 
 WHERE_MET = {
     "s7a": "objectives in plan.yaml, each with at least one commitment in commitments.yaml",
@@ -245,18 +245,18 @@ def timeline_yaml(s: NewPlanSettings) -> str:
     """The text of ``timeline.yaml``: the election, and the plan-making steps as comments to fill."""
     y = s.first_year.start
     steps = [
-        ("ev_chief_constable_consulted", "chief_constable_consultation", "The Chief Constable consulted on the draft",
+        ("step_chief_constable_consulted", "chief_constable_consultation", "The Chief Constable consulted on the draft",
          f"{y}-07-01", "p02"),
-        ("ev_draft_to_panel", "draft_to_panel", "Draft plan sent to the Police and Crime Panel", f"{y}-10-01", "p03"),
-        ("ev_panel_meeting", "panel_meeting", "The Panel meets on the draft", f"{y}-10-15", "p03"),
-        ("ev_panel_report", "panel_report", "The Panel's report on the draft", f"{y}-10-15", None),
-        ("ev_chief_constable_again", "chief_constable_consultation",
+        ("step_draft_to_panel", "draft_to_panel", "Draft plan sent to the Police and Crime Panel", f"{y}-10-01", "p03"),
+        ("step_panel_meeting", "panel_meeting", "The Panel meets on the draft", f"{y}-10-15", "p03"),
+        ("step_panel_report", "panel_report", "The Panel's report on the draft", f"{y}-10-15", None),
+        ("step_chief_constable_again", "chief_constable_consultation",
          "The Chief Constable consulted on the points changed since the draft", f"{y}-11-01", "p06"),
-        ("ev_response", "response_published", "Response to the Panel's report published", f"{y}-11-05", "p04"),
-        ("ev_plan_issued", "plan_issued", "The plan issued", f"{y}-11-15", "p01"),
-        ("ev_plan_published", "plan_issued", "The plan published and sent to the Chief Constable", f"{y}-11-15", "p05"),
-        ("ev_equality_objectives", "plan_issued", "Equality objectives published with the plan", f"{y}-11-15", "e01"),
-        ("ev_annual_report_1", "annual_report", "Annual report (one a year of the plan)", f"{y + 1}-07-15", "e01"),
+        ("step_response", "response_published", "Response to the Panel's report published", f"{y}-11-05", "p04"),
+        ("step_plan_issued", "plan_issued", "The plan issued", f"{y}-11-15", "p01"),
+        ("step_plan_published", "plan_issued", "The plan published and sent to the Chief Constable", f"{y}-11-15", "p05"),
+        ("step_equality_objectives", "plan_issued", "Equality objectives published with the plan", f"{y}-11-15", "e01"),
+        ("step_annual_report_1", "annual_report", "Annual report (one a year of the plan)", f"{y + 1}-07-15", "e01"),
     ]
     lines = [
         *comment("timeline.yaml: the plan-making process as dated events (id, kind, title, start, optional "
@@ -273,7 +273,7 @@ def timeline_yaml(s: NewPlanSettings) -> str:
         "#   status: illustrative",
         "",
         "timeline:",
-        "  - id: ev_election",
+        "  - id: step_election",
         "    kind: election",
         "    title: Police and Crime Commissioner election",
         f"    start: {s.election_date.isoformat()}   # must equal election_date in plan.yaml",
@@ -307,7 +307,7 @@ def grants_yaml(s: NewPlanSettings) -> str:
         "",
         "grants: []",
         "# grants:",
-        "#   - id: grant_victims_services",
+        "#   - id: grant_victim_support",
         "#     recipient: The provider of the victims' service",
         "#     purpose: Support for victims of crime",
         f"#     commitment_id: {VICTIMS}   # optional: the commitment whose costs include it",
