@@ -26,18 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planlib.errors import PlanError, Problem
 from planlib.io.paths import REPORTS_DIR
+from planlib.reports.kernels import check_parameters, execute_notebook
 
 ANNUAL_REPORT = REPORTS_DIR / "annual_report.ipynb"
 """The annual report template."""
 
 PARAMETERS = ("plan_path", "year")
 """The only parameters the annual report takes; checked against the template before each run."""
-
-EXECUTION_TIMEOUT_S = 600
-START_TIMEOUT_S = 60
-
 
 def _display(markup: str) -> Any:
     from IPython.display import HTML
@@ -228,18 +224,6 @@ class AnnualReport:
 # --------------------------------------------------------------------------- running the template
 
 
-def check_parameters(parameters: dict[str, Any], template: Path = ANNUAL_REPORT) -> None:
-    """Raise PlanError unless every name is one the template declares and :data:`PARAMETERS` allows."""
-    import papermill
-
-    declared = set(papermill.inspect_notebook(str(template)))
-    unknown = sorted((set(parameters) - declared) | (set(parameters) - set(PARAMETERS)))
-    if unknown:
-        raise PlanError([Problem(str(template), None, "parameters",
-                                 f"unknown report parameter(s): {', '.join(unknown)}; "
-                                 f"the template takes {', '.join(sorted(declared))}")])
-
-
 def write_annual_report(folder: str | os.PathLike[str], year: str, out_dir: str | os.PathLike[str],
                         pdf: bool = False) -> list[Path]:
     """Write the annual report of ``year`` for the plan ``folder`` into ``out_dir``; the paths written.
@@ -249,7 +233,6 @@ def write_annual_report(folder: str | os.PathLike[str], year: str, out_dir: str 
     kernel starts.
     """
     import nbformat
-    import papermill
 
     from planlib.annual import check_year
     from planlib.io import write_atomic
@@ -262,14 +245,11 @@ def write_annual_report(folder: str | os.PathLike[str], year: str, out_dir: str 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parameters = {"plan_path": str(Path(folder).resolve()), "year": fy}
-    check_parameters(parameters)
+    check_parameters(parameters, ANNUAL_REPORT, PARAMETERS)
     name = report_name(fy)
     targets = {ext: out / f"{name}.{ext}" for ext in ("ipynb", "html", "pdf")}
     with tempfile.TemporaryDirectory(prefix="planlib-annual-") as work:
-        nb = papermill.execute_notebook(
-            str(ANNUAL_REPORT), str(Path(work) / f"{name}.ipynb"), parameters=parameters, kernel_name="python3",
-            execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S, progress_bar=False,
-            log_output=False, cwd=work)
+        nb = execute_notebook(parameters, Path(work) / f"{name}.ipynb", cwd=work, template=ANNUAL_REPORT)
         page = notebook_to_html(nb, f"Annual report {fy}: {plan.name}")
         page = page.replace("</head>", f"<style>{ANNUAL_CSS}</style>\n</head>", 1)
         write_atomic(targets["ipynb"], nbformat.writes(nb))

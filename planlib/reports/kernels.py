@@ -40,15 +40,20 @@ _PRELOAD = ("import planlib.reports.content, planlib.results, planlib.appraisal,
 _RESET = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
 
 
-def check_parameters(parameters: dict[str, Any], template: Path = SCENARIO_REPORT) -> None:
-    """Raise PlanError unless every name is one the template declares (papermill.inspect_notebook)."""
+def check_parameters(parameters: dict[str, Any], template: Path = SCENARIO_REPORT,
+                     allowed: tuple[str, ...] = PARAMETERS, what: str = "report") -> None:
+    """Raise PlanError unless every name is one the template declares (papermill.inspect_notebook)
+    and one of ``allowed``; ``what`` names the kind of document in the message.
+
+    Every document planlib writes from a papermill template checks its parameters here.
+    """
     import papermill
 
     declared = set(papermill.inspect_notebook(str(template)))
-    unknown = sorted(set(parameters) - declared) + sorted(set(parameters) - set(PARAMETERS))
+    unknown = sorted((set(parameters) - declared) | (set(parameters) - set(allowed)))
     if unknown:
         raise PlanError([Problem(str(template), None, "parameters",
-                                 f"unknown report parameter(s): {', '.join(sorted(set(unknown)))}; "
+                                 f"unknown {what + ' ' if what else ''}parameter(s): {', '.join(unknown)}; "
                                  f"the template takes {', '.join(sorted(declared))}")])
 
 
@@ -60,11 +65,13 @@ def kernel_failed_to_start(exc: BaseException) -> bool:
                             "Timeout waiting", "Kernel died", "Address already in use"))
 
 
-def execute_notebook(parameters: dict[str, Any], output: Path, cwd: str, warm: bool = False) -> Any:
-    """Execute the template with papermill; a kernel that fails to start is tried once more.
+def execute_notebook(parameters: dict[str, Any], output: Path, cwd: str, warm: bool = False,
+                     template: Path = SCENARIO_REPORT) -> Any:
+    """Execute ``template`` with papermill; a kernel that fails to start is tried once more.
 
     With ``warm``, the report runs in this process's kept kernel (:class:`WarmKernel`)
-    through the ``planlib-warm`` papermill engine; otherwise in a fresh kernel.
+    through the ``planlib-warm`` papermill engine; otherwise in a fresh kernel. Every document
+    planlib writes from a papermill template runs here.
     """
     import papermill
 
@@ -74,7 +81,7 @@ def execute_notebook(parameters: dict[str, Any], output: Path, cwd: str, warm: b
     for attempt in (1, 2):
         try:
             return papermill.execute_notebook(
-                str(SCENARIO_REPORT), str(output), parameters=parameters, kernel_name="python3",
+                str(template), str(output), parameters=parameters, kernel_name="python3",
                 execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S,
                 progress_bar=False, log_output=False, cwd=cwd, **engine,
             )

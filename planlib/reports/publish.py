@@ -17,13 +17,12 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from planlib.errors import PlanError, Problem
 from planlib.io import write_atomic
 from planlib.io.paths import REPORTS_DIR
 from planlib.reports.execute import slugify
-from planlib.reports.kernels import EXECUTION_TIMEOUT_S, START_TIMEOUT_S, error_text
+from planlib.reports.kernels import check_parameters, error_text, execute_notebook
 from planlib.reports.plan_document import DOCUMENT_SAMPLES, STAGES, draft_mark
 
 PLAN_TEMPLATE = REPORTS_DIR / "plan_document.ipynb"
@@ -36,18 +35,6 @@ PARAMETERS = ("plan_path", "stage", "seed", "samples")
 def document_name(plan_id: str) -> str:
     """The file name (without extension) of a plan's published document: ``<plan id>_plan``."""
     return f"{slugify(plan_id)}_plan"
-
-
-def check_parameters(parameters: dict[str, Any], template: Path = PLAN_TEMPLATE) -> None:
-    """Raise PlanError unless every name is one the template declares and :data:`PARAMETERS` allows."""
-    import papermill
-
-    declared = set(papermill.inspect_notebook(str(template)))
-    unknown = sorted((set(parameters) - declared) | (set(parameters) - set(PARAMETERS)))
-    if unknown:
-        raise PlanError([Problem(str(template), None, "parameters",
-                                 f"unknown document parameter(s): {', '.join(unknown)}; "
-                                 f"the template takes {', '.join(sorted(declared))}")])
 
 
 def publish_plan(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, stage: str = "final",
@@ -70,7 +57,6 @@ def publish_plan(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[s
     list of Path
         The files written.
     """
-    import papermill
 
     from planlib.io.plan_files import load_plan
     from planlib.reports.rendering import html_to_pdf, notebook_to_html
@@ -81,16 +67,13 @@ def publish_plan(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[s
     plan = load_plan(plan_path)
     parameters = {"plan_path": str(Path(plan_path).resolve()), "stage": stage,
                   "seed": int(DEFAULT_SEED if seed is None else seed), "samples": int(samples)}
-    check_parameters(parameters)
+    check_parameters(parameters, PLAN_TEMPLATE, PARAMETERS, what="document")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     name = document_name(plan.id)
     with tempfile.TemporaryDirectory(prefix="planlib-publish-") as work:
         try:
-            nb = papermill.execute_notebook(
-                str(PLAN_TEMPLATE), str(Path(work) / f"{name}.ipynb"), parameters=parameters, kernel_name="python3",
-                execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S, progress_bar=False,
-                log_output=False, cwd=work)
+            nb = execute_notebook(parameters, Path(work) / f"{name}.ipynb", cwd=work, template=PLAN_TEMPLATE)
         except Exception as exc:  # noqa: BLE001 - a failing template is a message naming it, never a traceback
             raise PlanError([Problem(str(PLAN_TEMPLATE), None, "document", error_text(exc))]) from None
     written = [out / f"{name}.html"]

@@ -33,6 +33,9 @@ DECISION_LABELS = {"accepted": "Accepted", "accepted_in_part": "Accepted in part
 """How each decision is written for a reader."""
 
 FILE_STEM = "panel_response"
+
+PARAMETERS = ("plan_path",)
+"""The parameters the response template takes."""
 """The published response is written as ``panel_response.ipynb``, ``.html`` and ``.pdf``."""
 
 _CSS = """
@@ -260,26 +263,6 @@ class ResponseDocument:
         )
 
 
-def _execute(parameters: dict[str, Any], output: Path, cwd: str) -> Any:
-    """Run the response template with papermill; a kernel that fails to start is tried once more."""
-    import papermill
-
-    from planlib.io.paths import PANEL_RESPONSE_REPORT
-    from planlib.reports.kernels import EXECUTION_TIMEOUT_S, START_TIMEOUT_S, kernel_failed_to_start
-
-    for attempt in (1, 2):
-        try:
-            return papermill.execute_notebook(
-                str(PANEL_RESPONSE_REPORT), str(output), parameters=parameters, kernel_name="python3",
-                execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S,
-                progress_bar=False, log_output=False, cwd=cwd)
-        except Exception as exc:  # noqa: BLE001 - retried only when the kernel did not start
-            if attempt == 1 and kernel_failed_to_start(exc):
-                continue
-            raise
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def write_response(plan_folder: str | os.PathLike[str], out_dir: str | os.PathLike[str], pdf: bool = False) -> list[Path]:
     """Write the Commissioner's published response to the Panel: ``panel_response.ipynb``, ``.html`` and maybe ``.pdf``.
 
@@ -316,17 +299,17 @@ def write_response(plan_folder: str | os.PathLike[str], out_dir: str | os.PathLi
 
     from planlib.io import write_atomic
     from planlib.io.paths import PANEL_RESPONSE_REPORT
-    from planlib.reports.kernels import check_parameters
+    from planlib.reports.kernels import check_parameters, execute_notebook
     from planlib.reports.rendering import html_to_pdf, notebook_to_html
 
     title = ResponseDocument.load(plan_folder).document_title()  # bad input stops here, with file and line
     parameters = {"plan_path": str(Path(plan_folder).resolve())}
-    check_parameters(parameters, template=PANEL_RESPONSE_REPORT)
+    check_parameters(parameters, PANEL_RESPONSE_REPORT, PARAMETERS)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     targets = {ext: out / f"{FILE_STEM}.{ext}" for ext in ("ipynb", "html", "pdf")}
     with tempfile.TemporaryDirectory(prefix="planlib-response-") as work:
-        nb = _execute(parameters, Path(work) / f"{FILE_STEM}.ipynb", work)
+        nb = execute_notebook(parameters, Path(work) / f"{FILE_STEM}.ipynb", work, template=PANEL_RESPONSE_REPORT)
     write_atomic(targets["ipynb"], nbformat.writes(nb))
     write_atomic(targets["html"], notebook_to_html(nb, title))
     written = [targets["ipynb"], targets["html"]]

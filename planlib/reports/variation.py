@@ -29,7 +29,7 @@ from planlib.errors import PlanError, Problem
 from planlib.io import write_atomic
 from planlib.io.paths import REPORTS_DIR
 from planlib.reports.execute import slugify
-from planlib.reports.kernels import EXECUTION_TIMEOUT_S, START_TIMEOUT_S, kernel_failed_to_start
+from planlib.reports.kernels import check_parameters, execute_notebook
 from planlib.reports.rendering import html_to_pdf, notebook_to_html, plan_checksum, render_charts
 
 TEMPLATE = REPORTS_DIR / "variation.ipynb"
@@ -118,35 +118,6 @@ class VariationPaper:
                         + f" planlib version {_version()}. Ran at {self.ran_at}.</p></footer>")
 
 
-def check_parameters(parameters: dict[str, Any], template: Path = TEMPLATE) -> None:
-    """Raise PlanError unless every name is one the template declares and :data:`PARAMETERS` allows."""
-    import papermill
-
-    declared = set(papermill.inspect_notebook(str(template)))
-    unknown = sorted((set(parameters) - declared) | (set(parameters) - set(PARAMETERS)))
-    if unknown:
-        raise PlanError([Problem(str(template), None, "parameters",
-                                 f"unknown parameter(s): {', '.join(unknown)}; the template takes "
-                                 f"{', '.join(sorted(declared))}")])
-
-
-def _execute(parameters: dict[str, Any], output: Path, cwd: str) -> Any:
-    """Run the template with papermill in a new kernel; a kernel that fails to start is tried once more."""
-    import papermill
-
-    for attempt in (1, 2):
-        try:
-            return papermill.execute_notebook(
-                str(TEMPLATE), str(output), parameters=parameters, kernel_name="python3",
-                execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S,
-                progress_bar=False, log_output=False, cwd=cwd)
-        except Exception as exc:  # noqa: BLE001 - retried only when the kernel did not start
-            if attempt == 1 and kernel_failed_to_start(exc):
-                continue
-            raise
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def write_variation(old_folder: str | os.PathLike[str], new_folder: str | os.PathLike[str],
                     out_dir: str | os.PathLike[str], pdf: bool = False) -> list[Path]:
     """Write the variation paper: ``<name>.ipynb``, ``<name>.html`` and, with ``pdf``, ``<name>.pdf``.
@@ -177,10 +148,10 @@ def write_variation(old_folder: str | os.PathLike[str], new_folder: str | os.Pat
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parameters = {"old_plan_path": str(Path(old_folder).resolve()), "new_plan_path": str(Path(new_folder).resolve())}
-    check_parameters(parameters)
+    check_parameters(parameters, TEMPLATE, PARAMETERS, what="")
     targets = {ext: out / f"{name}.{ext}" for ext in ("ipynb", "html", "pdf")}
     with tempfile.TemporaryDirectory(prefix="planlib-variation-") as work:
-        nb = _execute(parameters, Path(work) / f"{name}.ipynb", cwd=work)
+        nb = execute_notebook(parameters, Path(work) / f"{name}.ipynb", cwd=work, template=TEMPLATE)
         render_charts(nb)
         page = notebook_to_html(nb, f"Variation of the {new.name}: version {old.version} to {new.version}")
         write_atomic(targets["ipynb"], nbformat.writes(nb))
