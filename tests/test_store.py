@@ -365,3 +365,25 @@ def test_concurrent_writers_neither_lose_nor_duplicate_versions(database_url: st
             assert (authors.loc[versions] == f"worker {worker}").all()
             for n, version in enumerate(versions):
                 assert store.load("precept_plus_15", version).description == f"worker {worker} save {n}"
+
+
+# --------------------------------------------------------------------------- names in ordinary words
+
+
+def test_a_name_in_ordinary_words_is_kept_as_typed_and_case_or_spacing_finds_it(store: ScenarioStore) -> None:
+    assert store.save(PRECEPT, "J. Smith", name="  Precept  plus 15 – Panel’s view ") == 1
+    assert store.save(PRECEPT, "J. Smith", name="PRECEPT plus 15 – panel’s VIEW") == 2
+    assert store.list()["name"].tolist() == ["Precept plus 15 – Panel’s view"] * 2
+    assert store.saved_name("precept plus 15 – panel’s view") == "Precept plus 15 – Panel’s view"
+    assert store.load("precept   PLUS 15 – Panel’s view", version=1) == PRECEPT
+    assert store.load("Precept plus 15 – Panel’s view").name == "precept_plus_15"  # the record keeps its id
+
+
+@pytest.mark.parametrize("name, says", [
+    ("two\nlines", "control characters"), ("", "give the scenario a name"), ("x" * 65, "at most 64"),
+    ("=1+1", "starts with a letter or a digit"), ("a<b", "ordinary words"), ("baseline", "the plan itself"),
+])
+def test_a_bad_name_is_refused_by_the_store_itself(store: ScenarioStore, name: str, says: str) -> None:
+    with pytest.raises(StoreError, match=says):
+        store.save(PRECEPT, "J. Smith", name=name)
+    assert store.list().empty

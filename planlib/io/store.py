@@ -29,6 +29,8 @@ same time without losing or duplicating a version:
   because WAL does not work on network drives.
 
 Names, descriptions and authors are only ever passed to the database as bound parameters.
+A name is ordinary words ("Precept plus 12"), checked by :mod:`planlib.io.store_names`; two
+names that differ only in case or spacing are one scenario, kept under its first spelling.
 
 Examples
 --------
@@ -65,6 +67,7 @@ import pandas as pd
 
 from planlib.errors import PlanError, StoreError
 from planlib.io.store_location import default_url, make_sqlite_folder
+from planlib.io.store_names import check_scenario_name, name_key
 from planlib.io.store_table import (_WRITE_OPTION, TABLE_NAME, _check_author, _check_version,
                                     _is_transient, _ranges, _reason, _table)
 
@@ -236,7 +239,7 @@ class ScenarioStore:
         ).scalar_one()
         return (latest or 0) + 1
 
-    def save(self, scenario: Any, author: str) -> int:
+    def save(self, scenario: Any, author: str, *, name: str | None = None) -> int:
         """Store ``scenario`` as the next version of its name and return that version.
 
         Earlier versions are kept unchanged. Safe to call from several processes at once.
@@ -247,6 +250,11 @@ class ScenarioStore:
             The scenario to keep; its YAML (:meth:`Scenario.to_yaml`) is stored.
         author : str
             Who is saving it: non-empty text of at most 200 characters on one line.
+        name : str, optional
+            The name to save it under, in ordinary words ("Precept plus 12"; see
+            :mod:`planlib.io.store_names`); by default the scenario's own ``name``. A name that
+            differs from a saved one only in case or spacing adds a version of the saved one,
+            under its first spelling (:meth:`saved_name` says which).
 
         Returns
         -------
@@ -256,8 +264,8 @@ class ScenarioStore:
         Raises
         ------
         StoreError
-            If the author is not acceptable, the database cannot be written, or other writers
-            kept taking the next version for ``save_attempts`` tries.
+            If the name or the author is not acceptable, the database cannot be written, or
+            other writers kept taking the next version for ``save_attempts`` tries.
 
         Examples
         --------
@@ -265,6 +273,8 @@ class ScenarioStore:
         >>> store = ScenarioStore("sqlite://")
         >>> s = Scenario(name="grant_flat", description="Grant held flat", source="test")
         >>> store.save(s, author="J. Smith"), store.save(s, author="J. Smith")
+        (1, 2)
+        >>> store.save(s, author="J. Smith", name="Grant held  FLAT"), store.save(s, "J. Smith", name="Grant held flat")
         (1, 2)
         >>> store.save(s, author="  ")
         Traceback (most recent call last):
@@ -277,6 +287,10 @@ class ScenarioStore:
         if not isinstance(scenario, self._scenario_type):
             raise TypeError(f"save() takes a planlib Scenario, got {type(scenario).__name__}")
         author = _check_author(author)
+        try:
+            wanted = check_scenario_name(scenario.name if name is None else name)
+        except ValueError as exc:
+            raise StoreError(str(exc), name=name) from None
         text = scenario.to_yaml()
         try:
             readable = self._scenario_type.from_yaml_text(text, f"scenario {scenario.name}") == scenario
@@ -288,9 +302,10 @@ class ScenarioStore:
         for attempt in range(self._save_attempts):
             try:
                 with self._transaction(write=True, action="write to") as connection:
-                    version = self._next_version(connection, scenario.name)
+                    stored_name = self._same_name(connection, wanted) or wanted
+                    version = self._next_version(connection, stored_name)
                     connection.execute(sa.insert(_table()).values(
-                        name=scenario.name,
+                        name=stored_name,
                         version=version,
                         author=author,
                         saved_at=datetime.now(UTC),
@@ -309,6 +324,33 @@ class ScenarioStore:
             "please try again",
             name=scenario.name,
         ) from last_error
+
+    @staticmethod
+    def _same_name(connection: sa.Connection, name: str) -> str | None:
+        """The saved name that ``name`` matches when case and spacing are ignored, if any."""
+        import sqlalchemy as sa
+
+        key = name_key(name)
+        names = connection.execute(sa.select(_table().c.name).distinct()).scalars().all()
+        if name in names:
+            return name
+        return next((saved for saved in sorted(names) if name_key(saved) == key), None)
+
+    def saved_name(self, name: str) -> str | None:
+        """The name a scenario called ``name`` is saved under (case and spacing ignored), or None.
+
+        Examples
+        --------
+        >>> from planlib import Scenario, ScenarioStore
+        >>> store = ScenarioStore("sqlite://")
+        >>> _ = store.save(Scenario(name="p12", description="d", source="s"), "J. Smith", name="Precept plus 12")
+        >>> store.saved_name("precept PLUS  12"), store.saved_name("Precept plus 13")
+        ('Precept plus 12', None)
+        """
+        if not isinstance(name, str):
+            return None
+        with self._transaction(write=False, action="read") as connection:
+            return self._same_name(connection, name)
 
     # ------------------------------------------------------------------ reading
 
@@ -347,7 +389,7 @@ class ScenarioStore:
         Parameters
         ----------
         name : str
-            The scenario's name.
+            The name it was saved under (case and spacing do not count).
         version : int, optional
             Which version; the latest when omitted.
 
@@ -382,10 +424,11 @@ class ScenarioStore:
             raise StoreError(f"a scenario name is text, got {type(name).__name__}")
         if version is not None:
             version = _check_version(name, version)
-        query = sa.select(_table().c.version, _table().c.scenario_yaml).where(_table().c.name == name)
-        query = query.order_by(_table().c.version.desc()).limit(1) if version is None \
-            else query.where(_table().c.version == version)
         with self._transaction(write=False, action="read") as connection:
+            name = self._same_name(connection, name) or name
+            query = sa.select(_table().c.version, _table().c.scenario_yaml).where(_table().c.name == name)
+            query = query.order_by(_table().c.version.desc()).limit(1) if version is None \
+                else query.where(_table().c.version == version)
             row = connection.execute(query).first()
             if row is None:
                 raise self._missing(connection, name, version)

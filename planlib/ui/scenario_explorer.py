@@ -398,6 +398,7 @@ class ScenarioExplorer:
     def _save_suggestion(self, _button: Any = None) -> None:
         store = self.store_panel.require_store()
         name, version = self.suggestion_panel.save(store)
+        name = self.store_panel.saved_name(name)
         self.store_panel.refresh(select=(name, version))
         text = f"Saved the suggestion as “{name}” version {version}"
         try:

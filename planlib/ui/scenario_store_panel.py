@@ -1,19 +1,21 @@
 """The scenario explorer's store panel: save the settings as a named scenario, list, choose and load saved ones.
 
 Saved scenarios go to the shared :class:`~planlib.io.store.ScenarioStore`. A scenario name a
-viewer types must match the identifier pattern and is stored as data: no text a viewer types
-becomes code, a file path or SQL. A store that fails (its database gone away) becomes a short
-message without its location; the app still runs without a store.
+viewer types is ordinary words ("Precept plus 12": letters of any alphabet, digits, spaces and
+common punctuation, see :mod:`planlib.io.store_names`), is stored as data and escaped wherever
+it is shown: no text a viewer types becomes code, a file path or SQL. A name that differs from
+a saved one only in case or spacing saves a new version of that one. A store that fails (its
+database gone away) becomes a short message without its location; the app still runs without
+a store.
 
->>> check_name(" precept_plus_12 "), check_author("  A. Finance Officer ")
-('precept_plus_12', 'A. Finance Officer')
+>>> check_name(" Precept  plus 12 "), check_author("  A. Finance Officer ")
+('Precept plus 12', 'A. Finance Officer')
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +23,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from planlib.errors import PlanError, StoreError
+from planlib.io.store_names import check_scenario_name, scenario_id
 from planlib.scenario import ScenarioStore
 from planlib.scenario import Scenario
 from planlib.ui import Messages
@@ -30,18 +33,15 @@ log = logging.getLogger("planlib.ui.scenario_explorer")
 
 MAX_AUTHOR_LENGTH = 100
 SAVED_ROWS_SHOWN = 8
-SCENARIO_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")
-NAME_RULE = ("A scenario name starts with a letter and has only letters, digits, '_', '-' and '.', "
-             "at most 64 characters (for example precept_plus_12).")
+NAME_PLACEHOLDER = "e.g. Precept plus 12"
 
 
 def check_name(name: Any) -> str:
-    """A scenario name typed by a viewer, checked; ValueError with a reader's message."""
-    if not isinstance(name, str) or not SCENARIO_NAME.match(name.strip()):
-        raise ValueError(NAME_RULE)
-    if name.strip().lower() == "baseline":
-        raise ValueError("“baseline” is the plan itself: please choose another name.")
-    return name.strip()
+    """A scenario name typed by a viewer, tidied and checked; ValueError with a reader's message.
+
+    The id of the scenario record saved under it is :func:`~planlib.io.store_names.scenario_id`.
+    """
+    return check_scenario_name(name)
 
 
 def check_author(author: Any) -> str:
@@ -54,10 +54,11 @@ def check_author(author: Any) -> str:
     return author
 
 
-def save_in(store: ScenarioStore, scenario: Scenario, author: str, what: str) -> int:
-    """Save ``scenario`` and return its version; a store that fails becomes a reader's message."""
+def save_in(store: ScenarioStore, scenario: Scenario, author: str, what: str, name: str | None = None) -> int:
+    """Save ``scenario`` (under ``name``, in ordinary words, if given) and return its version;
+    a store that fails becomes a reader's message."""
     try:
-        return store.save(scenario, author)
+        return store.save(scenario, author, name=name)
     except StoreError:
         log.exception("cannot save %s %r", what, scenario.name)
         raise ValueError(f"The {what} could not be saved: the scenario store is not available just now. "
@@ -114,7 +115,7 @@ class StorePanel:
         self.store = store
         self.messages = Messages()
         self.compare_messages = Messages()
-        self.scenario_name = text_box("e.g. precept_plus_12", "Name")
+        self.scenario_name = text_box(NAME_PLACEHOLDER, "Name")
         self.author = text_box("who is saving it", "Your name")
         self.save_button = widgets.Button(description="Save scenario", button_style="primary",
                                           layout=widgets.Layout(width="140px"))
@@ -163,10 +164,23 @@ class StorePanel:
         """Save the scenario ``make(name)`` under the name and author typed, and say so."""
         store = self.require_store()
         name, author = check_name(self.scenario_name.value), check_author(self.author.value)
-        version = save_in(store, make(name), author, "scenario")
-        self.refresh(select=(name, version))
+        version = save_in(store, make(scenario_id(name)), author, "scenario", name=name)
+        saved_as = self.saved_name(name)
+        self.refresh(select=(saved_as, version))
         kept = " (the earlier versions are kept)" if version > 1 else ""
-        self.messages.show(f"Saved “{name}” as version {version}{kept}.")
+        if saved_as != name:
+            self.messages.show(f"Saved as version {version} of “{saved_as}”: names that differ only in capitals "
+                               f"or spaces are one scenario{kept}.")
+        else:
+            self.messages.show(f"Saved “{name}” as version {version}{kept}.")
+
+    def saved_name(self, name: str) -> str:
+        """The spelling ``name`` is saved under (a name differing only in case or spacing is one scenario)."""
+        try:
+            return self.require_store().saved_name(name) or name
+        except StoreError:
+            log.exception("cannot read the scenario store")
+            return name
 
     def refresh_list(self) -> None:
         """List the saved scenarios again (others may have saved some) and say how many there are."""

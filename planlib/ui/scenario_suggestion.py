@@ -20,7 +20,7 @@ from planlib.present.levers import PORTFOLIO_OBJECTIVES, suggestion_html
 from planlib.scenario import Scenario
 from planlib.ui import Messages, validate_choice
 from planlib.ui.scenario_controls import Dropdown, guard, note, text_box
-from planlib.ui.scenario_store_panel import check_author, check_name, save_in
+from planlib.ui.scenario_store_panel import check_author, check_name, save_in, scenario_id
 
 
 class SuggestionPanel:
@@ -48,7 +48,7 @@ class SuggestionPanel:
         self.suggest_button = widgets.Button(description="Suggest a portfolio", button_style="primary",
                                              layout=widgets.Layout(width="180px"))
         self.suggestion = widgets.HTML()
-        self.suggestion_name = text_box("e.g. suggested_portfolio", "Name")
+        self.suggestion_name = text_box("e.g. Suggested portfolio", "Name")
         self.suggestion_author = text_box("your name", "Your name")
         self.save_suggestion_button = widgets.Button(description="Save suggestion as a scenario", disabled=True,
                                                      layout=widgets.Layout(width="230px"))
@@ -81,7 +81,7 @@ class SuggestionPanel:
             raise ValueError("Ask for a suggestion first.")
         name, author = check_name(self.suggestion_name.value), check_author(self.suggestion_author.value)
         result, changes = self.last
-        return name, save_in(store, result.to_scenario(name, base_changes=changes), author, "suggestion")
+        return name, save_in(store, result.to_scenario(scenario_id(name), base_changes=changes), author, "suggestion", name)
 
     def box(self) -> widgets.VBox:
         """The "Suggest a portfolio" block."""
