@@ -254,9 +254,94 @@ def test_appraise_is_byte_identical_for_the_same_seed(monkeypatch):
 def test_appraise_table_and_bad_input(monkeypatch):
     monkeypatch.chdir(ROOT)
     table = _appraise("--samples", "1000", "-s", "data/west_midlands_2021/scenarios/pay_award_plus_2.yaml")
-    assert table.exit_code == 0 and "pay_award_plus_2" in table.output and "All commitments" in table.output
+    assert table.exit_code == 0 and "pay_award_plus_2" in table.output and "All commitments" not in table.output
+    assert "1. Commitments whose benefits are valued" in table.output
+    assert "2. Commitments whose benefits are not valued" in table.output
+    assert "Chance the benefits outweigh the costs" in table.output and "Financial return on investment" in table.output
     assert "Put 450 officers from the national uplift" in table.output    # titles, not ids, for a reader
     assert "\u2212£" in table.output and "-£" not in table.output        # money written one way
     bad = _appraise("-s", "tests/fixtures/bad_scenarios/unknown_path.yaml")
     assert bad.exit_code == 1 and "Traceback" not in bad.output
     assert _appraise("--samples", "ten").exit_code == 2
+
+
+# ---------------------------------------------------------------- valued apart from not valued; the two cases
+
+
+def test_financial_case_and_public_value_by_hand():
+    # PV fiscal benefits £150, PV costs £100: budget impact +£50, £1.50 back for each £1 spent.
+    assert ap.financial_case(150.0, 100.0) == (50.0, 1.5)
+    # Public value BCR: PV benefits £80 over PV costs £100 = 0.8 (the Green Book BCR).
+    assert ap.bcr(80.0, 100.0) == 0.8
+    # Payback: costs £100 in year 0, fiscal benefits £60 in years 1 and 2, discounted at 3.5%:
+    # cumulative -100, -100 + 60/1.035 = -42.03, -42.03 + 60/1.035**2 = +13.98: repaid within 3 years.
+    assert ap.payback_period(np.array([0.0, 60, 60]), np.array([100.0, 0, 0]), ap.discount_factors(3)) == 3.0
+    # With £40 a year it never catches up within the 3 years: -100 + 38.65 + 37.34 < 0.
+    assert np.isnan(ap.payback_period(np.array([0.0, 40, 40]), np.array([100.0, 0, 0]), ap.discount_factors(3)))
+
+
+def _minimal_with_cost(tmp_cost: float = 1_000_000.0, objective: str = "O2"):
+    """The minimal plan with C01 (no valued benefits) costing ``tmp_cost`` in its first year only, at
+    confidence grade 1 (no optimism bias), under the objective of the valued C02."""
+    from planlib.model import CostLine
+
+    plan = planlib.load_plan(ROOT / "tests" / "fixtures" / "minimal")
+    line = CostLine(year=plan.period.first, non_pay_gbp=tmp_cost, source="test", status="estimate", confidence=1)
+    c01 = plan.commitment("C01").model_copy(update={"costs": (line,), "objective_id": objective})
+    return plan.model_copy(update={"commitments": tuple(c01 if c.id == "C01" else c for c in plan.commitments)})
+
+
+def test_break_even_in_the_commitments_own_units_by_hand():
+    cases = ap.appraisal_cases(_minimal_with_cost(), samples=200)
+    row = cases.not_valued.set_index("commitment").loc["C01"]
+    # PV of costs: £1,000,000 in year 0, no optimism bias, so £1,000,000.
+    assert row["pv_costs"] == pytest.approx(1_000_000)
+    # Cost a year over the 2 plan years: 1,000,000 / (1 + 1/1.035) = 1,000,000 / 1.966184 = £508,600.
+    assert row["cost_a_year"] == pytest.approx(508_600, abs=1)
+    # Unit: violence with injury, which the plan values for C02 under the same objective, at
+    # £14,050 (2015/16 prices) x 1.02**6 = £15,822.6 in 2021/22 prices: 508,600 / 15,822.6 = 32.1 a year.
+    assert row["unit"] == "offences of violence with injury" and row["verb"] == "prevent"
+    assert row["unit_value"] == pytest.approx(15_822.6, abs=0.1)
+    assert row["units_a_year"] == pytest.approx(32.14, abs=0.01)
+    from planlib.present.appraisal import break_even_words
+    assert break_even_words(row) == ("benefits worth £509k a year, such as preventing about 32 offences of "
+                                     "violence with injury a year")
+
+
+def test_no_unit_is_invented_where_the_plan_values_nothing_near_it():
+    cases = ap.appraisal_cases(_minimal_with_cost(objective="O1"), samples=200)
+    row = cases.not_valued.set_index("commitment").loc["C01"]
+    assert row["unit"] == "" and np.isnan(row["units_a_year"])
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.floats(min_value=0.0, max_value=5e8))
+def test_a_commitment_without_valued_benefits_never_enters_the_valued_total(cost):
+    base = ap.appraisal_cases(_minimal_with_cost(1.0), samples=300, seed=3)
+    other = ap.appraisal_cases(_minimal_with_cost(cost), samples=300, seed=3)
+    assert "C01" not in set(other.valued["commitment"])
+    for measure in ("pv_costs", "npv", "npv_p5", "npv_p50", "npv_p95", "prob_npv_positive", "net_present_budget_impact"):
+        assert other.valued_total[measure] == base.valued_total[measure]
+    assert other.not_valued_total["pv_costs"] == pytest.approx(cost + base.not_valued_total["pv_costs"] - 1.0)
+
+
+@pytest.mark.parametrize("folder", ["data/west_midlands_2021", "data/west_mercia_2021", "tests/fixtures/minimal"])
+def test_no_headline_adds_the_two_groups(folder):
+    from planlib.formats import money
+    from planlib.present.appraisal import cases_frame, cases_headline, cases_text, valued_frame
+
+    plan = planlib.load_plan(ROOT / folder)
+    cases = ap.appraisal_cases(plan, samples=500)
+    total = cases.table.set_index("commitment").loc[ap.TOTAL]
+    n_valued, n_other = cases.counts
+    assert n_valued + n_other == sum(c.enabled for c in plan.commitments)
+    assert n_valued == sum(bool(c.benefits) for c in plan.commitments if c.enabled)
+    text = cases_text(cases, plan.name, "baseline") + cases_headline(cases)
+    assert "All commitments" not in text
+    assert f"{n_other} cost {money(cases.not_valued_total['pv_costs'])}" in text or n_valued == 0 or n_other == 0
+    shown = " ".join(valued_frame(cases, {}).to_string().split()) + cases_frame(cases).to_string()
+    if n_valued and n_other and cases.not_valued_total["pv_costs"] >= 1e5:  # a sum of both would read differently
+        for measure in ("npv_p50", "npv_p5", "npv_p95", "npv", "pv_costs"):
+            assert money(total[measure]) not in text + shown, measure
+    if n_valued:
+        assert money(cases.valued_total["npv_p50"]) in cases_headline(cases)

@@ -13,6 +13,10 @@ The package holds one concept a module:
   assumptions, drawn by :mod:`planlib.uncertainty` (:func:`simulate`);
 - :mod:`~planlib.appraisal.table`: the appraisal per commitment and in total, with its Monte
   Carlo intervals (:func:`appraisal_table`, :func:`appraise`);
+- :mod:`~planlib.appraisal.cases`: the commitments whose benefits are valued apart from those
+  whose benefits are not (never added together), the financial and economic cases of the HM
+  Treasury 2014 guidance for local partnerships, and what an unvalued commitment would need to
+  achieve to break even (:func:`appraisal_cases`, :func:`break_even_unit`);
 - :mod:`~planlib.appraisal.sensitivity`: :func:`switching_value`, :func:`tornado`, and their use
   on one commitment (:func:`commitment_tornado`, :func:`switching_values`,
   :func:`commitment_assumptions`).
@@ -24,6 +28,16 @@ The package holds one concept a module:
 
 from __future__ import annotations
 
+from planlib.appraisal.cases import (
+    NOT_VALUED_COLUMNS,
+    VALUED_COLUMNS,
+    AppraisalCases,
+    annual_equivalent,
+    appraisal_cases,
+    break_even_unit,
+    financial_case,
+    payback_period,
+)
 from planlib.appraisal.green_book import (
     bcr,
     discount_factors,
@@ -45,6 +59,7 @@ from planlib.appraisal.kernel import (
     deterministic,
     line_pv_benefits,
     started_later,
+    unit_cost_in_first_year_prices,
 )
 from planlib.appraisal.monte_carlo import Simulation, draw_inputs, simulate
 from planlib.appraisal.sensitivity import (
@@ -54,9 +69,11 @@ from planlib.appraisal.sensitivity import (
     switching_values,
     tornado,
 )
-from planlib.appraisal.table import MEASURES, TOTAL, appraisal_table, appraise
+from planlib.appraisal.table import MEASURES, TOTAL, appraisal_run, appraisal_table, appraise
 
 __all__ = [
+    "NOT_VALUED_COLUMNS", "VALUED_COLUMNS", "AppraisalCases", "annual_equivalent", "appraisal_cases",
+    "appraisal_run", "break_even_unit", "financial_case", "payback_period", "unit_cost_in_first_year_prices",
     "BENEFICIARIES", "MEASURES", "TOTAL", "VALUE_TYPES", "AppraisalModel", "CostProfile",
     "Simulation", "appraisal_table", "appraise", "bcr", "benefit_flows", "build_model",
     "clip_shares", "commitment_assumptions", "commitment_tornado", "deterministic",

@@ -223,13 +223,24 @@ def build_model(plan: Plan) -> AppraisalModel:
     )
 
 
+def unit_cost_in_first_year_prices(plan: Plan, crime_type: str) -> float:
+    """The plan's unit cost of one offence of ``crime_type``, moved with the GDP deflator from its
+    price year to the prices of the plan's first year (the prices the appraisal uses).
+
+    >>> import planlib
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> u = plan.unit_costs[0]
+    >>> unit_cost_in_first_year_prices(plan, u.crime_type) > u.unit_cost_gbp
+    True
+    """
+    u = next(u for u in plan.unit_costs if u.crime_type == crime_type)
+    return u.unit_cost_gbp * (1 + plan.appraisal.deflator_rate.central) ** (plan.period.first - u.price_year)
+
+
 def _benefit_inputs(plan: Plan, lines: list[BenefitLine]) -> tuple[list[str], list[float], dict[str, Assumption], np.ndarray]:
     """The input columns the benefit lines draw on (one per distinct assumption or unit cost of
     crime, and column 0 fixed at 1), their central values, and each line's column per factor."""
-    deflator = plan.appraisal.deflator_rate.central
-    first = plan.period.first
     register = {a.id: a for a in plan.assumptions if a.id is not None}
-    unit_costs = {u.crime_type: u for u in plan.unit_costs}
     inputs: list[str] = ["(one)"]
     central: list[float] = [1.0]
     column: dict[str, int] = {"(one)": 0}
@@ -246,9 +257,7 @@ def _benefit_inputs(plan: Plan, lines: list[BenefitLine]) -> tuple[list[str], li
         for j, name in enumerate(_FACTORS):
             ref = getattr(b, name)
             if name == "unit_value" and b.crime_type is not None:
-                u = unit_costs[b.crime_type]
-                uplift = (1 + deflator) ** (first - u.price_year)
-                line_inputs[k, j] = col(f"unit_cost:{b.crime_type}", u.unit_cost_gbp * uplift)
+                line_inputs[k, j] = col(f"unit_cost:{b.crime_type}", unit_cost_in_first_year_prices(plan, b.crime_type))
             elif ref is None:  # no value share: all of the unit value counts
                 line_inputs[k, j] = 0
             else:
@@ -313,11 +322,16 @@ def deterministic(model: AppraisalModel, values: np.ndarray | None = None) -> pd
     return table
 
 
-def benefit_flows(model: AppraisalModel, values: np.ndarray) -> np.ndarray:
-    """Undiscounted real benefit flows by commitment and year, for one set of input values."""
+def benefit_flows(model: AppraisalModel, values: np.ndarray, lines: np.ndarray | None = None) -> np.ndarray:
+    """Undiscounted real benefit flows by commitment and year, for one set of input values.
+
+    ``lines``, a boolean per benefit line, keeps only those lines (the fiscal ones, say).
+    """
     v = values[model.line_inputs][:, :, 0] if values.ndim == 2 else values[model.line_inputs]
     volume, unit, share, dw, attr, disp, drop = (v[:, j] for j in range(len(_FACTORS)))
     yearly = volume * unit * share * (1 - dw) * attr * (1 - disp) * model.line_adjust
+    if lines is not None:
+        yearly = yearly * lines
     weights = np.where(model.line_decay > 0, (1 - drop[:, None]) ** model.line_decay, model.line_active)
     flows = np.zeros((len(model.commitments), len(model.factors)))
     np.add.at(flows, model.line_commitment, yearly[:, None] * weights)

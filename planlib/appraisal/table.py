@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from planlib.appraisal.green_book import bcr, payback_year, roi
-from planlib.appraisal.kernel import BENEFICIARIES, VALUE_TYPES, benefit_flows, build_model, deterministic
-from planlib.appraisal.monte_carlo import simulate
+from planlib.appraisal.kernel import (BENEFICIARIES, VALUE_TYPES, AppraisalModel, benefit_flows, build_model,
+                                     deterministic)
+from planlib.appraisal.monte_carlo import Simulation, simulate
 from planlib.model import Plan
 from planlib.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
 
@@ -46,7 +47,21 @@ def appraisal_table(plan: Plan, samples: int | None = None, seed: int | None = N
     Central results (:func:`deterministic`) and, from ``samples`` Monte Carlo draws with
     ``seed``, the NPV interval. The TOTAL row sums every enabled commitment (those whose
     benefits are not monetised count their costs only); its payback year is that of the summed
-    flows.
+    flows. It is kept for data use; a reader is shown the valued commitments apart from the
+    others (:func:`planlib.appraisal.cases.appraisal_cases`), never this sum of both.
+    """
+    return appraisal_run(plan, samples, seed)[1]
+
+
+def appraisal_run(plan: Plan, samples: int | None = None, seed: int | None = None
+                  ) -> tuple[AppraisalModel, pd.DataFrame, Simulation]:
+    """The model, the table of :func:`appraisal_table` and the Monte Carlo behind it, made once,
+    for those (such as :func:`planlib.appraisal.cases.appraisal_cases`) that need the draws too.
+
+    >>> import planlib
+    >>> model, table, sim = appraisal_run(planlib.load_plan(planlib.DEFAULT_PLAN), samples=200)
+    >>> sim.npv.shape == (len(model.commitments), 200) and len(table) == len(model.commitments) + 1
+    True
     """
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = DEFAULT_SEED if seed is None else seed
@@ -62,12 +77,12 @@ def appraisal_table(plan: Plan, samples: int | None = None, seed: int | None = N
         "monetised": float(table["monetised"].any()),
         "payback_year": float("nan") if year is None else float(model.years[year].start),
     }
-    summary = simulate(model, samples, seed).summary()
-    for name, values in summary.items():
+    sim = simulate(model, samples, seed)
+    for name, values in sim.summary().items():
         table[name] = values
     table["samples"] = float(samples)
     table["seed"] = float(seed)
-    return table
+    return model, table, sim
 
 
 def appraise(plan: Plan, scenario: str = "baseline", samples: int | None = None, seed: int | None = None) -> pd.DataFrame:

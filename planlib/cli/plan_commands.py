@@ -86,9 +86,10 @@ def run_command(plan: Path | None, scenario_files: tuple[Path, ...], output_form
 @_friendly
 def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int | None, seed: int | None,
                      output_format: str, finance_xlsx: Path | None) -> None:
-    """Net benefit per commitment and in total, with 90% intervals."""
-    from planlib.appraisal import appraise
-    from planlib.present.appraisal import appraisal_rows, appraisal_text
+    """Net benefit of the commitments whose benefits are valued, with 90% intervals and the financial
+    and economic cases; the cost of the others and what each would need to achieve. Never a sum of both."""
+    from planlib.appraisal import appraisal_cases, appraise
+    from planlib.present.appraisal import appraisal_rows, cases_text
     from planlib.present.labels import commitment_titles
     from planlib.present.text import table_csv, table_json
     from planlib.uncertainty import DEFAULT_SAMPLES
@@ -96,13 +97,14 @@ def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int
     _shown_plan, _baseline, loaded, name = _plan_and_scenario(plan, scenario_file, finance_xlsx)
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = _seed(seed)
+    if output_format == "table":
+        click.echo(cases_text(appraisal_cases(loaded, samples, seed), loaded.name, name, commitment_titles(loaded)))
+        return
     rows = appraisal_rows(appraise(loaded, name, samples, seed))
     if output_format == "csv":
         click.echo(table_csv(rows, float_format="%.10g"), nl=False)
-    elif output_format == "json":
-        click.echo(table_json(rows, digits=10))
     else:
-        click.echo(appraisal_text(rows, loaded.name, samples, seed, commitment_titles(loaded)))
+        click.echo(table_json(rows, digits=10))
 
 
 @main.command("template")
