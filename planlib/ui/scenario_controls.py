@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -39,38 +38,11 @@ from planlib.levers import (
 from planlib.model import Plan
 from planlib.present.levers import no_officers_lever
 from planlib.ui import Messages, validate_choice, validate_number
+from planlib.ui.kit import Guarded, NumberSlider, number_slider
 
 log = logging.getLogger("planlib.ui.scenario_explorer")
 
 PUT_BACK = "That value could not be used, so the control was put back. Please try another value."
-
-
-class Guarded:
-    """A widget that turns a value its own type refuses (sent by a viewer) into a message.
-
-    ipywidgets applies a viewer's change in ``set_state``; a value of the wrong type raises
-    there, before any observer runs, and would only reach the kernel's log. Here it is logged,
-    the viewer's control is put back to the value in use, and ``on_rejected`` shows a message.
-    """
-
-    on_rejected: Callable[[], None] | None = None
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        try:
-            super().set_state(sync_data)  # type: ignore[misc]
-        except Exception:  # noqa: BLE001 - a viewer's bad value must not escape as a traceback
-            log.warning("rejected a value sent to %s: %r", type(self).__name__, sync_data, exc_info=True)
-            self.send_state()  # type: ignore[attr-defined]
-            if self.on_rejected is not None:
-                self.on_rejected()
-
-
-class FloatSlider(Guarded, widgets.FloatSlider):
-    """A guarded :class:`ipywidgets.FloatSlider`."""
-
-
-class IntSlider(Guarded, widgets.IntSlider):
-    """A guarded :class:`ipywidgets.IntSlider`."""
 
 
 class Checkbox(Guarded, widgets.Checkbox):
@@ -85,7 +57,7 @@ class Dropdown(Guarded, widgets.Dropdown):
     """A guarded :class:`ipywidgets.Dropdown`."""
 
 
-def guard(control: Guarded, messages: Messages) -> None:
+def guard(control: Guarded | NumberSlider, messages: Messages) -> None:
     """Show a short message in ``messages`` when ``control`` refuses a value a viewer sent."""
     control.on_rejected = lambda: messages.show(PUT_BACK, "error")
 
@@ -96,10 +68,10 @@ def text_box(placeholder: str, description: str) -> Text:
                 style={"description_width": "90px"})
 
 
-def _slider(kind: type, value: float, low: float, high: float, step: float, description: str) -> Any:
-    return kind(value=value, min=low, max=high, step=step, description=description, readout=False,
-                continuous_update=False, layout=widgets.Layout(width="280px", min_width="280px"),
-                style={"description_width": "70px"})
+def _slider(value: float, low: float, high: float, step: float, description: str, unit: str,
+            name: str) -> NumberSlider:
+    """A lever's slider and number box (:func:`planlib.ui.kit.number_slider`)."""
+    return number_slider(description, value, low, high, step, unit=unit, name=name, slider_width="150px")
 
 
 class LeverControls:
@@ -115,10 +87,11 @@ class LeverControls:
     Attributes
     ----------
     precept : dict
-        Financial year -> the slider of its Band D increase (with ``precept_readout`` beside it).
-    grant, pay : FloatSlider
+        Financial year -> the slider and number box of its Band D increase
+        (:class:`planlib.ui.kit.NumberSlider`, with ``precept_readout`` beside it).
+    grant, pay : NumberSlider
         The changes to the police grant (%) and to the pay awards (percentage points).
-    officers : IntSlider or None
+    officers : NumberSlider or None
         Neighbourhood officers in post at the end of the plan (None: no officers lever).
     funded : dict
         Commitment id -> its checkbox (statutory duties are ticked and locked), with
@@ -130,20 +103,23 @@ class LeverControls:
         self.levers = lv = levers(plan)
         self.titles = {c.id: c.title for c in plan.commitments}
         base = baseline_settings(plan)
-        self.precept = {y: _slider(FloatSlider, base.precept_increase[y], 0.0, lv.precept_max, PRECEPT_STEP, y)
+        self.precept = {y: _slider(float(base.precept_increase[y]), 0.0, float(lv.precept_max), PRECEPT_STEP, y,
+                                   "£", f"Band D precept increase in {y}")
                         for y in lv.precept_years}
         for slider in self.precept.values():
             slider.add_class("planlib-precept")
         self.precept_readout = {y: widgets.HTML() for y in lv.precept_years}
-        self.grant = _slider(FloatSlider, 0.0, *GRANT_CHANGE_RANGE, GRANT_STEP, "Grant")
+        self.grant = _slider(0.0, *GRANT_CHANGE_RANGE, GRANT_STEP, "Grant", "%", "Change to the police grant")
         self.grant_readout = widgets.HTML()
-        self.pay = _slider(FloatSlider, 0.0, *PAY_CHANGE_RANGE, PAY_STEP, "Pay award")
+        self.pay = _slider(0.0, *PAY_CHANGE_RANGE, PAY_STEP, "Pay award", "points",
+                           "Change to the pay award in percentage points")
         self.pay_readout = widgets.HTML()
-        self.officers: IntSlider | None = None
+        self.officers: NumberSlider | None = None
         self.officers_readout = widgets.HTML()
         if lv.neighbourhood is not None and base.neighbourhood_officers is not None:
-            self.officers = _slider(IntSlider, base.neighbourhood_officers, lv.neighbourhood_min,
-                                    lv.neighbourhood_max, OFFICER_STEP, "Officers")
+            self.officers = _slider(int(base.neighbourhood_officers), int(lv.neighbourhood_min),
+                                    int(lv.neighbourhood_max), int(OFFICER_STEP), "Officers", "officers",
+                                    "Neighbourhood officers in post by the end of the plan")
         self.funded: dict[str, Checkbox] = {}
         self.commitment_cost: dict[str, widgets.HTML] = {}
         self.commitment_status: dict[str, widgets.HTML] = {}
@@ -154,9 +130,9 @@ class LeverControls:
             self.commitment_status[c.id] = widgets.HTML()
         self._box_ids = {box.model_id: cid for cid, box in self.funded.items()}
 
-    def all(self) -> list[Guarded]:
+    def all(self) -> list[NumberSlider | Checkbox]:
         """Every control, sliders first."""
-        sliders: list[Guarded] = [*self.precept.values(), self.grant, self.pay]
+        sliders: list[NumberSlider | Checkbox] = [*self.precept.values(), self.grant, self.pay]
         if self.officers is not None:
             sliders.append(self.officers)
         return [*sliders, *self.funded.values()]
