@@ -43,6 +43,7 @@ from planlib.ui import Messages, live_chart, log_to_server, safe
 from planlib.ui.scenario_controls import LeverControls, guard, note
 from planlib.ui.scenario_store_panel import StorePanel
 from planlib.ui.scenario_suggestion import SuggestionPanel
+from planlib.ui.view_link import LinkControl, explorer_query, explorer_settings
 
 log = logging.getLogger("planlib.ui.scenario_explorer")
 
@@ -103,6 +104,9 @@ class ScenarioExplorer:
     controls, store_panel, suggestion_panel
         The parts of the app (their widgets); the controls' widgets (``precept``, ``grant``,
         ``pay``, ``officers``, ``funded`` and their readouts) are attributes of the app too.
+    link : planlib.ui.view_link.LinkControl
+        "Copy a link to this view": its query string follows the settings, and
+        ``open_link(query)`` shows the view a page address's query string gives.
     on_control_change, set_funded, on_reset, on_save, on_compare, on_load, on_clear_comparison, on_refresh_list
         The callbacks a viewer triggers (a control's observer, ``set_funded(commitment_id,
         funded)``, the buttons; ``on_suggest`` and ``on_save_suggestion`` too, for the
@@ -156,6 +160,7 @@ class ScenarioExplorer:
         self.reserves_chart = live_chart(reserves_chart(table, width=CHART_WIDTH, height=CHART_HEIGHT))
         self.gap_chart.add_class("planlib-gap-chart")
         self.reserves_chart.add_class("planlib-reserves-chart")
+        self.link = LinkControl()
         self._last_good = baseline_settings(plan)
         self.refresh()
         safe(self.compare_messages)(self.store_panel.refresh)()
@@ -176,6 +181,7 @@ class ScenarioExplorer:
         self.on_refresh_list = on_compare(lambda _button=None: self.store_panel.refresh_list())
         self.on_suggest = on_portfolio(self._suggest)
         self.on_save_suggestion = on_portfolio(self._save_suggestion)
+        self.open_link = on_controls(self._open_link)
         for control in self.controls.all():
             guard(control, self.messages)
             control.observe(self.on_control_change, names="value")
@@ -191,7 +197,8 @@ class ScenarioExplorer:
 
     def _layout(self) -> widgets.VBox:
         header = widgets.HTML(_STYLE + header_html(self.plan, "Scenario explorer"))
-        results = widgets.VBox([widgets.HTML("<h2>Budget gap and reserves</h2>"), self.gap_chart, self.reserves_chart],
+        results = widgets.VBox([widgets.HTML("<h2>Budget gap and reserves</h2>"), self.gap_chart, self.reserves_chart,
+                                self.link],
                                layout=widgets.Layout(flex="1 1 auto", min_width="0"))
         top = widgets.HBox([self.controls.panel(self.messages, self.reset_button), results],
                            layout=widgets.Layout(align_items="flex-start"))
@@ -257,6 +264,17 @@ class ScenarioExplorer:
         self._restore(settings)
         self._update(self.settings())
 
+    def _open_link(self, query: str | None) -> None:
+        """Show the view a page address's query string gives (:mod:`planlib.ui.view_link`).
+
+        A link that cannot be used opens the baseline with a short message saying why.
+        """
+        settings, message = explorer_settings(self.plan, query)
+        if settings != self._last_good:
+            self.apply_settings(settings)
+        if message:
+            self.messages.show(message, "warning")
+
     def _reset(self, _button: Any = None) -> None:
         self.apply_settings(baseline_settings(self.plan))
         self.messages.show("The controls are back to the baseline plan.")
@@ -281,6 +299,7 @@ class ScenarioExplorer:
         self._redraw("gap", self.gap_chart, budget_gap_chart, "budget_gap")
         self._redraw("reserves", self.reserves_chart, reserves_chart, "reserves_closing")
         self.comparison.value = words.comparison_html(self._figures, [str(y) for y in self.plan.years])
+        self.link.query = explorer_query(self.plan, settings)
 
     def _officers_funded(self, settings: Settings) -> bool:
         return bool(settings.funded.get(self.levers.neighbourhood or "", True))

@@ -446,6 +446,68 @@ def _message_of(messages) -> str:
     return re.sub(r"<[^>]+>", "", messages.value)
 
 
+# --------------------------------------------------------------------------- a link to the view
+
+
+def _moved(explorer: ScenarioExplorer) -> None:
+    explorer.precept["2023/24"].value = 20.0
+    explorer.grant.value = 1.5
+    explorer.pay.value = -0.5
+    explorer.officers.value = 400
+    explorer.funded["horizon_scanning"].value = False
+
+
+def test_a_link_reopens_the_same_view_and_the_baseline_link_is_the_bare_address(explorer: ScenarioExplorer):
+    assert explorer.link.query == ""
+    _moved(explorer)
+    query = explorer.link.query
+    assert query == "precept-2023-24=20&grant=1.5&pay=-0.5&officers=400&drop=horizon_scanning"
+    again = ScenarioExplorer(PLAN)
+    again.open_link(query)
+    assert again.settings() == explorer.settings()
+    pd.testing.assert_series_equal(again.result.measure("budget_gap"), explorer.result.measure("budget_gap"))
+    assert again.link.query == query and again.messages.value == ""
+    assert f"?{query}" != "?" and again.precept["2023/24"].value == 20.0
+    again.open_link("?" + query + "&utm_source=email&view=old")  # unknown keys are ignored
+    assert again.settings() == explorer.settings() and again.messages.value == ""
+    explorer.on_reset()
+    assert explorer.link.query == ""
+
+
+HOSTILE_LINKS = {
+    "script in a number": "grant=<script>alert(1)</script>",
+    "out of range": "precept-2023-24=31",
+    "off the step": "precept-2023-24=15.25",
+    "not finite": "pay=nan",
+    "exponent": "grant=1e3",
+    "repeated key": "grant=1&grant=2",
+    "statutory duty dropped": f"drop={next(c.id for c in PLAN.commitments if c.mandatory)}",
+    "unknown commitment": "drop=../../etc/passwd",
+    "sql in a list": "drop=x';DROP TABLE planlib_scenarios;--",
+    "too long": "grant=1&" + "x=" + "a" * 3000,
+    "too many parts": "&".join(f"k{i}=1" for i in range(200)),
+    "bad percent-encoding": "grant=%ff%fe",
+    "not text": 12,
+}
+
+
+@pytest.mark.parametrize("query", HOSTILE_LINKS.values(), ids=HOSTILE_LINKS.keys())
+def test_a_bad_or_hostile_link_opens_the_baseline_with_a_short_message(explorer: ScenarioExplorer, query):
+    _moved(explorer)  # even from other settings, a bad link shows the baseline
+    explorer.open_link(query)
+    assert explorer.settings() == baseline_settings(PLAN)
+    assert explorer.link.query == ""
+    message = _message_of(explorer.messages)
+    assert message.startswith("This link could not be used (") and message.endswith("so the app shows the baseline plan.")
+    assert len(message) < 160 and "<script>" not in explorer.messages.value and "DROP" not in message
+    assert "Traceback" not in explorer.messages.value
+
+
+def test_the_link_control_keeps_only_the_characters_a_link_is_made_of(explorer: ScenarioExplorer):
+    explorer.link.query = "grant=1\"><img src=x onerror=alert(1)>"
+    assert explorer.link.query == ""
+
+
 # --------------------------------------------------------------------------- the app in a browser
 
 URL_PATH = "voila/render/scenario_explorer.ipynb"
