@@ -277,8 +277,39 @@ def test_the_intervals_are_the_appraisal_with_the_same_draws(explorer: NetBenefi
     assert explorer.table.equals(expected)
     spec = explorer.interval_chart.chart.to_dict()
     labels = {row["label"] for rows in spec["datasets"].values() for row in rows if "label" in row}
-    enabled = [c for c in example_plan.commitments if c.enabled]
-    assert labels == {c.title for c in enabled}
+    valued = [c for c in example_plan.commitments if c.enabled and c.benefits]
+    assert labels == {c.title for c in valued}  # the commitments whose benefits are not valued are not drawn
+
+
+def test_the_page_opens_with_the_valued_apart_from_the_rest(explorer: NetBenefitExplorer, example_plan):
+    from planlib.formats import money
+    n_valued, n_other = explorer.cases.counts
+    banner = explorer.widget.children[1].value
+    assert f"{n_valued} of {n_valued + n_other} commitments have benefits valued in money" in banner
+    assert money(explorer.cases.valued_total["npv_p50"]) in banner
+    assert f"The other {n_other} cost {money(explorer.cases.not_valued_total['pv_costs'])}" in banner
+    assert money(explorer.table.set_index("commitment").at["TOTAL", "npv_p50"]) not in banner  # never the sum of both
+    page = str([getattr(w, "value", "") for w in _all_widgets(explorer.widget)])
+    for words in ("Financial return on investment", "public money saved for each £1 spent", "Payback period",
+                  "Net present public value", "Public value benefit-cost ratio", "To pay for itself it would need",
+                  "Chance the benefits outweigh the costs", "Download the figures (CSV)"):
+        assert words in page, words
+
+
+def _all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_widgets(child)
+
+
+def test_a_commitment_can_be_chosen_by_id_and_the_choice_observed(fresh: NetBenefitExplorer):
+    seen = []
+    fresh.observe(lambda change: seen.append(change["new"]), names="commitment")
+    assert fresh.select("violence_reduction_partnership") is True
+    assert fresh.commitment == fresh.picker.value == "violence_reduction_partnership" and seen == [fresh.commitment]
+    assert fresh.select("no_such_commitment") is False
+    assert fresh.commitment == "violence_reduction_partnership" and seen == ["violence_reduction_partnership"]
+    fresh.unobserve_all("commitment")
 
 
 def test_it_opens_on_a_commitment_with_monetised_benefits(fresh: NetBenefitExplorer):
@@ -381,7 +412,7 @@ def test_money_in_the_apps_has_a_true_minus(fresh: NetBenefitExplorer):
 
 def test_a_commitment_without_monetised_benefits_says_so(fresh: NetBenefitExplorer):
     fresh.pick("hold_to_account_spcb")
-    assert "not monetised" in fresh.headline.value
+    assert "not monetised" in fresh.headline.value and "to pay for itself it would need benefits worth" in fresh.headline.value
     spec = fresh.tornado_chart.chart.to_dict()
     assert "No monetised benefits" in str(spec)
     assert "Present value of costs" in fresh.switching_table.value

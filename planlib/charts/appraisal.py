@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from planlib.charts.base import BLACK, BLUE, GREY, VERMILION, ZERO_LINE
-from planlib.formats import money, share
+from planlib.formats import money
 
 MONETISED_COLOURS = (BLUE, GREY)
 """Okabe-Ito blue for commitments whose benefits are monetised, grey for those counted at cost only."""
@@ -87,7 +87,7 @@ def _labelled(data: pd.DataFrame, key: str, titles: dict[str, str]) -> pd.DataFr
 def _interval_rows(data: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
     """The rows of :func:`npv_interval_chart`: one per commitment, £m, highest median NPV first."""
     if data.empty:
-        raise ValueError("the appraisal has no commitments to draw")
+        raise ValueError("the appraisal has no commitments to draw (none has valued benefits)")
     data = _labelled(data, "commitment", titles)
     for name in ("npv", "npv_p5", "npv_p50", "npv_p95"):
         data[f"{name}_m"] = data[name] / 1e6
@@ -97,25 +97,28 @@ def _interval_rows(data: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
                  "prob_npv_positive", "bcr_p50"]]
 
 
-def _interval_subtitle(total: pd.DataFrame) -> list[str]:
-    """What the rules and points mean, after the total of all commitments when there is one."""
+def _interval_subtitle(left_out: int) -> list[str]:
+    """What the rules and points mean, and how many commitments are not drawn because their benefits are not valued."""
     key = "Rule: 5th to 95th percentile of NPV; point: median."
-    if total.empty:
+    if not left_out:
         return [key]
-    t = total.iloc[0]
-    return [f"All commitments together: median NPV {money(t['npv_p50'])} (90% interval "
-            f"{money(t['npv_p5'])} to {money(t['npv_p95'])}), P(NPV > 0) {share(t['prob_npv_positive'])}.", key]
+    one = left_out == 1
+    return [key, f"{left_out} commitment{'' if one else 's'} whose benefits {'is' if one else 'are'} not valued "
+                 f"{'is' if one else 'are'} not drawn: {'its' if one else 'their'} NPV would be minus "
+                 f"{'its' if one else 'their'} costs, not a judgement of {'its' if one else 'their'} value."]
 
 
 def npv_interval_chart(table: pd.DataFrame, *, scenario: str | None = None, titles: dict[str, str] | None = None,
-                       width: int = 520, row_height: int = 18) -> alt.LayerChart:
-    """Net present value of each commitment with its 90% interval, from the Monte Carlo (£m).
+                       width: int = 520, row_height: int = 18, valued_only: bool = True) -> alt.LayerChart:
+    """Net present value of each commitment whose benefits are valued, with its 90% interval (£m).
 
     One row per commitment, highest median NPV at the top: a rule from the 5th to the 95th
-    percentile of NPV and a point at the median. Commitments whose benefits are not monetised
-    (measure ``monetised`` = 0) are grey, and the legend says that only their costs count. The
-    total is not drawn on the same axis (it would dwarf the commitments) but stated in the
-    subtitle. Hovering over a row shows the median, the interval, P(NPV > 0) and the median BCR.
+    percentile of NPV and a point at the median. By default only the commitments whose benefits
+    are valued (measure ``monetised`` = 1) are drawn, and the subtitle says how many are left
+    out; with ``valued_only=False`` the others are drawn grey and the legend says that only
+    their costs count. No total is drawn or stated: a sum over both groups would misread.
+    Hovering over a row shows the median, the interval, the chance the benefits outweigh the
+    costs and the median BCR.
 
     Parameters
     ----------
@@ -130,6 +133,8 @@ def npv_interval_chart(table: pd.DataFrame, *, scenario: str | None = None, titl
         Label to show for each commitment id (such as its title); ids are shown otherwise.
     width, row_height : int
         Width of the plotting area, and height of each commitment's row, in pixels.
+    valued_only : bool
+        Draw only the commitments whose benefits are valued (the default).
 
     Returns
     -------
@@ -142,15 +147,17 @@ def npv_interval_chart(table: pd.DataFrame, *, scenario: str | None = None, titl
     >>> table = appraise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=1_000)
     >>> spec = npv_interval_chart(table).to_dict()
     >>> spec["title"]["text"]
-    'Net present value of each commitment, with its 90% interval'
+    'Net present value of each commitment whose benefits are valued, with its 90% interval'
     >>> spec["layer"][0]["encoding"]["x"]["title"]
     'Net present value (£m)'
     """
     from planlib.appraisal import TOTAL
 
     wide = appraisal_wide(table, scenario)
-    data = _interval_rows(wide[wide["commitment"] != TOTAL], titles or {})
-    subtitle = _interval_subtitle(wide[wide["commitment"] == TOTAL])
+    wide = wide[wide["commitment"] != TOTAL]
+    left_out = int((wide["monetised"] <= 0).sum()) if valued_only else 0
+    data = _interval_rows(wide[wide["monetised"] > 0] if valued_only else wide, titles or {})
+    subtitle = _interval_subtitle(left_out)
     y = alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=320))
     colour = alt.Color("benefits:N", title=None, scale=alt.Scale(domain=list(MONETISED_LABELS),
                                                                  range=list(MONETISED_COLOURS)),
@@ -160,7 +167,7 @@ def npv_interval_chart(table: pd.DataFrame, *, scenario: str | None = None, titl
         alt.Tooltip("npv_p50_m:Q", title="Median NPV (£m)", format=",.2f"),
         alt.Tooltip("npv_p5_m:Q", title="5th percentile (£m)", format=",.2f"),
         alt.Tooltip("npv_p95_m:Q", title="95th percentile (£m)", format=",.2f"),
-        alt.Tooltip("prob_npv_positive:Q", title="P(NPV > 0)", format=".1%"),
+        alt.Tooltip("prob_npv_positive:Q", title="Chance the benefits outweigh the costs", format=".1%"),
         alt.Tooltip("bcr_p50:Q", title="Median BCR", format=",.2f"),
         alt.Tooltip("npv_m:Q", title="NPV, all inputs central (£m)", format=",.2f"),
         alt.Tooltip("benefits:N", title="Benefits"),
@@ -172,7 +179,8 @@ def npv_interval_chart(table: pd.DataFrame, *, scenario: str | None = None, titl
     points = base.mark_point(filled=True, size=45, opacity=1).encode(x="npv_p50_m:Q")
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=ZERO_LINE).encode(x="x:Q")
     return (rules + points + zero).properties(
-        title=alt.Title("Net present value of each commitment, with its 90% interval", subtitle=subtitle,
+        title=alt.Title("Net present value of each commitment whose benefits are valued, with its 90% interval"
+                        if valued_only else "Net present value of each commitment, with its 90% interval", subtitle=subtitle,
                         anchor="start"),
         width=width, height=row_height * len(data),
     )

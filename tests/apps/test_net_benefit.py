@@ -47,8 +47,18 @@ def test_net_benefit_shows_the_intervals_and_the_statuses(net_benefit: Visit, ex
     plan = example_plan_for_apps
     assert plan.name in net_benefit.text
     assert f"{plan.period.first} to {plan.period.last}" in net_benefit.text
-    assert "Net present value of each commitment, with its 90% interval" in net_benefit.text
+    assert "Net present value of each valued commitment, with its 90% interval" in net_benefit.text
     assert "5,000 Monte Carlo draws" in net_benefit.text
+    # The headline keeps the valued commitments apart from the others, and never adds them.
+    valued = sum(bool(c.benefits) for c in plan.commitments if c.enabled)
+    enabled = sum(c.enabled for c in plan.commitments)
+    assert f"{valued} of {enabled} commitments have benefits valued in money" in net_benefit.text
+    assert f"The other {enabled - valued} cost" in net_benefit.text
+    assert "are listed with what each would need to achieve" in net_benefit.text
+    assert "All commitments together" not in net_benefit.text
+    for words in ("Financial return on investment", "public money saved for each £1 spent",
+                  "Public value benefit-cost ratio", "To pay for itself it would need", "Download the figures (CSV)"):
+        assert words in net_benefit.text, words
     # Which numbers are illustrative is said at the top and next to each number.
     assert "not evidence" in net_benefit.text
     for status in ("Illustrative", "Unverified", "Verified", "Estimate"):
