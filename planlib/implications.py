@@ -221,10 +221,10 @@ def _fees(t: _Table, settings: ImplicationSettings) -> np.ndarray:
 def _commissioning(t: _Table) -> None:
     """(e) commissioning and grant making."""
     for route in ROUTES:
-        ids = [c.id for c in t.enabled if c.commissioning == route]
-        t.add("e", f"commissioned_{route}", t.revenue_of(ids), "GBP",
-              f"revenue cost of the {len(ids)} enabled commitments commissioned by {route}"
-              + (f": {', '.join(ids)}" if ids else ""))
+        chosen = [c for c in t.enabled if c.commissioning == route]
+        t.add("e", f"commissioned_{route}", t.revenue_of([c.id for c in chosen]), "GBP",
+              f"revenue cost of the {len(chosen)} enabled commitments commissioned by {route.replace('_', ' ')}"
+              + (f": {'; '.join(c.title for c in chosen)}" if chosen else ""))
     total = np.array([sum(g.amounts.get(y, 0.0) for g in t.grants) for y in t.years])
     count = np.array([sum(1 for g in t.grants if g.amounts.get(y, 0.0) > 0) for y in t.years], dtype=float)
     t.add("e", "grants_made", total, "GBP", "crime and disorder reduction grants (grants.yaml), inside their commitments' costs")

@@ -294,9 +294,13 @@ def test_results_workbook_sheets_and_values(results) -> None:
     table, book = results
     assert book.sheetnames == ["about", "comparison", "baseline", "precept_plus_15"]
     baseline = book["baseline"]
-    assert [c.value for c in baseline[1]] == ["measure", "unit", "2021/22", "2022/23", "2023/24", "2024/25"]
-    rows = {row[0].value: row for row in baseline.iter_rows(min_row=2)}
+    assert [c.value for c in baseline[1]] == ["Measure", "unit", "2021/22", "2022/23", "2023/24", "2024/25", "measure id"]
+    rows = {row[-1].value: row for row in baseline.iter_rows(min_row=2)}
     assert list(rows) == list(dict.fromkeys(table["measure"]))
+    # A person reads titles; the id stays in the last column for formulas and programs.
+    assert rows["budget_gap"][0].value == "Budget gap (+ = shortfall)"
+    assert rows["reserves_below_minimum"][0].value == "Reserves below the minimum (1 = yes)"
+    assert not any("_" in row[0].value for row in rows.values())
     expected = table[(table.scenario == "baseline") & (table.measure == "budget_gap") & (table.year == "2023/24")]
     cell = rows["budget_gap"][4]
     assert cell.value == pytest.approx(float(expected["value"].iloc[0]), rel=1e-12)
@@ -309,10 +313,10 @@ def test_results_workbook_sheets_and_values(results) -> None:
     # every value of every scenario sheet equals the table
     for scenario, sheet in (("baseline", "baseline"), ("precept_plus_15", "precept_plus_15")):
         ws = book[sheet]
-        years = [c.value for c in ws[1]][2:]
+        years = [c.value for c in ws[1]][2:-1]
         for row in ws.iter_rows(min_row=2, values_only=True):
-            wanted = table[(table.scenario == scenario) & (table.measure == row[0])].set_index("year")["value"]
-            for year, value in zip(years, row[2:]):
+            wanted = table[(table.scenario == scenario) & (table.measure == row[-1])].set_index("year")["value"]
+            for year, value in zip(years, row[2:-1]):
                 assert value == pytest.approx(wanted[year], rel=1e-12, abs=1e-9)
 
 
@@ -320,10 +324,11 @@ def test_results_comparison_sheet(results) -> None:
     table, book = results
     ws = book["comparison"]
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["measure", "unit", "scenario"]
+    assert header[:3] == ["Measure", "unit", "scenario"] and header[-1] == "measure id"
     assert "2022/23 change from baseline" in header
-    rows = {(r[0], r[2]): r for r in ws.iter_rows(min_row=2, values_only=True)}
+    rows = {(r[-1], r[2]): r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert {m for m, _ in rows} == set(KEY_MEASURES)
+    assert rows[("budget_gap", "baseline")][0] == "Budget gap (+ = shortfall)"
     value_col = header.index("2022/23")
     diff_col = header.index("2022/23 change from baseline")
 
@@ -493,3 +498,30 @@ def test_bad_billing_authority_cells_are_named(case: str, billing_plan: planlib.
     matching = [p for p in caught.value.problems if p.field == field and p.line == line]
     assert any(all(w in p.message for w in words) for p in matching), str(caught.value)
 
+
+
+def test_every_measure_of_the_financial_plan_has_a_title() -> None:
+    from planlib.finance import MEASURES
+    from planlib.io.excel.results import MEASURE_TITLES
+
+    assert set(MEASURES) == set(MEASURE_TITLES)
+
+
+def test_the_comparison_workbook_as_bytes_names_scenarios_and_keeps_text_as_text(example_plan: planlib.Plan) -> None:
+    import io
+
+    import pandas as pd
+
+    from planlib.io.excel.results import results_workbook_bytes
+
+    base = planlib.compare(example_plan, [])
+    hostile = '=HYPERLINK("http://example.invalid","click")'
+    table = pd.concat([base.assign(scenario="Baseline"), base.assign(scenario="Precept plus 12 (v1)"),
+                       base.assign(scenario=hostile)], ignore_index=True)
+    book = openpyxl.load_workbook(io.BytesIO(results_workbook_bytes(table, plan=example_plan, baseline="Baseline")))
+    assert book.sheetnames[:3] == ["about", "comparison", "Baseline"]
+    header = [c.value for c in book["comparison"][1]]
+    assert "2023/24 change from Baseline" in header
+    cells = [c for row in book.worksheets for r in row.iter_rows() for c in r]
+    assert all(c.data_type != "f" for c in cells), "no cell may hold a formula"
+    assert any(c.value == hostile and c.data_type == "s" for c in cells)

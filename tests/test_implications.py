@@ -14,6 +14,7 @@ year the pay figures are dated, so no pay award or inflation index applies:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,27 @@ def test_settings_missing_a_year_are_an_error_not_a_silent_nan(minimal_plan, set
                                                                       if str(k) == YEAR}})
     with pytest.raises(planlib.PlanError, match="reserves_strategy.values: no value for 2022/23"):
         im.implications(minimal_plan, settings.model_copy(update={"reserves_strategy": short}))
+
+
+PLAN_FOLDERS_WITH_IMPLICATIONS = sorted(p.parent for p in (Path(__file__).parent.parent / "data").glob("*/implications.yaml"))
+
+
+@pytest.mark.parametrize("plan_folder", PLAN_FOLDERS_WITH_IMPLICATIONS, ids=lambda p: p.name)
+def test_decisions_are_named_by_title_not_id(plan_folder):
+    from planlib.implications import implications
+    from planlib.io.plan_folder import load_folder
+    from planlib.present.implications import report_html, text_table
+
+    folder = load_folder(plan_folder, parts=["implications"])
+    table = implications(folder.plan, folder.implications)
+    text, page = text_table(table, folder.plan.name), report_html(table)
+    decided = set(table.loc[table["subject"] != "", "subject"])
+    assert decided, "the example has decisions to name"
+    for subject in decided:
+        assert not re.search(rf"\b{re.escape(subject)}\b", text), subject
+        assert not re.search(rf"\b{re.escape(subject)}\b", page), subject
+    for c in folder.plan.commitments:
+        if c.id in decided:
+            assert f"Decision needed: {c.title}" in page
+            assert f"Decision needed: {c.title[:40]}" in text
+    assert "Decision needed: grant to " in text

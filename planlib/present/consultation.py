@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
+
 from planlib.consultation import ConsultationResults, candidate_themes
 from planlib.model.consultation import OUTSIDE, UNKNOWN
 from planlib.formats import share
@@ -55,6 +57,35 @@ def as_json(results: ConsultationResults) -> dict[str, Any]:
     }
 
 
+def trace_table(results: ConsultationResults) -> pd.DataFrame:
+    """The trace from themes to commitments for a reader: every theme and commitment by its title.
+
+    Columns ``Theme``, ``Commitment`` and ``Through`` (the manifesto pledge, partner board or
+    other evidence by which the commitment answers the theme, or "directly"); a theme
+    no commitment answers has one row saying so.
+
+    >>> from planlib.consultation import analyse
+    >>> from planlib.io.plan_folder import load_folder
+    >>> folder = load_folder(parts=["consultation"])
+    >>> results = analyse(folder.plan, folder.consultation)
+    >>> table = trace_table(results)
+    >>> list(table.columns), set(table["Theme"]) == set(results.themes["title"])
+    (['Theme', 'Commitment', 'Through'], True)
+    """
+    plan = results.plan
+    evidence = {e.id: e.title for e in plan.evidence}
+    titles = commitment_titles(plan)
+    rows = []
+    for theme in results.themes.itertuples():
+        part = results.trace[results.trace["theme"] == theme.theme]
+        if part.empty:
+            rows.append((theme.title, "None: a gap in the plan", ""))
+        for r in part.itertuples():
+            through = "directly" if r.via == theme.theme else evidence.get(r.via, r.via)
+            rows.append((theme.title, titles.get(r.commitment_id, r.commitment), through))
+    return pd.DataFrame(rows, columns=["Theme", "Commitment", "Through"])
+
+
 def _pct(x: float | None) -> str:
     return share(x, 0)
 
@@ -89,7 +120,8 @@ def summary_text(results: ConsultationResults) -> str:
         lines.append("  (population shares by age are unverified: see age_profile.csv)")
     lines.append("")
     if results.gaps:
-        lines.append(f"  ! Themes no commitment answers (gaps in the plan): {', '.join(results.gaps)}")
+        themes = dict(zip(results.themes["theme"], results.themes["title"]))
+        lines.append(f"  ! Themes no commitment answers (gaps in the plan): {'; '.join(themes[t] for t in results.gaps)}")
     else:
         lines.append("Every theme is answered by at least one commitment.")
     if results.under_represented:

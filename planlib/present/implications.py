@@ -8,8 +8,8 @@ by part, with measures named as a board paper names them and money written by
 >>> from planlib.io.plan_folder import load_folder
 >>> folder = load_folder(parts=["implications"])
 >>> table = implications(folder.plan, folder.implications)
->>> print(text_table(table, folder.plan.name).splitlines()[4])
-  Band D precept                                                    £177.55   £187.55   £202.55   £215.55
+>>> print(text_table(table, folder.plan.name).splitlines()[4].split())
+['Band', 'D', 'precept', '£177.55', '£187.55', '£202.55', '£215.55']
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ LABELS = {
     "commissioned_partnership": "Commissioned in partnership", "grants_made": "Grants made",
     "grants_made_count": "Number of grants", "commissioner_decision_threshold": "Decision threshold: spend",
     "grant_decision_threshold": "Decision threshold: a grant", "commissioner_decision": "Decision needed",
-    "grant_decision": "Decision needed (grant)", "decisions_required": "Decisions needed",
+    "grant_decision": "Decision needed", "decisions_required": "Decisions needed",
     "police_grant": "Police grant", "former_dclg_grant": "Former DCLG formula grant",
     "council_tax_support_grant": "Council tax support grant", "pension_grant": "Pension grant",
     "fees_and_charges": "Fees and charges",
@@ -100,12 +100,33 @@ def _wide(rows: pd.DataFrame, years: list[str]) -> list[tuple[str, list[str], st
         by_year = group.set_index("year")
         cells = [format_value(by_year.at[y, "value"], by_year.at[y, "unit"]) if y in by_year.index else "–" for y in years]
         note = str(first["note"])
-        if first["subject"]:
-            note = note.split(": ")[1] if note.count(": ") >= 2 else note  # "id: title: why" -> title
         name = LABELS.get(first["measure"], str(first["measure"]).replace("_", " ").capitalize())
-        label = f"{name}: {first['subject']}" if first["subject"] else name
-        out.append((label, cells, note))
+        if first["subject"]:
+            subject, note = subject_words(str(first["subject"]), note)
+            name = f"{name}: {subject}"
+        out.append((name, cells, note))
     return out
+
+
+def subject_words(subject: str, note: str) -> tuple[str, str]:
+    """A decision row's subject as a reader knows it, and why it needs a decision.
+
+    The engine writes a decision's note as ``"<id>: <title>: <why>"`` (a commitment) or
+    ``"<id>: grant to <recipient>: <why>"`` (a grant); the id is left out of what is shown.
+
+    >>> subject_words("vrp", "vrp: Violence reduction: the VRP: spend £3.50m is at or above the £0.50m threshold")
+    ('Violence reduction: the VRP', 'spend £3.50m is at or above the £0.50m threshold')
+    >>> subject_words("g1", "g1: grant to Seven CSPs: £2.50m is at or above the £0.25m threshold")
+    ('grant to Seven CSPs', '£2.50m is at or above the £0.25m threshold')
+    >>> subject_words("x", "something else")
+    ('x', 'something else')
+    """
+    prefix = f"{subject}: "
+    if not note.startswith(prefix) or ": " not in note[len(prefix):]:
+        return subject, note
+    rest = note[len(prefix):]
+    cut = rest.rfind(": spend ") if ": spend " in rest else rest.rfind(": ")
+    return rest[:cut], rest[cut + 2:]
 
 
 def text_table(table: pd.DataFrame, plan_name: str, scenario: str = "baseline") -> str:
@@ -113,11 +134,12 @@ def text_table(table: pd.DataFrame, plan_name: str, scenario: str = "baseline") 
     years = list(dict.fromkeys(table["year"]))
     lines = [f"{plan_name}: {scenario}. Financial implications of the plan (seed 000 para 30); money in £m, cash."]
     wide = {part: _wide(table[table["part"] == part], years) for part in PARTS}
-    width = min(64, max(len(label) for rows in wide.values() for label, _, _ in rows) + 2)
+    width = min(72, max(len(label) for rows in wide.values() for label, _, _ in rows) + 2)
     for part, title in PART_TITLES.items():
         lines += ["", f"({part}) {title}", f"  {'':<{width}}" + "".join(f"{y:>10}" for y in years)]
         for label, cells, _note in wide[part]:
-            lines.append(f"  {label[:width - 1]:<{width}}" + "".join(f"{c:>10}" for c in cells))
+            shown = label if len(label) < width else label[:width - 2].rstrip() + "…"
+            lines.append(f"  {shown:<{width}}" + "".join(f"{c:>10}" for c in cells))
     lines += ["", "Figures rest on the plan's inputs, many of them illustrative; see finance.yaml and implications.yaml."]
     return "\n".join(lines)
 

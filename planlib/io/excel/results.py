@@ -3,7 +3,11 @@
 :func:`write_results_xlsx` writes an ``about`` sheet (planlib version, time of generation, how
 to read the figures, which sheet holds which scenario), a ``comparison`` sheet (the key
 measures of every scenario by year and their difference from the baseline), then one sheet per
-scenario. Money cells hold exact pounds displayed in £m.
+scenario. Money cells hold exact pounds displayed in £m. Every measure is named by its title
+for a reader (:data:`MEASURE_TITLES`), with its id in the last column (``measure id``) for
+formulas and programs. :func:`results_workbook_bytes` gives the same workbook as bytes, for an
+app to offer as a download without writing a file. Text is always written as text: a name that
+starts with ``=`` never becomes a formula.
 
 >>> _result_unit("GBP"), _result_unit("flag")
 (('GBP (shown in £m)', '#,##0.0,,;-#,##0.0,,'), ('flag', '0'))
@@ -12,6 +16,7 @@ scenario. Money cells hold exact pounds displayed in £m.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +39,37 @@ KEY_MEASURES = (
     "officers_total",
 )
 """The measures shown, for every scenario, on the ``comparison`` sheet of a results workbook."""
+
+MEASURE_TITLES = {
+    "police_grant": "Police grant", "former_dclg_grant": "Former DCLG formula grant",
+    "council_tax_support_grant": "Council tax support grant", "pension_grant": "Pension grant",
+    "other_grants": "Other grants", "precept_increase": "Band D increase",
+    "referendum_limit": "Referendum limit on the Band D increase",
+    "referendum_required": "Referendum needed (1 = yes)", "precept_band_d": "Band D precept",
+    "tax_base": "Tax base (Band D equivalent properties)", "precept_income": "Precept income",
+    "council_tax_requirement": "Council tax requirement", "collection_fund": "Collection fund (+ = surplus)",
+    "total_precept": "Total precept", "net_budget_requirement": "Net budget requirement",
+    "use_of_reserves": "Planned use of reserves", "total_funding": "Total funding",
+    "baseline_force_costs": "Force costs before the plan's changes", "officer_costs": "Officer pay costs",
+    "staff_costs": "Staff pay costs", "commitment_non_pay": "Commitments' running costs (not pay)",
+    "commitment_capital": "Commitments' capital", "total_cost": "Total revenue cost",
+    "budget_gap": "Budget gap (+ = shortfall)", "reserves_opening": "Reserves at year start",
+    "reserves_closing": "Reserves at year end", "minimum_reserves": "Minimum reserves",
+    "reserves_below_minimum": "Reserves below the minimum (1 = yes)", "officers_total": "Officers (average FTE)",
+    "staff_total": "Staff (average FTE)", "officers_neighbourhood": "Neighbourhood officers in post",
+    "neighbourhood_officer_target": "Neighbourhood officer target", "uplift_target_officers": "Officer uplift target",
+}
+"""The title of each measure of the financial plan, as the results workbook writes it."""
+
+
+def measure_title(measure: str) -> str:
+    """A measure's title; a measure without one is written in words from its id.
+
+    >>> measure_title("budget_gap"), measure_title("new_measure_x")
+    ('Budget gap (+ = shortfall)', 'New measure x')
+    """
+    return MEASURE_TITLES.get(measure) or measure.replace("_", " ").capitalize()
+
 
 ABOUT = "about"
 COMPARISON = "comparison"
@@ -69,6 +105,7 @@ def write_results_xlsx(
     *,
     plan: Plan | None = None,
     generated_at: dt.datetime | None = None,
+    baseline: str = "baseline",
 ) -> None:
     """Write scenario results (the output of :func:`planlib.compare`) as an Excel workbook.
 
@@ -90,6 +127,8 @@ def write_results_xlsx(
         stated on the ``about`` sheet.
     generated_at : datetime, optional
         The time to state as the time of generation (default: now).
+    baseline : str, optional
+        The scenario the others are compared with (shown first).
 
     Raises
     ------
@@ -108,9 +147,38 @@ def write_results_xlsx(
     >>> book.sheetnames
     ['about', 'comparison', 'baseline']
     >>> [c.value for c in book["baseline"][1]]
-    ['measure', 'unit', '2021/22', '2022/23', '2023/24', '2024/25']
+    ['Measure', 'unit', '2021/22', '2022/23', '2023/24', '2024/25', 'measure id']
     """
-    results = _Results.of(table)
+    save_workbook(_workbook(table, plan, generated_at, baseline), path)
+
+
+def results_workbook_bytes(
+    table: pd.DataFrame,
+    *,
+    plan: Plan | None = None,
+    generated_at: dt.datetime | None = None,
+    baseline: str = "baseline",
+) -> bytes:
+    """The workbook :func:`write_results_xlsx` writes, as the bytes of an ``.xlsx`` file.
+
+    For an app that offers it as a download: no file is written anywhere.
+
+    Examples
+    --------
+    >>> import io, planlib, openpyxl
+    >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+    >>> table = planlib.compare(plan, []).assign(scenario="Baseline")
+    >>> book = openpyxl.load_workbook(io.BytesIO(results_workbook_bytes(table, plan=plan, baseline="Baseline")))
+    >>> book.sheetnames, book["comparison"]["A2"].value
+    (['about', 'comparison', 'Baseline'], 'Budget gap (+ = shortfall)')
+    """
+    buffer = io.BytesIO()
+    _workbook(table, plan, generated_at, baseline).save(buffer)
+    return buffer.getvalue()
+
+
+def _workbook(table: pd.DataFrame, plan: Plan | None, generated_at: dt.datetime | None, baseline: str) -> Workbook:
+    results = _Results.of(table, baseline)
     names = sheet_names(results.scenarios, reserved=(ABOUT, COMPARISON))
     when = generated_at or dt.datetime.now().astimezone()
     version = _version()
@@ -123,7 +191,7 @@ def write_results_xlsx(
     for scenario in results.scenarios:
         _write_scenario(wb.create_sheet(names[scenario]), results, scenario)
     wb.properties.creator = f"planlib {version}"
-    save_workbook(wb, path)
+    return wb
 
 
 def _version() -> str:
@@ -140,13 +208,14 @@ class _Results:
     """The results table checked and indexed: scenarios (the baseline first), years, measures."""
 
     scenarios: list[str]
+    baseline: str | None
     years: list[str]
     measures: list[str]
     units: dict[str, str]
     values: dict[tuple[str, str, str], Any]
 
     @classmethod
-    def of(cls, table: pd.DataFrame) -> _Results:
+    def of(cls, table: pd.DataFrame, baseline: str = "baseline") -> _Results:
         missing = [c for c in _RESULT_COLUMNS if c not in table.columns]
         if missing:
             raise ValueError(f"the results table lacks the column(s) {', '.join(missing)}; "
@@ -162,11 +231,12 @@ class _Results:
             raise ValueError(f"two values for scenario {first['scenario']!r}, measure {first['measure']!r}, "
                              f"year {first['year']!r}")
         scenarios = list(dict.fromkeys(data["scenario"]))
-        if "baseline" in scenarios:
-            scenarios.remove("baseline")
-            scenarios.insert(0, "baseline")
+        if baseline in scenarios:
+            scenarios.remove(baseline)
+            scenarios.insert(0, baseline)
         return cls(
             scenarios=scenarios,
+            baseline=baseline if baseline in scenarios else None,
             years=sorted(dict.fromkeys(data["year"])),
             measures=list(dict.fromkeys(data["measure"])),
             units=data.drop_duplicates("measure").set_index("measure")["unit"].to_dict(),
@@ -179,41 +249,43 @@ class _Results:
 
 def _write_comparison(comparison: Worksheet, results: _Results) -> None:
     years = results.years
-    has_baseline = "baseline" in results.scenarios
-    headers = ["measure", "unit", "scenario", *years]
-    if has_baseline:
-        headers += [f"{y} change from baseline" for y in years]
-    header_row(comparison, headers)
+    baseline = results.baseline
+    headers = ["Measure", "unit", "scenario", *years]
+    if baseline is not None:
+        headers += [f"{y} change from {baseline}" for y in years]
+    header_row(comparison, [*headers, "measure id"])
     r = 2
     for measure in (m for m in KEY_MEASURES if m in results.units):
         unit_text, fmt = _result_unit(results.units[measure])
         for scenario in results.scenarios:
-            set_cell(comparison, r, 1, measure)
+            set_cell(comparison, r, 1, measure_title(measure))
             set_cell(comparison, r, 2, unit_text)
             set_cell(comparison, r, 3, scenario)
             for c, year in enumerate(years, start=4):
                 value = results.value(scenario, measure, year)
                 if value is not None:
                     set_cell(comparison, r, c, value, fmt)
-                if has_baseline:
-                    base = results.value("baseline", measure, year)
+                if baseline is not None:
+                    base = results.value(baseline, measure, year)
                     if value is not None and base is not None:
                         set_cell(comparison, r, c + len(years), value - base, fmt)
+            set_cell(comparison, r, len(headers) + 1, measure)
             r += 1
     comparison.freeze_panes = "D2"
     fit_columns(comparison, minimum=10, maximum=30)
 
 
 def _write_scenario(ws: Worksheet, results: _Results, scenario: str) -> None:
-    header_row(ws, ["measure", "unit", *results.years])
+    header_row(ws, ["Measure", "unit", *results.years, "measure id"])
     for r, measure in enumerate(results.measures, start=2):
         unit_text, fmt = _result_unit(results.units[measure])
-        set_cell(ws, r, 1, measure)
+        set_cell(ws, r, 1, measure_title(measure))
         set_cell(ws, r, 2, unit_text)
         for c, year in enumerate(results.years, start=3):
             value = results.value(scenario, measure, year)
             if value is not None:
                 set_cell(ws, r, c, value, fmt)
+        set_cell(ws, r, len(results.years) + 3, measure)
     ws.freeze_panes = "C2"
     fit_columns(ws, minimum=12, maximum=40)
 
@@ -229,8 +301,10 @@ def _write_about(ws: Worksheet, version: str, when: dt.datetime, plan: Plan | No
     rows += [
         ("money", "GBP in cash (nominal) terms. Cells hold exact pounds and are displayed in £m "
                   "(number format #,##0.0,,), so formulas built on them work in pounds."),
-        ("flags", "referendum_required and reserves_below_minimum are 1 when the condition holds, 0 otherwise."),
-        ("budget_gap", "total_cost - total_funding: positive is a shortfall."),
+        ("flags", "Referendum needed and reserves below the minimum are 1 when the condition holds, 0 otherwise."),
+        ("budget gap", "Total revenue cost less total funding: positive is a shortfall."),
+        ("measures", "Each measure is named by its title in column A; the last column holds its id "
+                     "(as planlib run --format csv writes it), for formulas and programs."),
         ("illustrative figures", "Inputs whose status in the plan is 'illustrative' are assumptions "
                                  "for the example, not sourced figures; 'unverified' inputs are "
                                  "recollections to be checked. Results that use them are illustrative too."),
