@@ -24,8 +24,14 @@ kernels inherit and read through :func:`planlib.io.paths.served_plan` (the embed
 when it is not set). :func:`check_plan` refuses a folder that is missing or not a valid plan
 before anything starts.
 
+The front door is planlib's own: at the server's root, in place of Voila's list of files, a
+landing page (the template's ``tree`` page) with the plan's name and period and one card per app
+(:data:`APPS`) saying what question it answers; each app page says "Loading the scenario
+explorer..." while it starts. The words reach the template through Voila's page configuration
+(:func:`page_config_hook`), so Voila runs through :func:`main`, which sets that hook.
+
 >>> cmd = voila_command(port=8870)
->>> cmd[1:4] == ["-m", "voila", str(APPS_DIR)]
+>>> cmd[1:4] == ["-m", "planlib.apps", str(APPS_DIR)]
 True
 >>> f"--Voila.config_file_paths={CONFIG_DIR}" in cmd
 True
@@ -33,18 +39,21 @@ True
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from planlib.errors import PlanError
-from planlib.io.paths import APPS_DIR, SERVED_PLAN_VARIABLE, VOILA_TEMPLATES_DIR
+from planlib.io.paths import APPS_DIR, SERVED_PLAN_VARIABLE, VOILA_TEMPLATES_DIR, served_plan
 
 if TYPE_CHECKING:
     from planlib.model import Plan
@@ -58,6 +67,50 @@ TEMPLATE = "planlib"
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
+
+log = logging.getLogger("planlib.apps")
+
+
+@dataclass(frozen=True)
+class App:
+    """A board app as the landing page offers it.
+
+    Attributes
+    ----------
+    notebook : str
+        Its notebook in :data:`~planlib.io.paths.APPS_DIR`.
+    title : str
+        Its name, in plain words.
+    question : str
+        The question it answers, for a board member choosing where to go.
+    loading : str
+        What the page says while the app starts.
+    """
+
+    notebook: str
+    title: str
+    question: str
+    loading: str
+
+
+APPS = (
+    App("plan_overview.ipynb", "Plan overview",
+        "What does the plan promise, who delivers each commitment, and what does it cost?",
+        "Loading the plan overview..."),
+    App("scenario_explorer.ipynb", "Scenario explorer",
+        "If the precept, the police grant, pay awards or officer numbers change, does the plan still balance?",
+        "Loading the scenario explorer..."),
+    App("net_benefit.ipynb", "Net benefit",
+        "Which commitments are worth what they cost, how sure can we be, and what would the others need to achieve?",
+        "Loading the net benefit app..."),
+    App("compliance_and_performance.ipynb", "Compliance and performance",
+        "Does the plan meet every legal requirement, and is performance on track against its targets?",
+        "Loading compliance and performance..."),
+    App("consultation.ipynb", "Consultation",
+        "What did the public tell us, area by area, and which commitments answer it?",
+        "Loading the consultation app..."),
+)
+"""The board apps, in the order the landing page shows them."""
 
 
 def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None) -> list[str]:
@@ -104,7 +157,7 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size:
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "planlib.apps",  # Voila, with planlib's page configuration (main)
         str(APPS_DIR),
         "--no-browser",
         "--port",
@@ -118,6 +171,55 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size:
         command.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
         command.append(f"--VoilaConfiguration.preheat_kernel={pool_size > 0}")
     return command
+
+
+def page_config_hook(page_config: dict, base_url: str = "", settings: object = None, log: object = None,
+                     voila_configuration: object = None, notebook_path: str = "", **_: object) -> dict:
+    """Voila's page configuration with planlib's words for the template (Voila's ``page_config_hook``).
+
+    Adds ``page_config["planlib"]``: the served plan's name, police area and period (``plan``,
+    None if it cannot be read), every app of :data:`APPS` (``apps``) and the app being opened
+    (``current``, None on the landing page). The plan is read once, from
+    :func:`planlib.io.paths.served_plan`, in the server's process.
+
+    Examples
+    --------
+    >>> config = page_config_hook({}, notebook_path="scenario_explorer.ipynb")
+    >>> config["planlib"]["current"]["loading"]
+    'Loading the scenario explorer...'
+    >>> len(config["planlib"]["apps"]) == len(APPS) and config["planlib"]["plan"]["period"].count("/") == 2
+    True
+    """
+    by_notebook = {app.notebook: app for app in APPS}
+    current = by_notebook.get(Path(notebook_path or "").name)
+    page_config["planlib"] = {"plan": _served_plan_facts(), "apps": [asdict(app) for app in APPS],
+                              "current": asdict(current) if current else None}
+    return page_config
+
+
+@functools.lru_cache(maxsize=1)
+def _served_plan_facts() -> dict[str, str] | None:
+    """The served plan's name, police area, period and version; None (logged) if it cannot be read."""
+    from planlib.io import load_plan
+
+    try:
+        plan = load_plan(served_plan())
+    except Exception:  # noqa: BLE001 - the landing page still lists the apps, which say what is wrong
+        log.exception("could not read the served plan for the landing page")
+        return None
+    return {"name": plan.name, "police_area": plan.police_area,
+            "period": f"{plan.period.first} to {plan.period.last}", "version": str(plan.version)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run Voila (its command-line arguments) with :func:`page_config_hook`: what
+    ``python -m planlib.apps`` does, and so :func:`voila_command` and ``planlib serve``."""
+    from traitlets.config import Config
+    from voila.app import Voila
+
+    config = Config()
+    config.VoilaConfiguration.page_config_hook = page_config_hook
+    Voila.launch_instance(argv=argv, config=config)
 
 
 def voila_env(base: Mapping[str, str] | None = None, plan: str | os.PathLike[str] | None = None) -> dict[str, str]:
@@ -290,14 +392,20 @@ def header_html(plan: Plan, subtitle: str = "") -> str:
     >>> import planlib
     >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
     >>> html_text = header_html(plan, "Plan overview")
-    >>> html_text.startswith("<header") and str(plan.period.first) in html_text
+    >>> html_text.startswith('<div class="planlib-header"') and str(plan.period.first) in html_text
     True
+
+    A ``div``, not a ``header``: the page's banner is the template's bar of links between the apps.
     """
     facts = [plan.police_area, f"{plan.period.first} to {plan.period.last}", f"version {plan.version}"]
-    lines = ['<header class="planlib-header">']
+    lines = ['<div class="planlib-header">']
     if subtitle:
         lines.append(f'<p class="planlib-app-name">{html.escape(subtitle)}</p>')
     lines.append(f"<h1>{html.escape(plan.name)}</h1>")
     lines.append(f"<p>{html.escape(' · '.join(facts))}</p>")
-    lines.append("</header>")
+    lines.append("</div>")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

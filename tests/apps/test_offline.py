@@ -159,7 +159,7 @@ def test_a_url_cannot_switch_back_to_the_stock_template(voila_server):
 
 def test_voila_command_serves_only_the_apps_safely():
     command = apps.voila_command(host="127.0.0.1", port=8877)
-    assert command[command.index("-m") + 1] == "voila"
+    assert command[command.index("-m") + 1] == "planlib.apps"  # Voila, with planlib's page configuration
     assert str(APPS_DIR) in command and "--no-browser" in command
     assert f"--Voila.config_file_paths={apps.CONFIG_DIR}" in command
     config = json.loads((apps.CONFIG_DIR / "voila.json").read_text())
@@ -202,16 +202,21 @@ def test_the_browser_check_catches_a_page_that_reaches_out(visit):
 
 
 @pytest.mark.slow
-def test_the_list_of_apps_links_every_app(voila_server, visit):
-    """The home page a board member opens lists every notebook of voila_apps/, and only those."""
+def test_the_landing_page_links_every_app(voila_server, visit):
+    """The front door a board member opens links every notebook of voila_apps/ by its title, and
+    only those, with the plan's name in the page's title."""
     names = sorted(p.name for p in APPS_DIR.glob("*.ipynb"))
+    assert len(names) >= 5 and sorted(app.notebook for app in apps.APPS) == names
 
     def listed(page):
-        page.wait_for_function("n => document.querySelectorAll('.jp-DirListing-item').length >= n",
+        page.wait_for_function("n => document.querySelectorAll('.planlib-card a').length >= n",
                                arg=len(names), timeout=60_000)
+        listed.links = page.eval_on_selector_all(".planlib-card a", "links => links.map(a => a.pathname)")
+        listed.title = page.title()
 
     record = visit(voila_server.url, until=listed)
-    assert len(names) >= 5
-    for name in names:
-        assert name in record.text, f"{name} is not listed"
+    assert sorted(listed.links) == sorted(f"/voila/render/{name}" for name in names)
+    for app in apps.APPS:
+        assert app.title in record.text and app.question in record.text
+    assert listed.title.startswith("Board apps: ")
     assert record.external_requests() == [] and record.page_errors == []
