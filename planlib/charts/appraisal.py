@@ -159,8 +159,9 @@ def npv_interval_chart(table: pd.DataFrame, *, scenario: str | None = None, titl
     data = _interval_rows(wide[wide["monetised"] > 0] if valued_only else wide, titles or {})
     subtitle = _interval_subtitle(left_out)
     y = alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=320))
-    colour = alt.Color("benefits:N", title=None, scale=alt.Scale(domain=list(MONETISED_LABELS),
-                                                                 range=list(MONETISED_COLOURS)),
+    shown = 1 if valued_only else 2  # no legend entry for a group that is not drawn
+    colour = alt.Color("benefits:N", title=None, scale=alt.Scale(domain=list(MONETISED_LABELS[:shown]),
+                                                                 range=list(MONETISED_COLOURS[:shown])),
                        legend=alt.Legend(orient="bottom", direction="horizontal"))
     tooltip = [
         alt.Tooltip("label:N", title="Commitment"),

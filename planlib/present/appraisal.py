@@ -295,3 +295,39 @@ def cases_text(cases: AppraisalCases, plan_name: str, scenario: str, titles: Map
                   "Home Office unit cost of crime."]
     lines += ["", "Figures rest on assumptions marked illustrative or unverified in the plan; see its assumptions register."]
     return "\n".join(lines)
+
+
+def cases_html(cases: AppraisalCases, titles: Mapping[str, str], css_class: str = "planlib-table") -> str:
+    """The appraisal in two groups as HTML tables: the valued commitments (and them together), their
+    financial and economic cases with plain words, then the others with their cost and what each
+    would need to achieve. Never a sum of both groups.
+
+    >>> import planlib
+    >>> from planlib.appraisal import appraisal_cases
+    >>> markup = cases_html(appraisal_cases(planlib.load_plan(planlib.DEFAULT_PLAN), samples=200), {})
+    >>> "public money saved for each £1 spent" in markup and "To pay for itself it would need" in markup
+    True
+    """
+    from planlib.present.html import html_table
+
+    n_valued, n_other = cases.counts
+    parts = []
+    if n_valued:
+        valued = valued_frame(cases, titles)[VALUED_HEADINGS[:6]]
+        short = ["Commitment", "Costs", "Benefits", "NPV, median", "90% interval", "Chance benefits outweigh costs"]
+        parts.append(html_table(short, list(valued.itertuples(index=False, name=None)),
+                                numeric=range(1, 6), css_class=css_class,
+                                caption=f"The {n_valued} commitments whose benefits are valued, and them together: "
+                                        f"present values (Green Book discounting); net present value (NPV) "
+                                        f"intervals from {cases.samples:,} draws, seed {cases.seed}"))
+        parts.append(html_table(["Case", "Measure", "Figure", "In plain words"],
+                                list(cases_frame(cases).itertuples(index=False, name=None)), numeric=[2],
+                                css_class=css_class, caption="The valued commitments together: the financial and "
+                                                             f"economic cases ({CASES_SOURCE})"))
+    if n_other:
+        others = not_valued_frame(cases, titles)
+        parts.append(html_table(list(others.columns), list(others.itertuples(index=False, name=None)),
+                                numeric=[1, 2], css_class=css_class,
+                                caption=f"The {n_other} commitments whose benefits are not valued (not added to the "
+                                        "figures above): their cost and what each would need to achieve"))
+    return "\n".join(parts)

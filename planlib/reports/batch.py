@@ -276,7 +276,7 @@ def write_index(out: Path, results: list[ReportResult], plan_path: str | os.Path
             (title(r) for r in ok if by_file.get(r.scenario_path) is not None and by_file[r.scenario_path].name == name), str(name))
         gap_rows.append((label, *[money(v) for v in rows["value"]]))
     headers = ["Scenario", "Status", "Budget gap over the period", "Change from the baseline", "Referendum required",
-               "NPV p50 (90% interval)", *(["Error"] if failed else [])]
+               "NPV of the valued commitments, median (90% interval)", *(["Error"] if failed else [])]
     body = (
         f'<header><p class="kicker">Office of the Police and Crime Commissioner for {area}: board paper</p>'
         f"<h1>Scenarios for the {html.escape(plan.name)}</h1></header>\n"

@@ -182,13 +182,22 @@ class ScenarioReport:
 
     # ---------------------------------------------------------------- numbers for the index
 
-    def headline(self) -> dict[str, Any]:
-        """The figures the batch index shows: budget gap over the period and total NPV."""
-        from planlib.appraisal import TOTAL
+    @property
+    def cases(self) -> Any:
+        """The scenario's appraisal in two groups, valued and not (:func:`planlib.appraisal.appraisal_cases`),
+        with the report's seed and draws; computed once."""
+        if "_cases" not in self.__dict__:
+            from planlib.appraisal import appraisal_cases
 
+            self.__dict__["_cases"] = appraisal_cases(self.result.plan, self.samples, self.seed)
+        return self.__dict__["_cases"]
+
+    def headline(self) -> dict[str, Any]:
+        """The figures the batch index shows: budget gap over the period and the net present value of
+        the commitments whose benefits are valued (never a sum with those whose benefits are not)."""
         gap = self.result.measure("budget_gap")
-        app = self.result.appraisal
-        total = app[app["commitment"] == TOTAL].set_index("measure")["value"]
+        total = self.cases.valued_total
+        n_valued, n_other = self.cases.counts
         return {
             "scenario": self.scenario.name,
             "title": scenario_title(self.scenario.description, self.scenario.name),
@@ -201,6 +210,9 @@ class ScenarioReport:
             "npv_p50": float(total["npv_p50"]),
             "npv_p95": float(total["npv_p95"]),
             "prob_npv_positive": float(total["prob_npv_positive"]),
+            "valued_commitments": n_valued,
+            "commitments_not_valued": n_other,
+            "cost_not_valued": float(self.cases.not_valued_total["pv_costs"]),
             "seed": self.seed,
             "samples": self.samples,
         }
@@ -259,8 +271,9 @@ class ScenarioReport:
             f"<p><strong>Where its figures come from.</strong> {html.escape(s.source)}</p>{workbook}")
 
     def summary(self) -> Any:
-        """The summary: the budget gap and the referendum position against the baseline, and the net benefit."""
-        from planlib.appraisal import TOTAL
+        """The summary: the budget gap and the referendum position against the baseline, and the net benefit
+        (the valued commitments apart from the others)."""
+        from planlib.present.appraisal import cases_headline
 
         gap_b, gap_s = self._series("budget_gap")
         res_b, res_s = self._series("reserves_closing")
@@ -272,8 +285,6 @@ class ScenarioReport:
                 (f"Reserves at the end of {last}", money(res_b[last]), money(res_s[last]), money(res_s[last] - res_b[last])),
                 (f"Band D precept in {last}", pounds(band_b[last]), pounds(band_s[last]), pounds(band_s[last] - band_b[last])),
                 ("Referendum required", ", ".join(ref_b) or "none", ", ".join(ref_s) or "none", "")]
-        app = self.result.appraisal
-        total = app[app["commitment"] == TOTAL].set_index("measure")["value"]
         change = gap_s.sum() - gap_b.sum()
         direction = "larger" if change > 0 else "smaller" if change < 0 else "the same"
         text = (f"<p>Over {gap_b.index[0]} to {last} the budget gap (cost less funding; positive is a shortfall) is "
@@ -282,11 +293,7 @@ class ScenarioReport:
                 f"The Band D increase is {self._in(ref_s)} under the scenario"
                 + ("" if ref_s == ref_b else f", and {self._in(ref_b)} in the baseline")
                 + (f": a referendum would be required in {', '.join(ref_s)}." if ref_s else ".") + "</p>"
-                + (f"<p>The commitments' net present value under the scenario is {money(total['npv_p50'])} at the median, "
-                   f"90% sure to lie between {money(total['npv_p5'])} and {money(total['npv_p95'])}.</p>"
-                   if money(total["npv_p5"]) != money(total["npv_p95"]) else
-                   f"<p>The commitments' net present value under the scenario is {money(total['npv_p50'])}, with no "
-                   "range: none of the inputs it rests on is given as uncertain.</p>"))
+                + f"<p>Net benefit under the scenario: {html.escape(cases_headline(self.cases))}</p>")
         table = _table(["Measure", "Baseline", "Scenario", "Change"], rows,
                        caption="The scenario beside the baseline")
         return _display("<h2>Summary</h2>" + text + table)
@@ -368,38 +375,35 @@ class ScenarioReport:
         return svg(charts.reserves_chart(self._chart_table(), width=560, height=240), description,
                    self._by_year("reserves_closing", "Reserves at year end"))
 
-    def _net_benefit_rows(self) -> list[tuple[Any, ...]]:
-        from planlib.appraisal import TOTAL
-        from planlib.charts import appraisal_wide
+    def net_benefit_table(self) -> Any:
+        """The net benefit in two groups: the valued commitments with the financial and economic cases,
+        then the others with their cost and what each would need to achieve (never a sum of both)."""
+        from planlib.present.appraisal import cases_html
         from planlib.present.labels import commitment_titles
 
-        titles = {**commitment_titles(self.result.plan), TOTAL: "All commitments"}
-        return [(titles.get(r["commitment"], r["commitment"]), money(r["pv_costs"]),
-                 money(r["pv_benefits"]) if r["monetised"] else "not valued",
-                 money(r["npv_p5"]), money(r["npv_p50"]), money(r["npv_p95"]), share(r["prob_npv_positive"], 0))
-                for r in appraisal_wide(self.result.appraisal).to_dict("records")]
-
-    def net_benefit_table(self) -> Any:
-        """Each commitment's present values and NPV interval, by its title."""
-        return _display(_table(["Commitment", "PV costs", "PV benefits", "NPV p5", "NPV p50", "NPV p95", "P(NPV>0)"],
-                               self._net_benefit_rows(),
-                               caption=f"Net benefit, Green Book discounting; 90% intervals from "
-                                       f"{self.samples:,} draws, seed {self.seed}"))
+        return _display(cases_html(self.cases, commitment_titles(self.result.plan), css_class="planlib"))
 
     def net_benefit_chart(self) -> Any:
-        """The NPV interval of every commitment, as a figure whose data is the net benefit table."""
+        """The NPV interval of every commitment whose benefits are valued, as a figure with its figures as a table."""
         from planlib import charts
         from planlib.present.labels import commitment_titles
 
-        rows = [r for r in self._net_benefit_rows() if r[0] != "All commitments"]
-        valued = [r for r in rows if r[2] != "not valued"]
-        description = (f"For each of the {len(rows)} commitments, a point at its median net present value and a line "
-                       f"from the 5th to the 95th percentile; {len(valued)} have valued benefits, the others count "
-                       "their costs only. The table below the chart gives every figure.")
-        return svg(charts.npv_interval_chart(self.result.appraisal, titles=commitment_titles(self.result.plan),
-                                             width=420), description,
-                   data_table(["Commitment", "NPV p5", "NPV p50", "NPV p95"], [[r[0], r[3], r[4], r[5]] for r in rows],
-                              "Net present value of each commitment"))
+        cases, titles = self.cases, commitment_titles(self.result.plan)
+        valued = cases.valued
+        n_valued, n_other = cases.counts
+        if not n_valued:
+            return _display(f"<p>None of the {n_other} commitments has benefits valued in money, so no net present "
+                            "value is drawn; the table below gives each one's cost and what it would need to "
+                            "achieve.</p>")
+        description = (f"For each of the {n_valued} commitments whose benefits are valued, a point at its median net "
+                       f"present value and a line from the 5th to the 95th percentile; {int((valued['npv_p50'] > 0).sum())} "
+                       f"have a median above zero. The {n_other} commitments whose benefits are not valued are not "
+                       "drawn. The table below the chart gives every figure.")
+        rows = [[titles.get(r["commitment"], r["commitment"]), money(r["npv_p5"]), money(r["npv_p50"]),
+                 money(r["npv_p95"])] for r in valued.to_dict("records")]
+        return svg(charts.npv_interval_chart(cases.table, titles=titles, width=420), description,
+                   data_table(["Commitment", "NPV p5", "NPV p50", "NPV p95"], rows,
+                              "Net present value of each commitment whose benefits are valued"))
 
     def statutory_coverage(self) -> Any:
         """Which of the Commissioner's functions a commitment serves in this scenario (legal implications)."""
