@@ -41,9 +41,9 @@ from planlib.present.levers import (
     figures,
     headline_html,
     no_officers_lever,
-    suggestion_html,
 )
 from planlib.model import LeverDeclaration
+from planlib.present.portfolio import suggestion_html
 from planlib.scenario import Scenario
 
 from tests.conftest import MINIMAL
@@ -243,5 +243,5 @@ def test_a_commitment_whose_dependency_the_plan_switches_off_is_explained():
     title = PLAN.commitment("young_people_prevention").title
     needed = PLAN.commitment("violence_reduction_partnership").title
     items = [x for x in re.findall(r"<li>(.*?)</li>", shown) if x.startswith(title)]
-    assert items == [f"{title}: cannot be chosen, as it needs {needed}, which is switched off"]
+    assert items == [f"{title}: cannot be chosen: it needs {needed}, which is switched off"]
     assert "nan" not in shown.lower()

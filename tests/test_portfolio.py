@@ -1,5 +1,6 @@
-"""The portfolio optimiser: hand-solved cases, brute force over every portfolio, the rules, the
-infeasible message, the command line and the scenario a suggestion becomes."""
+"""The portfolio optimiser: hand-solved cases for each objective, brute force over every portfolio,
+the rules, the infeasible message, the pledged field, the answer's words, the command line and the
+scenario a suggestion becomes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import planlib
 from planlib.appraisal import build_model
@@ -23,6 +25,7 @@ from planlib.portfolio import (
     solve,
     synthetic,
 )
+from tests.conftest import MINIMAL, ROOT
 
 SAMPLES = 1_000  # enough draws for the tests; the rules do not depend on the figures' precision
 M = 1e6
@@ -107,6 +110,69 @@ def test_mandatory_costs_over_the_envelope_say_by_how_much_and_when():
         brute_force(c)
 
 
+def weighted(costs, weights, *, envelope, second, statutory=(), pledged=(), depends=()) -> Candidates:
+    """A problem as the weight objectives pose it: ``value`` is each commitment's priority weight
+    (not pounds), ``secondary`` breaks ties (£m); statutory duties and pledges must be in."""
+    c = problem(costs, [0.0] * len(costs), envelope=envelope, mandatory=tuple(statutory) + tuple(pledged),
+                depends=depends)
+    return Candidates(**{**c.__dict__, "value": np.array(weights, dtype=float), "value_scale": 1.0,
+                         "secondary": np.array(second, dtype=float) * M,
+                         "statutory": np.array([chr(65 + i) in statutory for i in range(len(costs))])})
+
+
+def test_pledges_kept_and_the_gap_closed_at_the_least_cost_to_the_weights():
+    # £10m. A statutory (£2m), B pledged (£5m): £3m left. C (£3m) counts 1; D (£1m) and E (£2m)
+    # count 1 each: D and E together (weight 2) beat C (weight 1) in the same £3m. Kept: A B D E, weight 4.
+    spend = [2, 5, 3, 1, 2]
+    c = weighted([[x] for x in spend], [1, 1, 1, 1, 1], envelope=[10], second=spend, statutory="A", pledged="B")
+    assert picked(c, solve(c, tolerance=0)) == [("A", 0), ("B", 0), ("D", 0), ("E", 0)]
+    assert solve(c, tolerance=0).value == pytest.approx(4.0)
+    # a higher priority on C's objective (weight 3) keeps C instead: 1 + 1 + 3 = 5 > 1 + 1 + 1 + 1 = 4
+    c3 = weighted([[x] for x in spend], [1, 1, 3, 1, 1], envelope=[10], second=spend, statutory="A", pledged="B")
+    assert picked(c3, solve(c3, tolerance=0)) == [("A", 0), ("B", 0), ("C", 0)]
+
+
+def test_equal_weights_spend_the_money_rather_than_leave_it():
+    # £3m for one of C (£3m) or D (£2m), both weight 1: the pledges objective's second aim, money
+    # spent on the plan, takes C and leaves nothing unspent (D would leave £1m for no reason).
+    c = weighted([[3], [2]], [1, 1], envelope=[3], second=[3, 2])
+    assert picked(c, solve(c, tolerance=0)) == [("A", 0)]
+    assert picked(c, brute_force(c)) == [("A", 0)]
+
+
+def test_cost_effectiveness_protects_no_pledge_and_breaks_ties_by_npv():
+    # £8m, weights 1 each. A statutory (£2m): £6m left for B (a pledge, £5m), C (£3m), D (£1m), E (£2m).
+    # The most commitments in £6m: C, D and E (£6m, weight 3); B with D (£6m) counts only 2. So the
+    # pledge B is left out. Ties: C+D+E is the only weight-3 set. With NPVs as second aim nothing changes.
+    c = weighted([[2], [5], [3], [1], [2]], [1] * 5, envelope=[8], second=[-2, -4, -3, -1, -2], statutory="A")
+    assert picked(c, solve(c, tolerance=0)) == [("A", 0), ("C", 0), ("D", 0), ("E", 0)]
+    # two sets of equal weight: C+D (NPV -4) or B+D... make E dearer so that C+D and D+E tie at weight 2:
+    # E (£3m, NPV -1) and C (£3m, NPV -3) with D (£1m): in £4m only one of C and E fits beside D; E's
+    # higher NPV (-1 > -3) wins the tie.
+    tie = weighted([[2], [5], [3], [1], [3]], [1] * 5, envelope=[6], second=[-2, -4, -3, -1, -1], statutory="A")
+    assert picked(tie, solve(tie, tolerance=0)) == [("A", 0), ("D", 0), ("E", 0)]
+
+
+def test_pledges_that_cannot_all_be_kept_say_so_after_the_statutory_duties():
+    # A statutory £2m fits the £6m; with the pledge B (£5m) it is £7m: £1.0m too much.
+    c = weighted([[2], [5], [1]], [1, 1, 1], envelope=[6], second=[2, 5, 1], statutory="A", pledged="B")
+    with pytest.raises(PortfolioInfeasible, match="the statutory duties and the pledges alone exceed the envelope "
+                                                  "in 2021/22: they cost £7.0m against an envelope of £6.0m, £1.0m too much"):
+        solve(c)
+
+
+def test_a_commitment_that_costs_nothing_is_kept_even_at_a_value_of_nothing():
+    # B costs nothing and is worth nothing: a search may leave it out; the answer keeps it.
+    from planlib.portfolio import with_free_options
+
+    c = problem([[3], [0], [0]], [2, 0, 0], envelope=[3], depends=[("C", "A")])
+    kept = with_free_options(c, solve(c))
+    assert picked(c, kept) == [("A", 0), ("B", 0), ("C", 0)] and kept.value == pytest.approx(2 * M)
+    # C depends on A: with A out, C stays out
+    without = problem([[4], [0], [0]], [2, 0, 0], envelope=[3], depends=[("C", "A")])
+    assert picked(without, with_free_options(without, solve(without))) == [("B", 0)]
+
+
 # --------------------------------------------------------------------------- against brute force
 
 
@@ -124,6 +190,30 @@ def test_the_milp_optimum_equals_trying_every_subset(n, seed, tightness, mandato
         return
     best = solve(c, tolerance=0)
     assert best.value == pytest.approx(expected.value, rel=1e-7, abs=1.0)
+    assert_rules_hold(c, best)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(1, 10), seed=st.integers(0, 10_000), tightness=st.floats(0.2, 0.9),
+       dependencies=st.sampled_from([0.0, 0.3]), delay=st.sampled_from([0, 1]))
+def test_the_weight_objectives_equal_trying_every_subset(n, seed, tightness, dependencies, delay):
+    """Whole-number weights tie often, so the second aim (money spent) decides many of these."""
+    c = synthetic(n, seed=seed, max_delay=delay, tightness=tightness, dependency_share=dependencies)
+    rng = np.random.default_rng(seed)
+    weights = rng.integers(0, 3, len(c.ids)).astype(float)
+    pledged = (rng.random(len(c.ids)) < 0.2) & ~c.mandatory
+    c = Candidates(**{**c.__dict__, "value": weights[c.owner] * (1 - c.delay / len(c.years)), "value_scale": 1.0,
+                      "secondary": c.cost.sum(axis=1), "statutory": c.mandatory.copy(),
+                      "mandatory": c.mandatory | pledged})
+    try:
+        expected = brute_force(c)
+    except PortfolioInfeasible:
+        with pytest.raises(PortfolioInfeasible):
+            solve(c, tolerance=0)
+        return
+    best = solve(c, tolerance=0)
+    assert best.value == pytest.approx(expected.value, abs=1e-9)
+    assert c.secondary @ best.chosen == pytest.approx(c.secondary @ expected.chosen, rel=1e-9, abs=1.0)
     assert_rules_hold(c, best)
 
 
@@ -159,7 +249,7 @@ def test_with_start_years_the_optimum_equals_trying_every_portfolio(n, seed, tig
 
 @pytest.fixture(scope="module")
 def best(example_plan):
-    return optimise(example_plan, samples=SAMPLES)
+    return optimise(example_plan, objective="npv_p50", samples=SAMPLES)
 
 
 def check_rules(plan: planlib.Plan, res) -> None:
@@ -180,7 +270,7 @@ def test_the_rules_hold_on_the_example(example_plan, best):
     assert best.objective_value == pytest.approx(best.commitments.loc[best.commitments.selected, "value"].sum())
 
 
-@pytest.mark.parametrize("objective", ["npv_p5", "weighted"])
+@pytest.mark.parametrize("objective", ["npv_p5", "weighted", "cost_effectiveness"])
 @pytest.mark.parametrize("share", [0.3, 0.6])
 def test_the_rules_hold_with_a_tight_envelope(example_plan, objective, share):
     full = candidates(example_plan, samples=SAMPLES).problem.envelope
@@ -218,7 +308,8 @@ def test_the_frontier_never_falls_as_the_envelope_grows(best):
 
 
 def test_a_minimum_of_neighbourhood_officers_keeps_them_in_post(example_plan):
-    res = optimise(example_plan, samples=SAMPLES, min_officers={"o1_neighbourhood": 400}, frontier=False)
+    res = optimise(example_plan, objective="npv_p50", samples=SAMPLES, min_officers={"o1_neighbourhood": 400},
+                   frontier=False)
     row = res.commitments.set_index("id").loc["neighbourhood_policing_450"]
     assert row["selected"] and row["start_year"] == "2021/22"   # costed to 2024/25, so it cannot start later
     with pytest.raises(planlib.PlanlibError, match="not an objective"):
@@ -336,8 +427,10 @@ def test_a_start_year_that_cannot_be_used_is_refused(example_plan, commitment, y
 
 # --------------------------------------------------------------------------- the command line
 
-JSON_KEYS = {"selected", "objective_value", "envelope_by_year", "commitments"}
-COMMITMENT_KEYS = {"id", "npv", "cost_by_year", "mandatory", "depends_on", "selected", "start_year"}
+JSON_KEYS = {"objective", "lead", "selected", "objective_value", "envelope_by_year", "unspent_by_year", "unspent_reason",
+             "commitments"}
+COMMITMENT_KEYS = {"id", "npv", "cost_by_year", "mandatory", "pledged", "valued", "depends_on", "selected",
+                   "start_year", "why_left_out"}
 
 
 @pytest.mark.slow
@@ -395,7 +488,7 @@ def test_the_plans_own_objective_weights_are_used(example_plan):
 @pytest.mark.parametrize("kwargs, words", [
     ({"weights": {"no_such_objective": 2.0}}, "not an objective or evidence id"),
     ({"weights": {"o1_vawg": -1.0}}, "at least 0"),
-    ({"objective": "npv_p99"}, "expected one of npv_p50, npv_p5, weighted"),
+    ({"objective": "npv_p99"}, "expected one of pledges, cost_effectiveness, npv_p50, npv_p5, weighted"),
     ({"envelope": {"2021/22": 1e6}}, "no amount for 2022/23"),
     ({"min_share": {"partnership": 1.5}}, "between 0 and 1"),
     ({"min_share": {"partnership": "half"}}, "min_share: the figure for 'partnership' must be a number"),
@@ -427,3 +520,141 @@ def test_a_bad_objective_weight_in_plan_yaml_is_reported_with_file_and_line(plan
     assert len(problems) == 1
     assert problems[0].line == at + 2 and problems[0].field == "objectives.o1_neighbourhood.weight"
     assert words in problems[0].message
+
+
+# --------------------------------------------------------------------------- pledges and unvalued benefits
+
+EXAMPLES = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml"))
+"""Every example plan under data/ (found, not named)."""
+
+
+@pytest.fixture(scope="module", params=EXAMPLES, ids=lambda p: p.name)
+def answers(request) -> dict:
+    """Each objective's answer on an example plan, with what keeping each commitment left out would take."""
+    plan = planlib.load_plan(request.param)
+    return {"plan": plan, **{objective: optimise(plan, objective=objective, samples=SAMPLES)
+                             for objective in ("pledges", "cost_effectiveness", "npv_p50")}}
+
+
+def test_each_example_marks_pledges_and_keeps_its_statutory_duties_mandatory(answers):
+    plan = answers["plan"]
+    assert any(c.pledged for c in plan.commitments)
+    assert not any(c.pledged and c.mandatory for c in plan.commitments)   # a statutory duty stays a duty
+
+
+def test_the_objectives_give_different_answers_on_each_example(answers):
+    chosen = {objective: frozenset(answers[objective].selected) for objective in ("pledges", "cost_effectiveness",
+                                                                                   "npv_p50")}
+    assert len(set(chosen.values())) == 3, chosen
+
+
+def test_delivering_the_pledges_keeps_them_and_closes_the_gap(answers):
+    plan, res = answers["plan"], answers["pledges"]
+    assert {c.id for c in plan.commitments if c.enabled and (c.pledged or c.mandatory)} <= set(res.selected)
+    assert (res.by_year["chosen_cost"] <= res.by_year["envelope"] + 1.0).all()
+    assert (res.by_year["gap_before"] > 0).any()          # there was a gap to close
+    check_rules(plan, res)
+
+
+@pytest.mark.parametrize("objective", ["pledges", "cost_effectiveness"])
+def test_money_is_left_unspent_only_where_nothing_left_out_fits(answers, objective):
+    """A finance officer's question: why is this money not spent? Every commitment left out either
+    cannot be kept at all or costs more than is left in some year, and the answer says which."""
+    res = answers[objective]
+    left = dict(zip(res.by_year["year"], res.by_year["headroom_left"]))
+    for row in res.commitments[~res.commitments.selected].to_dict(orient="records"):
+        assert row["displaces"] is None or row["displaces"], row["id"]
+        assert row["short_in"], row["id"]
+        assert all(row[f"cost_{y}"] > left[y] for y in row["short_in"])
+    from planlib.present.portfolio_words import unspent_sentence
+
+    sentence = unspent_sentence(res)
+    assert "left unspent because" in sentence or "Nothing worth mentioning" in sentence
+
+
+def test_commitments_that_cost_nothing_are_never_left_out(answers):
+    for objective in ("pledges", "cost_effectiveness", "npv_p50"):
+        t = answers[objective].commitments
+        assert t.loc[t["no_cost"], "selected"].all(), objective
+
+
+def test_maximising_npv_says_first_that_unvalued_benefits_drive_it(answers):
+    from planlib.present.portfolio import text_table
+
+    plan, res = answers["plan"], answers["npv_p50"]
+    unvalued = sum(1 for c in plan.commitments if c.enabled and not c.benefits)
+    text = text_table(res, plan.name)
+    opening = text.split("\n\n")[0]
+    assert f"{unvalued} of {len(res.commitments)} commitments have no valued benefits, so maximising net present " \
+           "value" in " ".join(opening.split())
+    assert "“Deliver the pledges within budget”" in " ".join(opening.split())
+    assert "“needs”: the net present value at which a commitment would be chosen" in " ".join(text.split())
+
+
+def test_cost_effectiveness_names_the_pledges_it_leaves_out(answers):
+    from planlib.present.portfolio_words import lead
+
+    res = answers["cost_effectiveness"]
+    out = res.commitments[~res.commitments.selected & res.commitments.pledged]
+    words = " ".join(lead(res))
+    assert all(title in words for title in out["title"])
+    assert ("Pledges are not protected" in words) == bool(len(out))
+
+
+def test_the_weight_objectives_count_priority_weights_and_a_late_start_less(example_plan):
+    """Each option counts its objective's weight, less a quarter of it (a four-year plan) for each
+    year it starts late; the pledges objective's second aim is the money spent, the cost-effectiveness
+    objective's the median NPV."""
+    plan = _two_year_project(example_plan, "young_people_prevention")
+    weights = {"o2_young_people": 2.0}
+    pledges = candidates(plan, "pledges", samples=SAMPLES, weights=weights)
+    c = pledges.problem
+    i = c.ids.index("young_people_prevention")
+    assert sorted(c.value[c.owner == i].tolist()) == pytest.approx([1.0, 1.5, 2.0])   # 2 x (1 - d/4), d = 2, 1, 0
+    np.testing.assert_allclose(c.secondary, c.cost.sum(axis=1))
+    assert int(c.mandatory.sum()) == sum(1 for x in plan.commitments if x.mandatory or x.pledged)
+    value_for_money = candidates(plan, "cost_effectiveness", samples=SAMPLES, weights=weights)
+    assert int(value_for_money.problem.mandatory.sum()) == sum(1 for x in plan.commitments if x.mandatory)
+    np.testing.assert_allclose(value_for_money.problem.secondary, value_for_money.npv)
+
+
+@pytest.mark.parametrize("value, words", [("maybe", "expected true or false"), ("1", "expected true or false")])
+def test_a_bad_pledged_mark_is_reported_with_file_and_line(plan_copy, value, words):
+    folder = plan_copy()
+    path = folder / "commitments.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("commissioning:"))
+    lines.insert(at + 1, f"    pledged: {value}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = planlib.validate(folder)
+    assert len(problems) == 1
+    problem_ = problems[0]
+    assert problem_.file.endswith("commitments.yaml") and problem_.line == at + 2
+    assert problem_.field.endswith(".pledged") and words in problem_.message
+
+
+def test_pledges_that_do_not_all_fit_keep_as_many_as_fit_and_say_by_how_much(minimal_plan):
+    # The minimal plan's C02 needs C01, which costs £4.9m in 2022/23 against a headroom of £2.0m:
+    # pledged, C02 and what it needs are £3.0m too much; the statutory duty alone (C03) fits. So the
+    # answer keeps as many pledges as fit (none) and says by how much all of them would overrun.
+    from planlib.present.portfolio_words import lead
+
+    marked = tuple(c.model_copy(update={"pledged": True}) if c.id == "C02" else c for c in minimal_plan.commitments)
+    plan = minimal_plan.model_copy(update={"commitments": marked})
+    res = optimise(plan, samples=SAMPLES)
+    assert "C02" not in res.selected and "C03" in res.selected
+    assert res.pledges_over == pytest.approx({"2022/23": 4.9458e6 - 1.9805e6}, abs=1e3)
+    assert "together cost more than the headroom, by £3.0m in 2022/23, so it keeps as many pledges as fit (0)" \
+        in " ".join(lead(res))
+    assert res.objective_value == pytest.approx(res.commitments.loc[res.commitments.selected, "weight"].sum())
+
+
+@pytest.mark.parametrize("name, objective", [("pledges", "pledges"), ("cost-effectiveness", "cost_effectiveness"),
+                                             ("npv", "npv_p50"), ("cautious-npv", "npv_p5"),
+                                             ("weighted-npv", "weighted")])
+def test_planlib_optimise_takes_plain_names_for_the_objectives(name, objective):
+    from planlib.present.portfolio_words import OBJECTIVE_LABELS
+
+    out = CliRunner().invoke(main, ["optimise", str(MINIMAL), "--objective", name])
+    assert out.exit_code == 0, out.output
+    assert f"Best affordable portfolio: {OBJECTIVE_LABELS[objective]}." in out.output.splitlines()[0]

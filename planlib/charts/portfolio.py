@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from planlib.charts.base import BLUE, GREY, VERMILION, year_axis
+from planlib.charts.base import BLACK, BLUE, GREY, VERMILION, year_axis
 
 
 def frontier_chart(frontier: pd.DataFrame, *, width: int = 480, height: int = 260,
@@ -41,8 +41,14 @@ def frontier_chart(frontier: pd.DataFrame, *, width: int = 480, height: int = 26
         width=width, height=height)
 
 
+PARTS = {"mandatory_cost": "Statutory duties", "pledged_cost": "Pledges", "other_cost": "Other commitments chosen"}
+"""The parts of the chosen portfolio's cost, stacked in this order (a ``by_year`` without
+``pledged_cost`` stacks statutory duties and ``optional_cost``)."""
+
+
 def portfolio_cost_chart(by_year: pd.DataFrame, *, width: int = 480, height: int = 260) -> alt.LayerChart:
-    """The chosen portfolio's cost by year (statutory and optional, stacked, £m) against the envelope.
+    """The chosen portfolio's cost by year (statutory duties, pledges and other commitments,
+    stacked, £m) against the envelope.
 
     ``by_year`` is :attr:`planlib.portfolio.PortfolioResult.by_year`.
 
@@ -52,21 +58,24 @@ def portfolio_cost_chart(by_year: pd.DataFrame, *, width: int = 480, height: int
     'Portfolio cost against the envelope'
     """
     years = list(by_year["year"])
-    parts = by_year.melt(id_vars="year", value_vars=["mandatory_cost", "optional_cost"], var_name="part", value_name="value")
-    parts = parts.assign(value_m=parts["value"] / 1e6, part=parts["part"].map(
-        {"mandatory_cost": "Statutory duties", "optional_cost": "Optional commitments chosen"}))
+    names = PARTS if "pledged_cost" in by_year else {"mandatory_cost": "Statutory duties",
+                                                     "optional_cost": "Optional commitments chosen"}
+    order = list(names.values())
+    parts = by_year.melt(id_vars="year", value_vars=list(names), var_name="part", value_name="value")
+    parts = parts.assign(value_m=parts["value"] / 1e6, part=parts["part"].map(names),
+                         rank=parts["part"].map({k: i for i, k in enumerate(names)}))
     bars = alt.Chart(parts).mark_bar().encode(
         x=year_axis(years),
         y=alt.Y("sum(value_m):Q", title="Revenue cost (£m)", axis=alt.Axis(format=",.1f")),
-        color=alt.Color("part:N", title="", sort=["Statutory duties", "Optional commitments chosen"],
-                        scale=alt.Scale(range=[GREY, BLUE])),
-        order=alt.Order("part:N", sort="descending"),
+        color=alt.Color("part:N", title="", sort=order, scale=alt.Scale(domain=order, range=[GREY, VERMILION, BLUE][:len(order)])),
+        order=alt.Order("rank:Q", sort="ascending"),
         tooltip=[alt.Tooltip("year:O", title="Financial year"), alt.Tooltip("part:N", title="Part"),
                  alt.Tooltip("value_m:Q", title="£m", format=",.1f")])
     envelope = by_year.assign(envelope_m=by_year["envelope"] / 1e6)
-    ticks = alt.Chart(envelope).mark_tick(color=VERMILION, thickness=3, size=40).encode(
+    ticks = alt.Chart(envelope).mark_tick(color=BLACK, thickness=3, size=40).encode(
         x=alt.X("year:O", sort=years), y="envelope_m:Q",
-        tooltip=[alt.Tooltip("year:O", title="Financial year"), alt.Tooltip("envelope_m:Q", title="Envelope (£m)", format=",.1f")])
+        tooltip=[alt.Tooltip("year:O", title="Financial year"), alt.Tooltip("envelope_m:Q", title="Headroom (£m)", format=",.1f")])
     return alt.layer(bars, ticks).properties(
-        title=alt.Title("Portfolio cost against the envelope", subtitle="Orange marks: the most the commitments may cost",
-                        anchor="start"), width=width, height=height)
+        title=alt.Title("Portfolio cost against the envelope",
+                        subtitle="Black marks: the headroom, the most the commitments may cost", anchor="start"),
+        width=width, height=height)

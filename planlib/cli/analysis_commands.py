@@ -82,9 +82,13 @@ def consult_command(plan: Path | None, output_format: str) -> None:
 @main.command("optimise")
 @PLAN_ARGUMENT
 @_scenario_option("A scenario file (YAML) to apply first: its funding sets the envelope.")
-@click.option("--objective", type=click.Choice(["npv_p50", "npv_p5", "weighted"]), default="npv_p50",
-              show_default=True, help="npv_p50: median NPV; npv_p5: 5th percentiles (cautious); "
-                                      "weighted: benefits weighted by the objectives' priority weights.")
+@click.option("--objective", type=click.Choice(["pledges", "cost-effectiveness", "npv", "cautious-npv", "weighted-npv",
+                                               "cost_effectiveness", "npv_p50", "npv_p5", "weighted"]),
+              default="pledges", show_default=True,
+              help="pledges: keep the statutory duties and the pledges, and as much of the rest as the money allows, "
+                   "by the objectives' priority weights; cost-effectiveness: the most priority weight for the money, "
+                   "pledges not protected; npv: the highest median net present value; cautious-npv: the highest "
+                   "total of 5th percentiles; weighted-npv: benefits weighted by the objectives' priority weights.")
 @_table_or_json("table: readable; json: selected, objective_value, envelope_by_year and commitments.")
 @_friendly
 def optimise_command(plan: Path | None, scenario_file: Path | None, objective: str, output_format: str) -> None:
@@ -95,9 +99,10 @@ def optimise_command(plan: Path | None, scenario_file: Path | None, objective: s
     """
     from planlib.portfolio import optimise
     from planlib.present.portfolio import portfolio_json, text_table
+    from planlib.present.portfolio_words import CLI_NAMES
 
     _shown_plan, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
-    result = optimise(applied, objective=objective)
+    result = optimise(applied, objective=CLI_NAMES.get(objective, objective))
     if output_format == "json":
         click.echo(json_text(portfolio_json(result), ascii=False))
     else:

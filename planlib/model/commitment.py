@@ -111,6 +111,10 @@ class Commitment(Record):
     functions: tuple[Id, ...] = ()
     commissioning: Commissioning
     mandatory: Flag = False
+    pledged: Flag = False
+    """One of the Commissioner's pledges (a manifesto promise or a headline priority the plan
+    presents as a pledge): the optimiser's ``pledges`` objective keeps it, as it keeps a
+    mandatory (statutory) commitment; other objectives may leave it out and say so."""
     enabled: Flag = True
     costs: tuple[CostLine, ...] = ()
     benefits: tuple[BenefitLine, ...] = ()

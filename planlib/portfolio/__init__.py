@@ -22,12 +22,28 @@ binary variable says whether it is chosen.
   (``min_officers``, e.g. neighbourhood officers), and a minimum share of the chosen
   commitments' cost for a workstream or an objective (``min_share``).
 
-**Objective.** The sum of the chosen commitments' NPV at the median (``npv_p50``), or a cautious
-one, the sum of their 5th percentiles (``npv_p5``: not the 5th percentile of the total, which is
-not linear), or priority-weighted (``weighted``): each commitment's median PV of benefits times
-the weight of its objective (``Objective.weight`` in the plan, or ``weights``), less its PV of
-costs. Values come from the appraisal's Monte Carlo (same samples and seed for every start
-year, so the options are compared on the same draws).
+**Objective.** What a Board weighs, in five ways (:data:`OBJECTIVES`; default ``pledges``):
+
+- ``pledges``: *deliver the pledges within budget*. The commitments the plan marks
+  ``pledged: true`` are kept as the statutory duties are, and the rest are chosen to keep the most
+  **priority weight**: each commitment counts its objective's weight (``Objective.weight`` in the
+  plan, 1 unless set, or ``weights``; a commitment started a year late in a four-year plan counts
+  a quarter less). So the budget gap is closed at the least cost to the objectives' weights. Among
+  portfolios of equal weight, the one that spends most on the plan wins: money is left unspent
+  only when nothing left out fits in it.
+- ``cost_effectiveness``: the most priority weight for the money, pledges not protected (what
+  the pledges cost in other commitments shows against ``pledges``); among portfolios of equal
+  weight, the highest median NPV (the cheaper, where benefits are not valued). Neither weight
+  objective needs benefits to be valued.
+- ``npv_p50``: the sum of the chosen commitments' NPV at the median; ``npv_p5``: a cautious one,
+  the sum of their 5th percentiles (not the 5th percentile of the total, which is not linear);
+  ``weighted``: each commitment's median PV of benefits times its weight, less its PV of costs.
+  NPVs come from the appraisal's Monte Carlo (same samples and seed for every start year, so the
+  options are compared on the same draws). A commitment whose benefits are not valued counts its
+  costs only, so these objectives leave it out whenever they may: the answer says so first.
+
+Commitments that cost nothing in any year (delivered within the force's or the office's running
+costs) are always kept when what they depend on is.
 
 **Results** (:class:`PortfolioResult`): the chosen commitments and start years, cost by year
 against the envelope, the objective value, for each commitment left out the NPV it would need
@@ -42,10 +58,11 @@ kernel), :mod:`~planlib.portfolio.solve` (the search, the frontier, switching va
 for people by :mod:`planlib.present.portfolio`.
 
 >>> import planlib
->>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=2_000)
+>>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
+>>> res = planlib.optimise(plan, samples=2_000)
 >>> bool((res.by_year["chosen_cost"] <= res.by_year["envelope"] + 1).all())
 True
->>> all(c.id in res.selected for c in res.plan.commitments if c.mandatory)    # statutory duties are always kept
+>>> all(c.id in res.selected for c in plan.commitments if c.mandatory or c.pledged)    # duties and pledges kept
 True
 """
 
@@ -55,20 +72,49 @@ from planlib.errors import PortfolioInfeasible
 from planlib.portfolio.from_plan import PlanCandidates, candidates
 from planlib.portfolio.problem import (
     BRUTE_FORCE_LIMIT,
+    DEFAULT_OBJECTIVE,
     FRONTIER_SHARES,
     OBJECTIVES,
     SCALE,
     TIME_LIMIT,
     TOLERANCE,
+    WEIGHT_OBJECTIVES,
     Candidates,
     Solution,
 )
-from planlib.portfolio.result import PortfolioResult, optimise
-from planlib.portfolio.solve import brute_force, efficient_frontier, solve, switching_values
+from planlib.portfolio.result import PortfolioResult, compare_objectives, optimise
+from planlib.portfolio.solve import (
+    brute_force,
+    efficient_frontier,
+    solve,
+    switching_values,
+    trade_offs,
+    with_free_options,
+)
 from planlib.portfolio.synthetic import synthetic
 
 __all__ = [
-    "BRUTE_FORCE_LIMIT", "Candidates", "FRONTIER_SHARES", "OBJECTIVES", "PlanCandidates", "PortfolioInfeasible",
-    "PortfolioResult", "SCALE", "Solution", "TIME_LIMIT", "TOLERANCE", "brute_force", "candidates",
-    "efficient_frontier", "optimise", "solve", "switching_values", "synthetic",
+    "BRUTE_FORCE_LIMIT",
+    "DEFAULT_OBJECTIVE",
+    "FRONTIER_SHARES",
+    "OBJECTIVES",
+    "SCALE",
+    "TIME_LIMIT",
+    "TOLERANCE",
+    "WEIGHT_OBJECTIVES",
+    "Candidates",
+    "PlanCandidates",
+    "PortfolioInfeasible",
+    "PortfolioResult",
+    "Solution",
+    "brute_force",
+    "candidates",
+    "compare_objectives",
+    "efficient_frontier",
+    "optimise",
+    "solve",
+    "switching_values",
+    "synthetic",
+    "trade_offs",
+    "with_free_options",
 ]

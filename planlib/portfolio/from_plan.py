@@ -24,7 +24,12 @@ from planlib.appraisal.monte_carlo import simulate
 from planlib.errors import PlanlibError
 from planlib.finance import mtfp_arrays
 from planlib.model import Commitment, Plan
-from planlib.portfolio.problem import OBJECTIVES, SCALE, Candidates
+from planlib.portfolio.problem import (
+    DEFAULT_OBJECTIVE,
+    OBJECTIVES,
+    SCALE,
+    Candidates,
+)
 from planlib.scenario import commitment_start
 from planlib.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED
 
@@ -182,21 +187,52 @@ class PlanCandidates:
     npv: np.ndarray          # per option: NPV at p50 (or p5 for the npv_p5 objective), GBP
     pv_costs: np.ndarray     # per option: PV of costs (real, optimism bias), GBP
     titles: list[str]
+    weight: np.ndarray | None = None     # per commitment: its priority weight (its objective's)
+    pledged: np.ndarray | None = None    # per commitment: the plan marks it as a pledge
+    valued: np.ndarray | None = None     # per commitment: some of its benefits are valued in money
+    bonus: np.ndarray | None = None      # per option: what ``value`` adds to put pledges first (not reported)
 
 
-def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, max_delay: int | None = None,
+def _objective_values(objective: str, owner: np.ndarray, delay: np.ndarray, weight: np.ndarray,
+                      options: dict[str, np.ndarray], n_years: int) -> tuple[np.ndarray, np.ndarray | None, float]:
+    """Each option's ``value`` for ``objective``, its second aim (or None) and the value's scale.
+
+    For the weight objectives a commitment counts its priority weight, less a share for each year
+    it starts late (a year of a four-year plan: a quarter); ``pledges`` then prefers, among
+    portfolios of equal weight, the one that spends most on the plan (money left unspent needs a
+    reason), ``cost_effectiveness`` the one with the highest median NPV (valued benefits, and
+    costs: the cheaper, where benefits are not valued).
+    """
+    p5, p50, pvc = options["npv_p5"], options["npv_p50"], options["pv_costs"]
+    if objective == "npv_p50":
+        return p50, None, SCALE
+    if objective == "npv_p5":
+        return p5, None, SCALE
+    w = weight[owner]
+    if objective == "weighted":
+        return w * (p50 + pvc) - pvc, None, SCALE
+    counted = w * (1.0 - delay / n_years)
+    second = options["cost"].sum(axis=1) if objective == "pledges" else p50
+    return counted, second, 1.0
+
+
+def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = None, *, max_delay: int | None = None,
                samples: int | None = None, seed: int | None = None, weights: Mapping[str, float] | None = None,
                min_officers: Mapping[str, float] | None = None, min_share: Mapping[str, float] | None = None,
-               reserves: Any = None) -> PlanCandidates:
+               reserves: Any = None, pledges_first: bool = False) -> PlanCandidates:
     """The options of ``plan``'s enabled commitments, their costs and values (see :func:`optimise`).
 
     An option is a commitment started as planned or some years later; its cost by year and its
     NPV are the appraisal's for the commitment started then (:func:`~planlib.appraisal.started_later`).
+    ``pledges_first`` (the ``pledges`` objective, when the pledges cannot all be kept) keeps only
+    the statutory duties for certain and puts each pledge before every other commitment.
 
     >>> import planlib
     >>> pc = candidates(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
-    >>> len(pc.problem.ids), int(pc.problem.mandatory.sum()), pc.problem.n_options  # all costed to 2024/25: no later starts
-    (28, 11, 28)
+    >>> len(pc.problem.ids), pc.problem.n_options  # all costed to 2024/25: no later starts
+    (28, 28)
+    >>> int(pc.problem.statutory.sum()), int(pc.problem.mandatory.sum())  # the pledges objective keeps 5 pledges too
+    (11, 16)
     """
     if objective not in OBJECTIVES:
         raise PlanlibError(f"objective: expected one of {', '.join(OBJECTIVES)}, got {objective!r}")
@@ -208,36 +244,44 @@ def candidates(plan: Plan, objective: str = "npv_p50", envelope: Any = None, *, 
     model = build_model(plan)  # its commitments are ``ids``: the enabled ones, in plan order
     env = _envelope(plan, envelope, reserves, model.costs.revenue.sum(axis=0))
     latest = _latest_delays(plan, commitments, max_delay)
-    weight = _weights(plan, weights)
+    found = _weights(plan, weights)
+    weight = np.array([found[cid] for cid in ids], dtype=float)
 
     options = _options(model, latest, samples, seed)
     owner, delay_arr, cost = options["owner"], options["delay"], options["cost"]
-    p5, p50, pvc = options["npv_p5"], options["npv_p50"], options["pv_costs"]
+    pvc = options["pv_costs"]
     first = plan.period.first
     starts = [commitment_start(c) for c in commitments]
     start_index = np.array([(starts[i] - first if starts[i] is not None else 0) + d
                             for i, d in zip(owner, delay_arr)], dtype=int)
-    if objective == "npv_p50":
-        value, npv = p50, p50
-    elif objective == "npv_p5":
-        value, npv = p5, p5
-    else:
-        w = np.array([weight[ids[i]] for i in owner])
-        value, npv = w * (p50 + pvc) - pvc, p50
+    value, secondary, value_scale = _objective_values(objective, owner, delay_arr, weight, options, len(plan.years))
+    npv = options["npv_p5"] if objective == "npv_p5" else options["npv_p50"]
 
     depends = [(index[c.id], index[d]) for c in commitments for d in c.depends_on if d in index]
     # a commitment that depends on one the plan has switched off cannot be in
     blocked = {index[c.id] for c in commitments if any(d not in index for d in c.depends_on)}
+    statutory = np.array([c.mandatory for c in commitments], dtype=bool)
+    pledged = np.array([c.pledged for c in commitments], dtype=bool)
+    # the pledges objective keeps the pledges as it keeps the statutory duties (a pledge that needs
+    # a commitment switched off cannot be kept, and the answer says so)
+    kept = statutory | (pledged & np.array([i not in blocked for i in range(len(ids))])
+                        if objective == "pledges" and not pledges_first else statutory)
+    # pledges first: when they cannot all be kept, each pledge outweighs every other commitment
+    # together, so the answer keeps as many pledges as fit and then as much of the rest as it can
+    bonus = (pledged[owner] & ~statutory[owner]) * (weight.sum() + 1.0) if pledges_first else np.zeros(len(owner))
+    value = value + bonus
     minimum_rows, minimum_rhs, minimum_names = _minimums(plan, commitments, owner, options["last_officers"], cost,
                                                          min_officers, min_share)
     keep = np.array([i not in blocked for i in owner], dtype=bool)
     problem = Candidates(
         ids=ids, years=[str(y) for y in plan.years], owner=owner[keep], start=start_index[keep],
         delay=delay_arr[keep], cost=cost[keep], value=value[keep],
-        mandatory=np.array([c.mandatory for c in commitments], dtype=bool), depends_on=depends, envelope=env,
+        mandatory=kept, depends_on=depends, envelope=env,
         minimum_rows=np.array(minimum_rows).reshape(len(minimum_rhs), -1)[:, keep] if minimum_rhs
         else np.zeros((0, int(keep.sum()))),
         minimum_rhs=np.array(minimum_rhs), minimum_names=minimum_names,
+        secondary=None if secondary is None else secondary[keep], value_scale=value_scale, statutory=statutory,
     )
     return PlanCandidates(problem=problem, plan=plan, objective=objective, npv=npv[keep], pv_costs=pvc[keep],
-                          titles=[c.title for c in commitments])
+                          titles=[c.title for c in commitments], weight=weight, pledged=pledged, bonus=bonus[keep],
+                          valued=np.array([bool(c.benefits) for c in commitments], dtype=bool))

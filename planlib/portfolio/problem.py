@@ -17,8 +17,15 @@ import numpy as np
 from planlib.errors import PortfolioInfeasible
 from planlib.formats import money
 
-OBJECTIVES = ("npv_p50", "npv_p5", "weighted")
-"""What the optimiser can maximise (see the module's description)."""
+OBJECTIVES = ("pledges", "cost_effectiveness", "npv_p50", "npv_p5", "weighted")
+"""What the optimiser can maximise (see :mod:`planlib.portfolio`)."""
+
+DEFAULT_OBJECTIVE = "pledges"
+"""Deliver the plan: statutory duties and pledges kept, the rest by priority weight within the money."""
+
+WEIGHT_OBJECTIVES = ("pledges", "cost_effectiveness")
+"""Objectives whose value is priority weight (a count of commitments, each counting its objective's
+weight), not pounds: they do not need benefits to be valued."""
 
 FRONTIER_SHARES = tuple(round(0.8 + 0.05 * k, 2) for k in range(9))
 """Envelopes of the efficient frontier, as shares of the envelope given: 80% to 120%."""
@@ -84,6 +91,14 @@ class Candidates:
     minimum_rows: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     minimum_rhs: np.ndarray = field(default_factory=lambda: np.zeros(0))
     minimum_names: list[str] = field(default_factory=list)
+    secondary: np.ndarray | None = None
+    """Per option, GBP: among portfolios of the same ``value``, the one with the most of this wins
+    (the money spent on the plan, say). None: no second aim."""
+    value_scale: float = SCALE
+    """What one unit of ``value`` is divided by when solved: SCALE for pounds, 1 for priority weights."""
+    statutory: np.ndarray | None = None
+    """Per commitment: which of the ``mandatory`` ones are statutory duties (the others are pledges
+    kept by the objective). None: every mandatory commitment is statutory."""
 
     @property
     def n_options(self) -> int:
@@ -116,20 +131,30 @@ def forced_in(c: Candidates) -> np.ndarray:
     return forced
 
 
-def infeasible(c: Candidates) -> PortfolioInfeasible:
-    """Why no portfolio fits: the years in which what must be in already costs too much."""
-    forced = forced_in(c)
+def _over(c: Candidates, forced: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """What the ``forced`` commitments cost at least, year by year, how far over the envelope,
+    and the years in which they exceed it."""
     # the cheapest option of each forced commitment, year by year (a lower bound on its cost)
     least = np.zeros(len(c.years))
     for i in np.flatnonzero(forced):
         least += c.cost[c.owner == i].min(axis=0)
     over = least - c.envelope
-    years = [k for k in range(len(c.years)) if over[k] > 1e-6 * SCALE]
-    if years:
-        parts = [f"{c.years[k]}: they cost {money(least[k])} against an envelope of {money(c.envelope[k])}, "
-                 f"{money(over[k])} too much" for k in years]
-        what = "the mandatory commitments" + (" and those they depend on" if (forced & ~c.mandatory).any() else "")
-        return PortfolioInfeasible(f"no affordable portfolio: {what} alone exceed the envelope in "
-                                   + "; ".join(parts), {c.years[k]: float(over[k]) for k in years})
+    return least, over, [k for k in range(len(c.years)) if over[k] > 1e-6 * SCALE]
+
+
+def infeasible(c: Candidates) -> PortfolioInfeasible:
+    """Why no portfolio fits: the years in which what must be in already costs too much (the
+    statutory duties alone, if they do; else with the pledges an objective keeps)."""
+    statutory = c.mandatory if c.statutory is None else c.statutory & c.mandatory
+    for kept, what in ((statutory, "the mandatory commitments"),
+                       (c.mandatory, "the statutory duties and the pledges")):
+        forced = forced_in(dataclasses.replace(c, mandatory=kept))
+        least, over, years = _over(c, forced)
+        if years:
+            parts = [f"{c.years[k]}: they cost {money(least[k])} against an envelope of {money(c.envelope[k])}, "
+                     f"{money(over[k])} too much" for k in years]
+            what += " and those they depend on" if (forced & ~kept).any() else ""
+            return PortfolioInfeasible(f"no affordable portfolio: {what} alone exceed the envelope in "
+                                       + "; ".join(parts), {c.years[k]: float(over[k]) for k in years})
     rules = ", ".join(c.minimum_names) or "the dependencies"
     return PortfolioInfeasible(f"no affordable portfolio meets every rule: {rules} cannot all be met within the envelope")

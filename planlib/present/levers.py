@@ -2,8 +2,9 @@
 
 What the scenario explorer shows a board member: :func:`describe` says what settings change (a
 saved scenario's description), :func:`balance_sentence` whether the plan balances, and the
-HTML functions the headline, the figures by year, the comparison of scenarios and the
-optimiser's suggestion. The figures are a finance result as plain numbers (:func:`figures`);
+HTML functions the headline, the figures by year and the comparison of scenarios (the
+optimiser's suggestion is :func:`planlib.present.portfolio.suggestion_html`). The figures are
+a finance result as plain numbers (:func:`figures`);
 the referendum and reserves flags are the finance engine's own (``referendum_required`` and
 ``reserves_below_minimum``), never worked out again here.
 
@@ -18,16 +19,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from planlib.levers import BALANCE_TOLERANCE, Levers, Settings, baseline_settings, levers
 from planlib.model import Plan
-from planlib.formats import money, percent, pounds, share, signed_percent
-
-if TYPE_CHECKING:
-    from planlib.portfolio.result import PortfolioResult
+from planlib.formats import money, percent, pounds, signed_percent
 
 Figures = dict[str, dict[str, float]]
 """Finance results as plain numbers: measure -> financial year -> value."""
@@ -318,56 +315,3 @@ def funded_summary_html(funded: int, total: int, cost: float, years: Sequence[st
         text += " Dropped: " + "; ".join(html.escape(t) for t in dropped) + "."
     return f'<p class="planlib-funded-summary">{text}</p>'
 
-
-# --------------------------------------------------------------------------- the optimiser's suggestion
-
-PORTFOLIO_OBJECTIVES = {
-    "npv_p50": "Total NPV at the median (p50)",
-    "npv_p5": "Cautious: total of the 5th-percentile NPVs",
-    "weighted": "Priority-weighted NPV (objectives' weights)",
-}
-"""What the optimiser can maximise, for a reader (objective -> label)."""
-
-
-def _left_out(result: PortfolioResult, enabled: set[str], titles: Mapping[str, str]) -> list[str]:
-    table = result.commitments
-    left = []
-    for r in table[~table["selected"]].itertuples():
-        if r.npv != r.npv:   # no option at all: it needs a commitment that is switched off
-            off = _years_phrase([titles.get(d, d) for d in r.depends_on if d not in enabled])
-            left.append(f"<li>{html.escape(r.title)}: cannot be chosen, as it needs {html.escape(off)}, "
-                        "which is switched off</li>")
-            continue
-        needs = ("cannot fit within the headroom" if r.npv_to_enter != r.npv_to_enter
-                 else f"would be chosen at an NPV of {money(r.npv_to_enter)} or more")
-        left.append(f"<li>{html.escape(r.title)}: NPV {money(r.npv)}, {needs}</li>")
-    return left
-
-
-def suggestion_html(result: PortfolioResult) -> str:
-    """The optimiser's suggestion (a :class:`~planlib.portfolio.PortfolioResult`) for a board member:
-    what is in, when, what it costs against the envelope, and what each commitment left out
-    would need to be chosen."""
-    table = result.commitments
-    chosen = table[table["selected"]]
-    years = list(result.envelope)
-    proved = f" (proved within {share(result.gap, 2)} of the best possible)" if result.gap > 1e-9 else ""
-    lead = (f'<p class="planlib-lead">Suggested: {len(chosen)} of {len(table)} commitments, with all '
-            f'{int(chosen["mandatory"].sum())} statutory duties kept. '
-            f"{html.escape(PORTFOLIO_OBJECTIVES[result.objective])}: {money(result.objective_value)}{proved}.</p>")
-    rows = ["<tr><th>£m</th>" + "".join(f'<th class="num">{y}</th>' for y in years) + "</tr>"]
-    for label, column in (("Headroom for commitments", "envelope"), ("Statutory duties", "mandatory_cost"),
-                          ("Optional commitments chosen", "optional_cost"), ("Left over", "headroom_left")):
-        rows.append(f"<tr><td>{label}</td>" + "".join(f'<td class="num">{money(v)}</td>' for v in result.by_year[column])
-                    + "</tr>")
-    items = []
-    for r in chosen[~chosen["mandatory"]].itertuples():
-        when = (f"starts {r.start_year}, {r.delay_years} year{'s' if r.delay_years != 1 else ''} later than planned"
-                if r.delay_years else f"starts {r.start_year} as planned")
-        items.append(f"<li><b>{html.escape(r.title)}</b>: {when}; NPV {money(r.npv)}, costing {money(r.cost_total)}</li>")
-    kept = "<ul>" + "".join(items) + "</ul>" if items else "<p>No optional commitment: only the statutory duties.</p>"
-    titles = {c.id: c.title for c in result.plan.commitments}
-    left = _left_out(result, {c.id for c in result.plan.commitments if c.enabled}, titles)
-    dropped = ("<h3>Left out</h3><ul>" + "".join(left) + "</ul>") if left else ""
-    return (f'<div class="planlib-suggestion">{lead}<table class="planlib-figures planlib-suggestion-years">'
-            f'{"".join(rows)}</table><h3>Optional commitments chosen</h3>{kept}{dropped}</div>')

@@ -32,7 +32,7 @@ _COMMON = {"title": "Title", "description": "Description", "source": "Source", "
 _LABELS = {
     "objective": {"section": "Section of the plan", "weight": "Priority weight"},
     "commitment": {"objective_id": "Objective", "workstream": "Workstream", "evidence": "Evidence it answers",
-                   "commissioning": "Commissioning", "mandatory": "Statutory duty", "enabled": "In the plan",
+                   "commissioning": "Commissioning", "mandatory": "Statutory duty", "pledged": "Commissioner's pledge", "enabled": "In the plan",
                    "benefits": "Benefits", "equality_impact.rating": "Equality impact",
                    "equality_impact.groups": "Groups affected", "equality_impact.notes": "Equality impact notes",
                    "depends_on": "Depends on"},

@@ -425,7 +425,7 @@ def test_bad_values_in_the_suggestion_panel_are_refused(explorer, store, where, 
     if where == "portfolio_objective":
         explorer.suggestion_panel.portfolio_objective.set_state({"index": 99})    # as a tampered browser would
         assert "could not be used" in explorer.portfolio_messages.value
-        assert explorer.suggestion_panel.portfolio_objective.value == "npv_p50"
+        assert explorer.suggestion_panel.portfolio_objective.value == "pledges"
         return
     explorer.suggestion_panel.suggestion_name.value = send
     explorer.suggestion_panel.suggestion_author.value = "Someone"
