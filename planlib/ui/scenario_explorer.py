@@ -39,11 +39,15 @@ from planlib.formats import money
 from planlib.present.levers import Figures, figures
 from planlib.results import Result, run
 from planlib.scenario import Scenario
-from planlib.ui import Messages, live_chart, log_to_server, safe
+from planlib.ui import Messages, log_to_server, readable, safe
 from planlib.ui.scenario_controls import LeverControls, guard, note
 from planlib.ui.scenario_store_panel import StorePanel
 from planlib.ui.scenario_suggestion import SuggestionPanel
 from planlib.ui.view_link import LinkControl, explorer_query, explorer_settings
+from planlib.io.excel.results import results_workbook_bytes
+from planlib.present import scenario_figures as tables
+from planlib.ui.download import DownloadButton
+from planlib.ui.kit import chart_block, download_link
 
 log = logging.getLogger("planlib.ui.scenario_explorer")
 
@@ -155,11 +159,23 @@ class ScenarioExplorer:
         self.by_year = widgets.HTML()
         self.funded_summary = widgets.HTML()
         self.comparison = widgets.HTML()
-        table = self._comparison_table()
-        self.gap_chart = live_chart(budget_gap_chart(table, width=CHART_WIDTH, height=CHART_HEIGHT))
-        self.reserves_chart = live_chart(reserves_chart(table, width=CHART_WIDTH, height=CHART_HEIGHT))
-        self.gap_chart.add_class("planlib-gap-chart")
-        self.reserves_chart.add_class("planlib-reserves-chart")
+        self.by_year_download, self.comparison_download = widgets.HTML(), widgets.HTML()
+        table, years = self._comparison_table(), [str(y) for y in plan.years]
+        self.gap_block, self.reserves_block = (
+            chart_block(build(table, width=CHART_WIDTH, height=CHART_HEIGHT), title=tables.CHART_WORDS[measure],
+                        description=tables.chart_description(self._figures, measure),
+                        table=tables.chart_table(self._figures, measure), csv_name=measure, money=years,
+                        css_class=css, level=0)
+            for build, measure, css in ((budget_gap_chart, "budget_gap", "planlib-gap-chart"),
+                                        (reserves_chart, "reserves_closing", "planlib-reserves-chart")))
+        self.gap_chart, self.reserves_chart = self.gap_block.chart, self.reserves_block.chart
+        for block in (self.gap_block, self.reserves_block):  # the chart first: the verdict's picture on the first screen
+            block.children = [block.chart, block.description_html, block.figures, block.download]
+        for key, chart in (("gap", self.gap_chart), ("reserves", self.reserves_chart)):
+            # Drawn for these scenarios already: the first redraw only replaces the figures.
+            self._chart_specs[key], self._chart_keys[key] = chart.spec, self._chart_structure()
+        self.workbook_button = DownloadButton(label="Download the comparison (Excel)", make=self.comparison_workbook,
+                                              file_name=f"{plan.id}_scenario_comparison.xlsx")
         self.link = LinkControl()
         self._last_good = baseline_settings(plan)
         self.refresh()
@@ -197,12 +213,12 @@ class ScenarioExplorer:
 
     def _layout(self) -> widgets.VBox:
         header = widgets.HTML(_STYLE + header_html(self.plan, "Scenario explorer"))
-        results = widgets.VBox([widgets.HTML("<h2>Budget gap and reserves</h2>"), self.gap_chart, self.reserves_chart,
+        results = widgets.VBox([widgets.HTML("<h2>Budget gap and reserves</h2>"), self.gap_block, self.reserves_block,
                                 self.link],
-                               layout=widgets.Layout(flex="1 1 auto", min_width="0"))
+                               layout=widgets.Layout(flex="1 1 480px", min_width="300px"))
         top = widgets.HBox([self.controls.panel(self.messages, self.reset_button), results],
                            layout=widgets.Layout(align_items="flex-start"))
-        by_year = widgets.VBox([widgets.HTML("<h2>Figures by year</h2>"), self.by_year])
+        by_year = widgets.VBox([widgets.HTML("<h2>Figures by year</h2>"), self.by_year, self.by_year_download])
         commitments = widgets.VBox([
             widgets.HTML("<h2>Commitments</h2>"),
             note("Untick an optional commitment to drop it from the plan. Statutory duties are always "
@@ -213,7 +229,8 @@ class ScenarioExplorer:
             widgets.HTML("<h2>Comparison</h2>"),
             note("The baseline, your settings and any saved scenarios you add (they are drawn on the charts "
                  "too). Budget gap: total revenue cost less total funding; a positive gap is a shortfall."),
-            self.comparison, self.store_panel.choose_row(), self.compare_messages,
+            self.comparison, self.comparison_download, self.workbook_button, self.store_panel.choose_row(),
+            self.compare_messages,
         ])
         return widgets.VBox(
             [header, self.headline, top, by_year, commitments, self.suggestion_panel.box(), compare,
@@ -298,8 +315,24 @@ class ScenarioExplorer:
         self._show_commitments(result, settings)
         self._redraw("gap", self.gap_chart, budget_gap_chart, "budget_gap")
         self._redraw("reserves", self.reserves_chart, reserves_chart, "reserves_closing")
-        self.comparison.value = words.comparison_html(self._figures, [str(y) for y in self.plan.years])
+        years = [str(y) for y in self.plan.years]
+        self.comparison.value = words.comparison_html(self._figures, years)
         self.link.query = explorer_query(self.plan, settings)
+        self._show_tables(m, years)
+
+    def _show_tables(self, m: Figures, years: list[str]) -> None:
+        """The charts' descriptions and tables, and the CSV downloads of the tables, for the figures shown."""
+        for block, measure in ((self.gap_block, "budget_gap"), (self.reserves_block, "reserves_closing")):
+            block.update(description=tables.chart_description(self._figures, measure),
+                         table=tables.chart_table(self._figures, measure))
+        self.by_year_download.value = download_link(tables.by_year_table(m, years), "figures_by_year")
+        self.comparison_download.value = download_link(tables.comparison_table(self._figures, years),
+                                                       "scenario_comparison")
+
+    def comparison_workbook(self) -> bytes:
+        """The comparison (the baseline, your settings and the saved scenarios compared) as an Excel
+        workbook, made in memory: scenarios by their labels, measures by their titles."""
+        return results_workbook_bytes(self._comparison_table(), plan=self.plan, baseline=BASELINE_LABEL)
 
     def _officers_funded(self, settings: Settings) -> bool:
         return bool(settings.funded.get(self.levers.neighbourhood or "", True))
@@ -346,6 +379,11 @@ class ScenarioExplorer:
         frames += [frame for frame, _ in self._compared.values()]
         return pd.concat(frames, ignore_index=True)
 
+    def _chart_structure(self) -> tuple[Any, ...]:
+        """What a chart's specification depends on besides its figures: the scenarios and minimum reserves."""
+        labels = tuple(self._figures)
+        return labels, tuple(tuple(self._figures[label]["minimum_reserves"].values()) for label in labels)
+
     def _redraw(self, key: str, chart_widget: Any, build: Callable[..., Any], measure: str) -> None:
         """Redraw a chart in place; cheap when only the figures changed.
 
@@ -356,8 +394,7 @@ class ScenarioExplorer:
         :func:`~planlib.charts.finance.reserves_chart` draw) are replaced. Rebuilding and
         re-validating a chart is most of the time a redraw would otherwise take.
         """
-        labels = tuple(self._figures)
-        structure = (labels, tuple(tuple(self._figures[label]["minimum_reserves"].values()) for label in labels))
+        labels, structure = tuple(self._figures), self._chart_structure()
         spec = self._chart_specs.get(key)
         if spec is not None and self._chart_keys.get(key) == structure:
             values = [{"scenario": label, "year": year, "value_m": value / 1e6}
@@ -367,7 +404,7 @@ class ScenarioExplorer:
             spec = {**spec, "datasets": datasets}
             chart_widget.spec = spec
         else:
-            chart_widget.chart = build(self._comparison_table(), width=CHART_WIDTH, height=CHART_HEIGHT)
+            chart_widget.chart = readable(build(self._comparison_table(), width=CHART_WIDTH, height=CHART_HEIGHT))
             spec = chart_widget.spec
         self._chart_specs[key] = spec
         self._chart_keys[key] = structure

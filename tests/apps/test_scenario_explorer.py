@@ -377,7 +377,7 @@ def test_a_suggestion_keeps_the_statutory_duties_and_saves_as_a_scenario(explore
     explorer.on_save_suggestion()
     assert "Saved the suggestion as “suggested_portfolio” version 1, and added it to the comparison." in \
         explorer.portfolio_messages.value
-    saved = store.load("Suggested portfolio")
+    saved = store.load("suggested_portfolio")
     # the saved scenario is exactly the optimiser's answer for the baseline: nothing else changed
     assert saved.changes == baseline_portfolio.scenario_changes()
     assert "suggested_portfolio (v1)" in explorer.comparison.value
@@ -444,6 +444,53 @@ def test_saving_before_asking_for_a_suggestion_says_so(explorer, store):
 
 def _message_of(messages) -> str:
     return re.sub(r"<[^>]+>", "", messages.value)
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_every_table_downloads_as_csv_and_the_comparison_as_an_excel_workbook(explorer: ScenarioExplorer, store):
+    import base64
+    import io
+    from urllib.parse import unquote
+
+    import openpyxl
+
+    explorer.precept["2023/24"].value = 20.0
+    explorer.store_panel.scenario_name.value = "Precept plus 20 – board’s view"
+    explorer.store_panel.author.value = "J. Smith"
+    explorer.on_save()
+    explorer.on_compare()
+    downloads = {"figures_by_year.csv": explorer.by_year_download.value,
+                 "scenario_comparison.csv": explorer.comparison_download.value,
+                 "budget_gap.csv": explorer.gap_block.download.value,
+                 "reserves_closing.csv": explorer.reserves_block.download.value}
+    for name, link in downloads.items():
+        assert f'download="{name}"' in link and 'href="data:text/csv' in link, name
+    comparison = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', downloads["scenario_comparison.csv"]).group(1))
+    assert comparison.splitlines()[0].startswith("Scenario,Gap 2021/22 (£)")
+    assert [line.split(",")[0] for line in comparison.splitlines()[1:]] == [
+        "Baseline", "Your settings", "Precept plus 20 – board’s view (v1)"]
+    assert "Your settings: " in explorer.gap_block.description_html.value and "£8.8m in 2023/24" in explorer.gap_block.description_html.value
+    reply = explorer.workbook_button.reply()
+    assert reply["name"] == f"{PLAN.id}_scenario_comparison.xlsx" and "error" not in reply
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(reply["data"])))
+    assert book.sheetnames[:3] == ["about", "comparison", "Baseline"]
+    rows = list(book["comparison"].iter_rows(min_row=2, values_only=True))
+    assert {r[2] for r in rows} == {"Baseline", "Your settings", "Precept plus 20 – board’s view (v1)"}
+    gap = next(r for r in rows if r[-1] == "budget_gap" and r[2] == "Your settings")
+    assert gap[0] == "Budget gap (+ = shortfall)" and gap[5] == pytest.approx(gap_of(explorer, "2023/24"))
+    assert not any(isinstance(r[0], str) and "_" in r[0] for r in rows), "measures by title, not id"
+
+
+def gap_of(explorer: ScenarioExplorer, year: str) -> float:
+    return float(explorer.result.measure("budget_gap")[year])
+
+
+def test_a_workbook_that_cannot_be_made_is_a_short_message(explorer: ScenarioExplorer, monkeypatch):
+    monkeypatch.setattr(explorer.workbook_button, "make", lambda: 1 / 0)
+    assert explorer.workbook_button.reply() == {
+        "event": "file", "error": "Sorry, the file could not be made. The problem has been logged."}
 
 
 # --------------------------------------------------------------------------- a link to the view
