@@ -5,6 +5,7 @@ scenario a suggestion becomes."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -658,3 +659,25 @@ def test_planlib_optimise_takes_plain_names_for_the_objectives(name, objective):
     out = CliRunner().invoke(main, ["optimise", str(MINIMAL), "--objective", name])
     assert out.exit_code == 0, out.output
     assert f"Best affordable portfolio: {OBJECTIVE_LABELS[objective]}." in out.output.splitlines()[0]
+
+
+def test_the_suggestion_panel_leads_with_what_drives_the_answer(example_plan):
+    """The scenario explorer's panel, without a browser: the default aim keeps the pledges; the NPV
+    aim opens by saying that unvalued benefits drive it; the figures come as tables with downloads."""
+    from planlib.ui.scenario_suggestion import SuggestionPanel
+
+    panel = SuggestionPanel(example_plan)
+    assert panel.portfolio_objective.value == "pledges" and "Commissioner&#x27;s pledges" in panel.aim.value
+    panel.suggest({}, can_save=True)
+    result, _ = panel.last
+    assert {c.id for c in example_plan.commitments if c.pledged} <= set(result.selected)
+    assert "Suggested: 23 of 28 commitments" in panel.suggestion.value
+    assert 'download="suggested_portfolio_by_year.csv"' in panel.suggestion.value
+    assert 'download="suggested_portfolio_commitments.csv"' in panel.commitments_block.value
+    assert "keeping it would mean leaving out" in panel.commitments_block.value
+    panel.portfolio_objective.value = "npv_p50"
+    assert "net present value" in panel.aim.value
+    panel.suggest({}, can_save=True)
+    lead = re.sub(r"<[^>]+>", "", panel.suggestion.value)
+    assert lead.startswith("18 of 28 commitments have no valued benefits, so maximising net present value")
+    assert "Choose “Deliver the pledges within budget”" in lead

@@ -33,7 +33,12 @@ from planlib.scenario import Scenario, ScenarioStore
 from planlib.ui import Messages, validate_choice
 from planlib.ui.kit import chart_block, download_link, table_block
 from planlib.ui.scenario_controls import Dropdown, guard, note, text_box
-from planlib.ui.scenario_store_panel import check_author, check_name, save_in, scenario_id
+from planlib.ui.scenario_store_panel import (
+    check_author,
+    check_name,
+    save_in,
+    scenario_id,
+)
 
 MONEY_COLUMNS = ("Cost over the plan (£)", "Net present value (£)")
 
