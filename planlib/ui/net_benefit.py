@@ -183,8 +183,9 @@ class NetBenefitExplorer(traitlets.HasTraits):
             if n_other != 1 else "The commitment whose benefits are not valued: what it would need to achieve",
             table_block(not_valued_frame(self.cases, self.titles), caption="Cost, and what would repay it",
                         csv_name="commitments_not_valued", csv=self._not_valued_csv()),
-            note=f"Their benefits are not valued in money, so no net present value is given for them and they are "
-                 f"not added to the figures above. Together they cost {money(self.cases.not_valued_total['pv_costs'])} "
+            note="Their benefits are not valued in money, so no net present value is given for them"
+                 + (" and they are not added to the figures above." if n_valued else ".")
+                 + f" Together they cost {money(self.cases.not_valued_total['pv_costs'])} "
                  f"({prices}). A cost a year is the even yearly sum over the plan's {self.cases.plan_years} years "
                  "worth the same: the benefit a year that would repay it. Where the plan values an outcome near the "
                  "commitment (under the same objective, or offences counted by the same KPI) the need is also said "
