@@ -85,7 +85,14 @@ BY_YEAR_ROWS = (("Headroom for commitments", "envelope"), ("Commitments as plann
 
 def by_year_table(result: PortfolioResult) -> pd.DataFrame:
     """The money by year (GBP) as a reader's table: one row per line of :data:`BY_YEAR_ROWS`, one
-    column per year, the first column ``What``."""
+    column per year, the first column ``What``.
+
+    >>> import planlib
+    >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500, frontier=False)
+    >>> table = by_year_table(res)
+    >>> list(table.columns), table["What"].iloc[-1]
+    (['What', '2021/22', '2022/23', '2023/24', '2024/25'], 'Left unspent')
+    """
     b = result.by_year.set_index("year")
     return pd.DataFrame([{"What": label, **{y: float(b.at[y, column]) for y in b.index}}
                          for label, column in BY_YEAR_ROWS])
@@ -94,7 +101,14 @@ def by_year_table(result: PortfolioResult) -> pd.DataFrame:
 def commitments_table(result: PortfolioResult) -> pd.DataFrame:
     """Every commitment with the answer for it, as a reader's table (titles, no ids): ``Commitment,
     Chosen, Kind, Starts, Cost over the plan (£), Net present value (£), Why left out``; those left
-    out first, then pledges, other commitments and statutory duties, each in plan order."""
+    out first, then pledges, other commitments and statutory duties, each in plan order.
+
+    >>> import planlib
+    >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
+    >>> table = commitments_table(res)
+    >>> table["Chosen"].tolist()[:6], table.loc[5, "Kind"]
+    (['No', 'No', 'No', 'No', 'No', 'Yes'], 'Pledge')
+    """
     rows = []
     for r in result.commitments.to_dict(orient="records"):
         kind = ("Statutory duty" if r["mandatory"] else "Pledge" if r["pledged"] else "Optional")
@@ -231,8 +245,14 @@ def portfolio_json(result: PortfolioResult) -> dict[str, Any]:
 
 
 def lead_html(result: PortfolioResult) -> str:
-    """The opening of the suggestion (HTML, escaped): what was asked, what drives the answer,
-    what is kept, the budget gap and what is left unspent."""
+    """The opening of the suggestion (HTML, escaped): what drives the answer, what is kept, the
+    budget gap and what is left unspent.
+
+    >>> import planlib
+    >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500, frontier=False)
+    >>> "Suggested: 23 of 28 commitments, with all 11 statutory duties kept." in lead_html(res)
+    True
+    """
     lead_text = " ".join(lead(result))
     t = result.commitments
     chosen = t[t["selected"]]
@@ -246,7 +266,13 @@ def lead_html(result: PortfolioResult) -> str:
 
 def by_year_html(result: PortfolioResult) -> str:
     """The money by year against the headroom (:func:`by_year_table`) as an HTML table with a
-    caption and scoped headers."""
+    caption and scoped headers.
+
+    >>> import planlib
+    >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500, frontier=False)
+    >>> '<th scope="row">Left unspent</th>' in by_year_html(res)
+    True
+    """
     table = by_year_table(result)
     years = list(result.envelope)
     rows = ['<tr><th scope="col">What</th>' + "".join(f'<th scope="col" class="num">{y}</th>' for y in years) + "</tr>"]
@@ -259,7 +285,13 @@ def by_year_html(result: PortfolioResult) -> str:
 
 def suggestion_html(result: PortfolioResult) -> str:
     """The whole suggestion as HTML (escaped): the opening, the money by year, the commitments
-    chosen and those left out with why. The app shows the commitments as a table with a download."""
+    chosen and those left out with why. The app shows the commitments as a table with a download.
+
+    >>> import planlib
+    >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
+    >>> "<h3>Left out, and why</h3>" in suggestion_html(res)
+    True
+    """
     t = result.commitments
     kept = [f"<li>{html.escape(r.title)}</li>" for r in t[t["selected"] & ~t["mandatory"]].itertuples()]
     left = [f"<li>{html.escape(r['title'])}: {html.escape(left_out_reason(result, r))}</li>"

@@ -139,7 +139,13 @@ def lead(result: PortfolioResult) -> list[str]:
 
 
 def gap_sentence(result: PortfolioResult) -> str:
-    """The budget gap as planned and whether the answer closes it (every year within the envelope)."""
+    """The budget gap as planned and whether the answer closes it (every year within the envelope).
+
+    >>> import planlib
+    >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500, frontier=False)
+    >>> gap_sentence(res).split(" (the budget gap)")[0]
+    'As planned, the commitments cost more than the headroom by £12.6m in 2023/24 and £10.5m in 2024/25'
+    """
     b = result.by_year
     short = [(y, g) for y, g in zip(b["year"], b["gap_before"]) if g > SMALL]
     if not short:
@@ -152,7 +158,14 @@ def gap_sentence(result: PortfolioResult) -> str:
 
 
 def unspent_sentence(result: PortfolioResult) -> str:
-    """What the answer leaves unspent, year by year, and why; empty if nothing worth saying."""
+    """What the answer leaves unspent, year by year, and why (a sentence; it says so when nothing
+    worth mentioning is left).
+
+    >>> import planlib
+    >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), objective="npv_p50", samples=500)
+    >>> unspent_sentence(res).split(" because")[1][:60]
+    ' the 17 commitments left out that would fit in it have negat'
+    """
     b = result.by_year
     left = [(y, v) for y, v in zip(b["year"], b["headroom_left"]) if v >= SMALL]
     if not left:
@@ -180,16 +193,23 @@ def unspent_sentence(result: PortfolioResult) -> str:
 
 
 def left_out_reason(result: PortfolioResult, row: Any) -> str:
-    """Why one commitment (a row of ``result.commitments``, left out) is left out, in words."""
+    """Why one commitment (a row of ``result.commitments``, left out) is left out, in words.
+
+    >>> import planlib
+    >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
+    >>> row = res.commitments.set_index("id").loc["victims_services"]
+    >>> left_out_reason(res, row)
+    'does not fit: with the statutory duties and the pledges it would exceed the headroom in 2023/24 by £3.9m and in 2024/25 by £1.7m'
+    """
     enabled = {c.id for c in result.plan.commitments if c.enabled}
     if row["npv"] != row["npv"]:
         off = joined(_titles(result, [d for d in row["depends_on"] if d not in enabled]))
         return f"cannot be chosen: it needs {off}, which is switched off"
     if row["displaces"] is None:
-        over = joined([f"{y} by {money(v)}" for y, v in row["over_by"].items()])
+        over = joined([f"in {y} by {money(v)}" for y, v in row["over_by"].items()])
         kept = "the statutory duties and the pledges" if result.objective == "pledges" else "the statutory duties"
         return (f"does not fit: with {kept} it would exceed the headroom"
-                + (f" in {over}" if over else ", or a rule, in some year"))
+                + (f" {over}" if over else ", or a rule, in some year"))
     pushed = joined(_titles(result, row["displaces"]))
     if result.objective in WEIGHT_OBJECTIVES:
         if not row["displaces"]:
