@@ -32,6 +32,7 @@ from planlib.appraisal.cases import (
     NOT_VALUED_COLUMNS,
     VALUED_COLUMNS,
     AppraisalCases,
+    BreakEvenUnit,
     annual_equivalent,
     appraisal_cases,
     break_even_unit,
@@ -72,7 +73,7 @@ from planlib.appraisal.sensitivity import (
 from planlib.appraisal.table import MEASURES, TOTAL, appraisal_run, appraisal_table, appraise
 
 __all__ = [
-    "NOT_VALUED_COLUMNS", "VALUED_COLUMNS", "AppraisalCases", "annual_equivalent", "appraisal_cases",
+    "NOT_VALUED_COLUMNS", "VALUED_COLUMNS", "AppraisalCases", "BreakEvenUnit", "annual_equivalent", "appraisal_cases",
     "appraisal_run", "break_even_unit", "financial_case", "payback_period", "unit_cost_in_first_year_prices",
     "BENEFICIARIES", "MEASURES", "TOTAL", "VALUE_TYPES", "AppraisalModel", "CostProfile",
     "Simulation", "appraisal_table", "appraise", "bcr", "benefit_flows", "build_model",

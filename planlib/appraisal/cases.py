@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -172,10 +173,25 @@ def _group_total(model: AppraisalModel, rows: pd.DataFrame, npv_draws: np.ndarra
     return pd.Series({"commitment": "valued", **total})[VALUED_COLUMNS]
 
 
-def break_even_unit(plan: Plan, commitment_id: str) -> tuple[str, str, float, str] | None:
+class BreakEvenUnit(NamedTuple):
+    """The outcome an unvalued commitment's break-even need is said in (:func:`break_even_unit`)."""
+
+    unit: str
+    """What is counted, such as "offences of robbery"."""
+    verb: str
+    """"prevent" for offences, "achieve" for another outcome."""
+    unit_value: float
+    """GBP per unit, in first-year prices."""
+    basis: str
+    """Why this unit, in words."""
+    crime_type: str | None
+    """The crime type, when the unit is offences of one type."""
+
+
+def break_even_unit(plan: Plan, commitment_id: str) -> BreakEvenUnit | None:
     """The outcome in which a commitment without valued benefits can best say its break-even need.
 
-    Returns ``(unit, verb, value of one unit in GBP at first-year prices, basis)`` or None.
+    Returns a :class:`BreakEvenUnit` or None.
     The plan values no outcome of this commitment, so the unit is borrowed from the outcomes the
     plan does value nearest to it, in this order:
 
@@ -192,8 +208,8 @@ def break_even_unit(plan: Plan, commitment_id: str) -> tuple[str, str, float, st
     >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
     >>> valued = {c.objective_id for c in plan.commitments if c.benefits}
     >>> some = next(c for c in plan.commitments if not c.benefits and c.objective_id in valued)
-    >>> unit, verb, value, basis = break_even_unit(plan, some.id)
-    >>> value > 0 and "objective" in basis
+    >>> found = break_even_unit(plan, some.id)
+    >>> found.unit_value > 0 and "objective" in found.basis
     True
     """
     commitment = plan.commitment(commitment_id)
@@ -216,10 +232,11 @@ def break_even_unit(plan: Plan, commitment_id: str) -> tuple[str, str, float, st
         line = next(b for b in lines if (b.crime_type or b.unit_value) == key)
         if line.crime_type is not None:
             value = unit_cost_in_first_year_prices(plan, line.crime_type)
-            return f"offences of {line.crime_type.replace('_', ' ')}", "prevent", value, basis
+            return BreakEvenUnit(f"offences of {line.crime_type.replace('_', ' ')}", "prevent", value, basis,
+                                 line.crime_type)
         register = {a.id: a for a in plan.assumptions}
         volume_unit = register[line.volume].unit.removesuffix(" a year").strip()
-        return volume_unit, "achieve", float(register[key].central), basis
+        return BreakEvenUnit(volume_unit, "achieve", float(register[key].central), basis, None)
     return None
 
 
@@ -230,7 +247,7 @@ def _not_valued_rows(plan: Plan, model: AppraisalModel, not_valued: list[int]) -
         cid = model.commitments[i]
         per_year = annual_equivalent(float(model.pv_costs[i]), plan_factors)
         found = break_even_unit(plan, cid) if per_year > 0 else None
-        unit, verb, value, basis = found if found else ("", "", float("nan"), "")
+        unit, verb, value, basis, _ = found if found else ("", "", float("nan"), "", None)
         rows.append({"commitment": cid, "pv_costs": float(model.pv_costs[i]), "cost_a_year": per_year,
                      "unit": unit, "verb": verb, "unit_value": value,
                      "units_a_year": per_year / value if found else float("nan"), "unit_basis": basis})

@@ -21,7 +21,6 @@ import datetime as dt
 import html
 import math
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,10 +258,10 @@ class PlanDocument(StatutorySections):
             sentences = [net_benefit_sentence(row["npv_p50"], row["npv_p5"], row["npv_p95"], row["prob_npv_positive"])]
             volume = self.volume_break_even(commitment)
             return tuple(sentences + ([volume] if volume else []))
-        from planlib.appraisal import discount_factors
+        from planlib.appraisal import annual_equivalent, discount_factors
 
         years = len(self.plan.years)
-        per_year = float(row["pv_costs"]) / float(discount_factors(years).sum())
+        per_year = annual_equivalent(float(row["pv_costs"]), discount_factors(years))
         return (cost_break_even_sentence(float(row["pv_costs"]), years, per_year, self.crime_example(commitment, per_year)),)
 
     def volume_break_even(self, commitment: Any) -> str:
@@ -279,15 +278,15 @@ class PlanDocument(StatutorySections):
         return volume_break_even_sentence(*best) if best else ""
 
     def crime_example(self, commitment: Any, per_year: float) -> tuple[str, float] | None:
-        """The break-even benefit as offences of one type a year: the type its objective's commitments value most, else the plan's."""
-        costs = {u.crime_type: u.unit_cost_gbp for u in self.plan.unit_costs}
-        if not costs:
+        """The break-even benefit as offences of one type a year, at the unit cost of crime in first-year
+        prices, in the offences planlib.appraisal.break_even_unit finds near the commitment (the net
+        benefit app and planlib appraise say the same); None where the plan values no offence near it."""
+        from planlib.appraisal import break_even_unit
+
+        found = break_even_unit(self.plan, commitment.id)
+        if found is None or found.crime_type is None:
             return None
-        near = Counter(b.crime_type for c in self.commitments if c.objective_id == commitment.objective_id
-                       for b in c.benefits if b.crime_type)
-        anywhere = Counter(b.crime_type for c in self.plan.commitments for b in c.benefits if b.crime_type)
-        crime = next(iter((near or anywhere or Counter({next(iter(costs)): 1})).most_common(1)))[0]
-        return crime, per_year / costs[crime]
+        return found.crime_type, per_year / found.unit_value
 
     def policing(self) -> Any:
         """s.7(1)(b): the policing the Chief Constable is to provide: the commitments the force owns."""
