@@ -5,6 +5,8 @@
   it with npm, pinned in ``package-lock.json``) and returns axe's WCAG 2.x A and AA violations,
   with two of its own: a table wider than the page, and any request for something outside the
   page; :func:`serious` keeps those that are serious or critical.
+- :func:`axe_on_page` runs the same check on a page already open in a Playwright browser (the
+  app tests' session browser), once whatever the page draws has been drawn.
 - :func:`structure_problems`: one h1, no heading level skipped, ``lang="en-GB"``, a ``scope``
   on every header cell, every chart a figure with a caption and a data table, nothing loaded
   from the internet.
@@ -109,6 +111,19 @@ def _axe_here(url: str, tags: list[str] | None = None) -> list[dict[str, Any]]:
         result.append({"id": "external-request", "impact": "critical", "help": "the page loads from elsewhere",
                        "nodes": [{"target": [u], "html": ""} for u in refused]})
     return result
+
+
+def axe_on_page(page: Any, tags: list[str] | None = None) -> list[dict[str, Any]]:
+    """axe-core's violations of the page open in ``page`` (a Playwright page), as :func:`axe_violations`
+    gives them (without its request and table checks, which the app tests make their own way)."""
+    _require(AXE, "axe-core", "run `make test` (npm ci installs it from package-lock.json)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => ({target: n.target, html: n.html.slice(0, 200)}))})); }",
+        tags or WCAG_TAGS)
 
 
 def serious(violations: list[dict[str, Any]]) -> list[str]:
