@@ -336,9 +336,10 @@ class NetBenefitExplorer(traitlets.HasTraits):
             row = self._not_valued.loc[commitment]
             facts = cards([(money(row["pv_costs"], thousands=True), "cost (present value)"),
                            (money(row["cost_a_year"], thousands=True), "cost a year")])
+            basis = f" That unit is {row['unit_basis']}." if row["unit"] and row["units_a_year"] > 0 else ""
             return "\n".join([heading(self.titles[commitment], 3, "planlib-picked"), facts, banner(
                 "Its benefits are not valued in money (not monetised), so no net present value is given: to pay "
-                f"for itself it would need {break_even_words(row)}.")])
+                f"for itself it would need {break_even_words(row)}.{basis}")])
         row = self._valued.loc[commitment]
         facts = cards([
             (money(row["npv_p50"]), f"{TERMS['net_present_public_value'][0].lower()} (median)"),
