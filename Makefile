@@ -12,11 +12,16 @@ PORT ?= 8866
 
 install: $(STAMP)
 
-# Reinstall only when the dependencies change.
-$(STAMP): pyproject.toml
+# Reinstall only when the dependencies change. The nbconvert template and setting make
+# `jupyter nbconvert --to html` write notebooks that load nothing from the internet.
+NBCONVERT := planlib/templates/nbconvert
+$(STAMP): pyproject.toml $(NBCONVERT)/jupyter_nbconvert_config.json $(NBCONVERT)/planlib_offline/index.html.j2
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	mkdir -p $(VENV)/share/jupyter/nbconvert/templates $(VENV)/etc/jupyter
+	cp -R $(NBCONVERT)/planlib_offline $(VENV)/share/jupyter/nbconvert/templates/
+	cp $(NBCONVERT)/jupyter_nbconvert_config.json $(VENV)/etc/jupyter/jupyter_nbconvert_config.json
 	touch $(STAMP)
 
 # npm ci installs exactly what package-lock.json pins; redone only when the lock changes.

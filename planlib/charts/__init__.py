@@ -11,7 +11,7 @@ One module per subject; this package gives every chart by name:
 ==================  ==============================================================
 module              charts
 ==================  ==============================================================
-``base``            :data:`EMBED_OPTIONS`, the palette, the year axis
+``base``            :data:`EMBED_OPTIONS`, the palette, the year axis, :func:`enable_notebook_charts`
 ``finance``         :func:`budget_gap_chart`, :func:`reserves_chart`
 ``resources``       :func:`resources_chart` (and :func:`revenue_by_workstream`)
 ``appraisal``       :func:`npv_interval_chart`, :func:`tornado_chart` (and :func:`appraisal_wide`)
@@ -39,7 +39,7 @@ from planlib.charts.appraisal import (
     npv_interval_chart,
     tornado_chart,
 )
-from planlib.charts.base import EMBED_OPTIONS
+from planlib.charts.base import EMBED_OPTIONS, enable_notebook_charts
 from planlib.charts.compliance import COVERAGE_COLOURS, COVERAGE_LABELS, function_coverage_chart
 from planlib.charts.consultation import representation_chart, theme_by_area_chart, themes_chart
 from planlib.charts.finance import SCENARIO_COLOURS, budget_gap_chart, reserves_chart, scenario_colour
@@ -52,7 +52,7 @@ from planlib.charts.timeline import gantt_chart
 __all__ = [
     "COVERAGE_COLOURS", "COVERAGE_LABELS", "EMBED_OPTIONS", "GAP_COLOUR", "MONETISED_COLOURS", "MONETISED_LABELS",
     "RAG_COLOURS", "RISK_BANDS", "SCENARIO_COLOURS", "TORNADO_COLOURS", "WORKSTREAM_COLOURS",
-    "appraisal_wide", "budget_gap_chart", "frontier_chart", "function_coverage_chart", "gantt_chart",
+    "appraisal_wide", "budget_gap_chart", "enable_notebook_charts", "frontier_chart", "function_coverage_chart", "gantt_chart",
     "npv_interval_chart", "portfolio_cost_chart", "representation_chart", "reserves_chart", "resources_chart",
     "revenue_by_workstream", "risk_matrix_chart", "scenario_colour", "theme_by_area_chart", "themes_chart",
     "tornado_chart", "trajectory_chart",

@@ -12,6 +12,7 @@ deficiencies can tell apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 
@@ -24,6 +25,62 @@ SKY, VERMILION, YELLOW, BLACK = "#56B4E9", "#D55E00", "#F0E442", "#000000"
 
 ZERO_LINE = "#444"
 """The colour of a rule drawn at zero."""
+
+
+NOTEBOOK_RENDERER = "planlib"
+"""The name of the altair renderer :func:`enable_notebook_charts` turns on."""
+
+
+def notebook_mimebundle(spec: dict[str, Any], **_options: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A chart as a notebook shows it live and as an exported notebook keeps it.
+
+    Two forms of the one chart: the Vega-Lite specification, which JupyterLab draws live with the
+    Vega it bundles, and the same chart drawn as SVG by vl-convert (no browser, no internet),
+    which ``jupyter nbconvert --to html`` writes into the page, so that the exported HTML shows
+    every chart with nothing loaded from elsewhere; the metadata give the image its text
+    (:func:`chart_name`), which planlib's export template (``planlib_offline``) writes as its
+    ``alt``.
+
+    >>> import altair as alt, pandas as pd
+    >>> chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
+    >>> bundle, metadata = notebook_mimebundle(chart.properties(title="Counts").to_dict())
+    >>> sorted(bundle), bundle["image/svg+xml"].lstrip().startswith("<svg"), metadata
+    (['application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain'], True, {'image/svg+xml': {'alt': 'Counts'}})
+    """
+    from altair.utils.mimebundle import spec_to_mimebundle
+
+    svg = spec_to_mimebundle(spec, format="svg", mode="vega-lite", engine="vl-convert")
+    svg_text = (svg[0] if isinstance(svg, tuple) else svg)["image/svg+xml"]
+    name = chart_name(spec)
+    bundle = {"application/vnd.vegalite.v5+json": spec, "image/svg+xml": svg_text, "text/plain": f"Chart: {name}"}
+    return bundle, {"image/svg+xml": {"alt": name}}
+
+
+def chart_name(spec: dict[str, Any]) -> str:
+    """What a chart is, in words: its title, subtitle and description (the text of its image).
+
+    >>> chart_name({"title": {"text": "Budget gap", "subtitle": "£m"}, "description": "It closes."})
+    'Budget gap: £m. It closes.'
+    """
+    title = spec.get("title") or ""
+    if isinstance(title, dict):
+        subtitle = title.get("subtitle") or ""
+        subtitle = " ".join(subtitle) if isinstance(subtitle, list) else str(subtitle)
+        text = title.get("text") or ""
+        text = " ".join(text) if isinstance(text, list) else str(text)
+        title = f"{text}: {subtitle}" if subtitle else text
+    words = ". ".join(part for part in (str(title), str(spec.get("description") or "")) if part)
+    return words or "Chart"
+
+
+def enable_notebook_charts() -> None:
+    """Show altair charts in notebooks as :func:`notebook_mimebundle` gives them: live in Jupyter,
+    static SVG in an HTML export; offline both ways. (The board apps draw their charts as live
+    widgets instead: :func:`planlib.ui.live_chart`.)
+    """
+    if NOTEBOOK_RENDERER not in alt.renderers.names():
+        alt.renderers.register(NOTEBOOK_RENDERER, notebook_mimebundle)
+    alt.renderers.enable(NOTEBOOK_RENDERER)
 
 
 def year_axis(years: Sequence[str], *, title: str = "Financial year") -> alt.X:
