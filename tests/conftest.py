@@ -1,9 +1,39 @@
-"""Shared fixtures: the example plan is loaded once per test session."""
+"""Shared fixtures: the example plan is loaded once per test session, and every document a test
+reads is rendered once per session, in the background.
+
+Documents (the plan, the annual report, a variation, the panel response, scenario reports, the
+analysis notebooks run on each plan folder) are rendered by a kernel through papermill, and
+printed to PDF by Chromium: seconds each, most of the suite's time. A test module lists the
+renders its tests read in ``RENDERS`` (:class:`Render`: a key naming the document and its
+parameters, and a function that makes it in an empty folder). When the tests are collected,
+the renders of every module whose selected tests use the ``documents`` fixture are started in
+the background (:data:`RENDER_WORKERS` at a time, in the order the modules run), and a test
+waits for the one it reads with ``documents.get(render)``. So
+
+- each document is rendered once per session, whichever modules and tests read it (the HTML
+  checks, the accessibility checks and the PDF checks read the same files), and
+- rendering runs beside the other tests (on the core they leave idle) rather than after them.
+
+Renders run in child processes (``python -m planlib.cli ...`` or :func:`run_python`) with the
+environment the session started with, so that a test changing its own environment (a kernel
+that fails to start, say) never reaches them. A render that fails fails the tests that read
+it, with its output.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +42,13 @@ import planlib
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 MINIMAL = FIXTURES / "minimal"
+
+RENDER_WORKERS = int(os.environ.get("PLANLIB_TEST_RENDER_WORKERS", max(1, (os.cpu_count() or 2) - 1)))
+"""Renders run at once in the background: one core fewer than the machine has (the tests
+themselves run on the other), at least one."""
+
+RENDER_TIMEOUT_S = 900
+"""Longest one render may take (kernel start, papermill, Chromium) on a loaded machine."""
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +71,171 @@ def plan_copy(tmp_path: Path):
         return target
 
     return make
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class Render:
+    """One document to render: ``key`` names it and its parameters (two modules that give the
+    same key share the render), ``make(folder)`` renders it into the empty ``folder``, where the
+    tests read it."""
+
+    key: str
+    make: Callable[[Path], object]
+
+
+class RenderFailed(AssertionError):
+    """A child process that renders a document exited with an error."""
+
+
+class Documents:
+    """The session's renders: started in the background, each at most once (see the module)."""
+
+    def __init__(self, root: Path, workers: int) -> None:
+        self.root = root
+        self.env = dict(os.environ)  # the session's environment, whatever a test does to its own later
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="render")
+        self._jobs: dict[str, Future[Any]] = {}
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._closed = False
+
+    def start(self, render: Render) -> Future[Any]:
+        """Start ``render`` in the background unless it has been started already; its future."""
+        with self._lock:
+            if render.key not in self._jobs:
+                folder = self.root / (re.sub(r"[^A-Za-z0-9_.-]+", "_", render.key) or "render")
+                folder.mkdir(parents=True)
+                self._jobs[render.key] = self._pool.submit(_made, render, folder)
+            return self._jobs[render.key]
+
+    def get(self, render: Render) -> Path:
+        """The folder ``render`` made its document in, once made (started now if it was not yet)."""
+        return self.start(render).result(timeout=RENDER_TIMEOUT_S * 4)
+
+    def run(self, args: list[str], *, expect: int | None = 0, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+        """Run ``args`` as a child process with the session's environment; RenderFailed unless it
+        exits with ``expect`` (None: any code)."""
+        if self._closed:
+            raise RenderFailed("the test session has ended")
+        process = subprocess.Popen(args, cwd=cwd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+        with self._lock:
+            self._running.add(process)
+        try:
+            out, err = process.communicate(timeout=RENDER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            out, err = process.communicate()
+            raise RenderFailed(f"{' '.join(args)} took over {RENDER_TIMEOUT_S} s:\n{out[-2000:]}\n{err[-4000:]}")
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        done = subprocess.CompletedProcess(args, process.returncode, out, err)
+        if expect is not None and done.returncode != expect:
+            raise RenderFailed(f"{' '.join(args)} exited {done.returncode}, not {expect}:\n{out[-2000:]}\n{err[-4000:]}")
+        return done
+
+    def close(self) -> None:
+        """Cancel the renders not started and stop those running (the session is over)."""
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            running = list(self._running)
+        for process in running:
+            _kill(process)
+
+
+def _made(render: Render, folder: Path) -> Path:
+    render.make(folder)
+    return folder
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the process and its kernels and browsers
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def planlib_cli(*args: str | os.PathLike[str], expect: int | None = 0) -> subprocess.CompletedProcess[str]:
+    """``planlib ARGS`` in a child process (as a person runs it), for a :class:`Render`."""
+    return session_documents().run([sys.executable, "-m", "planlib.cli", *map(str, args)], expect=expect)
+
+
+def run_python(code: str, *args: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
+    """``python -c CODE ARGS`` in a child process (``sys.argv[1:]`` are ARGS), for a :class:`Render`."""
+    return session_documents().run([sys.executable, "-c", code, *map(str, args)])
+
+
+_DOCUMENTS: Documents | None = None
+
+
+def session_documents() -> Documents:
+    global _DOCUMENTS
+    if _DOCUMENTS is None:
+        _DOCUMENTS = Documents(Path(tempfile.mkdtemp(prefix="planlib-documents-")), RENDER_WORKERS)
+    return _DOCUMENTS
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start, in the order the tests will run, the renders of every module some selected test of
+    which reads documents."""
+    seen: set[Any] = set()
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is None or module in seen or "documents" not in getattr(item, "fixturenames", ()):
+            continue
+        seen.add(module)
+        for render in getattr(module, "RENDERS", ()):
+            session_documents().start(render)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _DOCUMENTS
+    if _DOCUMENTS is not None:
+        _DOCUMENTS.close()
+        shutil.rmtree(_DOCUMENTS.root, ignore_errors=True)
+        _DOCUMENTS = None
+
+
+@pytest.fixture(scope="session")
+def documents() -> Documents:
+    """The session's documents: ``documents.get(render)`` waits for a :class:`Render` and
+    returns what it made (see the module's docstring)."""
+    return session_documents()
+
+
+# --------------------------------------------------------------------------- renders two modules share
+
+
+def response_render(folder: Path) -> Render:
+    """The published response to the Panel of ``folder`` with its PDF, as ``planlib publish
+    --response --pdf`` writes it (for the embedded example, with no PLAN argument): the folder."""
+
+    plan = [] if folder == planlib.DEFAULT_PLAN else [folder]
+    return Render(f"response/{folder.name}/pdf",
+                  lambda out: planlib_cli("publish", *plan, "--response", "--pdf", "--out", out))
+
+
+def report_scenario(folder: Path) -> Path:
+    """The scenario a plan folder's report is rendered for: the embedded example's "precept plus
+    15" (tests read its figures), otherwise the plan's first scenario."""
+    scenarios = sorted((folder / "scenarios").glob("*.yaml"))
+    return next((s for s in scenarios if s.stem == "precept_plus_15"), scenarios[0])
+
+
+REPORT_SEED = 3
+
+
+def scenario_report_render(folder: Path) -> Render:
+    """A scenario report (``report_scenario``) of ``folder`` with its PDF, as ``planlib report
+    --pdf --seed 3`` writes it: the folder."""
+
+    return Render(f"scenario-report/{folder.name}/seed{REPORT_SEED}/pdf",
+                  lambda out: planlib_cli("report", folder, "-s", report_scenario(folder), "--out", out, "--pdf",
+                                          "--seed", REPORT_SEED))

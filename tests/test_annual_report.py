@@ -1,7 +1,8 @@
 """planlib annual-report: progress in a year against the plan, on every plan folder under data/.
 
 Each plan's report for the second year of its period is written once with its PDF (through the
-command line) and once more as HTML, and the files are read: every KPI figure with the RAG
+command line) and once more as HTML, once per test session and in the background (``RENDERS``,
+see tests/conftest.py), and the files are read: every KPI figure with the RAG
 status the KPI engine gives it and the commentary kept with it, the six National Crime and
 Policing Measures, titles and never ids, the same document from the same inputs apart from the
 run time, and the accessibility checks every document shares (tests/accessibility.py). A year
@@ -10,6 +11,7 @@ outside the plan and a figure without commentary are refused with clear messages
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import shutil
@@ -24,8 +26,9 @@ from planlib.annual import NATIONAL_MEASURES, annual_progress, latest_figures
 from planlib.cli import main
 from planlib.performance import performance_table
 from planlib.present.labels import RAG_LABELS
-from planlib.reports.annual_report import report_name, write_annual_report
+from planlib.reports.annual_report import report_name
 from tests import accessibility
+from tests.conftest import Render, planlib_cli, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FOLDERS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml"))
@@ -48,22 +51,39 @@ def kpi_rows(markup: str) -> list[list[str]]:
     return rows
 
 
+@functools.lru_cache
 def report_year(folder: Path) -> str:
     return str(planlib.load_plan(folder).years[1])
 
 
+def _with_pdf(folder: Path) -> Render:
+    """The report of the plan's second year with its PDF, through the command line."""
+    year = report_year(folder)
+    return Render(f"annual/{folder.name}/{year}/pdf",
+                  lambda out: planlib_cli("annual-report", folder, "--year", year, "--out", out, "--pdf"))
+
+
+def _again(folder: Path) -> Render:
+    """The same report once more (HTML), to compare the two."""
+    code = ("import sys\nfrom planlib.reports.annual_report import write_annual_report\n"
+            "write_annual_report(sys.argv[1], sys.argv[2], sys.argv[3])")
+    year = report_year(folder)
+    return Render(f"annual/{folder.name}/{year}/html", lambda out: run_python(code, folder, year, out))
+
+
+RENDERS = [render for folder in PLAN_FOLDERS for render in (_with_pdf(folder), _again(folder))]
+"""Rendered once per session, in the background (tests/conftest.py): every test below reads these."""
+
+
 @pytest.fixture(scope="module", params=PLAN_FOLDERS, ids=lambda p: p.name)
-def written(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def written(request: pytest.FixtureRequest, documents) -> dict:
     folder = request.param
     plan = planlib.load_plan(folder)
     year = report_year(folder)
-    first = tmp_path_factory.mktemp(f"{folder.name}_1")
-    result = CliRunner().invoke(main, ["annual-report", str(folder), "--year", year, "--out", str(first), "--pdf"])
-    assert result.exit_code == 0, result.output
-    second = write_annual_report(folder, year, tmp_path_factory.mktemp(f"{folder.name}_2"))
     name = report_name(year)
+    first = documents.get(_with_pdf(folder))
     return {"plan": plan, "year": year, "html": first / f"{name}.html", "pdf": first / f"{name}.pdf",
-            "again": next(p for p in second if p.suffix == ".html")}
+            "again": documents.get(_again(folder)) / f"{name}.html"}
 
 
 def test_the_files_are_written(written):

@@ -20,7 +20,7 @@ from planlib.compliance import check
 from planlib.io.side_files import PANEL_RESPONSE_FILE, load_panel_response
 from planlib.reports.response import DECISION_LABELS, ResponseDocument, write_response
 from planlib.response import decision_counts, response_table
-from tests.conftest import MINIMAL, ROOT
+from tests.conftest import MINIMAL, ROOT, response_render
 
 PLANS = sorted(p.parent for p in (ROOT / "data").glob(f"*/{PANEL_RESPONSE_FILE}"))
 """Every plan folder under data/ that keeps the Panel's report and the response."""
@@ -180,13 +180,19 @@ def test_a_folder_without_a_record_is_refused_with_a_message(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+RENDERS = [response_render(folder) for folder in PLANS]
+"""The published response of each plan with its PDF, as ``planlib publish --response --pdf`` writes it:
+rendered once per session, in the background (tests/conftest.py), also for tests/test_publish.py."""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", PLANS, ids=lambda p: p.name)
-def test_write_response_writes_a_tagged_pdf_with_every_title(folder, tmp_path):
+def test_write_response_writes_a_tagged_pdf_with_every_title(folder, documents):
     from tests.accessibility import axe_violations, pdf_problems, serious, structure_problems
 
-    files = write_response(folder, tmp_path, pdf=True)
-    assert [f.name for f in files] == ["panel_response.ipynb", "panel_response.html", "panel_response.pdf"]
+    out = documents.get(response_render(folder))
+    files = [out / name for name in ("panel_response.ipynb", "panel_response.html", "panel_response.pdf")]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f.name for f in files)
     page = files[1].read_text(encoding="utf-8")
     assert 'lang="en-GB"' in page and not re.search(r"""(src|href)=["']?https?://""", page)
     assert structure_problems(page) == []

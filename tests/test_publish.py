@@ -1,7 +1,8 @@
 """planlib publish: the Police and Crime Plan itself, on every plan folder under data/.
 
 Each plan is published once as a draft with its PDF (through the command line) and twice as
-the final plan (HTML), and the files are read: every s.7(1) heading and every commitment in the
+the final plan (HTML), once per test session and in the background (``RENDERS``, see
+tests/conftest.py), and the files are read: every s.7(1) heading and every commitment in the
 plan by its title, no commitment id, the draft marking on every PDF page and only in the draft,
 the same document from the same inputs apart from the run time, and the accessibility checks
 every document shares (tests/accessibility.py).
@@ -22,7 +23,7 @@ import planlib
 from planlib.cli import main
 from planlib.present.plan_document import DRAFT_MARK, STATUTORY_HEADINGS
 from planlib.reports.plan_document import PlanDocument
-from planlib.reports.publish import publish_plan
+from tests.conftest import Render, planlib_cli, response_render, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FOLDERS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml"))
@@ -42,16 +43,32 @@ def pdf_pages(pdf: Path) -> list[str]:
     return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
+def _draft(folder: Path) -> Render:
+    """The draft with its PDF, through the command line as a person runs it."""
+    return Render(f"publish/{folder.name}/draft/pdf",
+                  lambda out: planlib_cli("publish", folder, "--out", out, "--stage", "draft", "--pdf"))
+
+
+def _final(folder: Path, copy: int) -> Render:
+    """The final plan (HTML), rendered twice (``copy`` 1 and 2) to compare the two."""
+    code = ("import sys\nfrom planlib.reports.publish import publish_plan\n"
+            "publish_plan(sys.argv[1], sys.argv[2], stage='final', samples=int(sys.argv[3]))")
+    return Render(f"publish/{folder.name}/final/{SAMPLES}/{copy}", lambda out: run_python(code, folder, out, SAMPLES))
+
+
+RENDERS = [*(render for folder in PLAN_FOLDERS for render in (_draft(folder), _final(folder, 1), _final(folder, 2))),
+           response_render(planlib.DEFAULT_PLAN)]
+"""Rendered once per session, in the background (tests/conftest.py): every test below reads these."""
+
+
 @pytest.fixture(scope="module", params=PLAN_FOLDERS, ids=lambda p: p.name)
-def published(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def published(request: pytest.FixtureRequest, documents) -> dict:
     folder = request.param
     plan = planlib.load_plan(folder)
-    draft_dir = tmp_path_factory.mktemp(f"{folder.name}_draft")
-    result = CliRunner().invoke(main, ["publish", str(folder), "--out", str(draft_dir), "--stage", "draft", "--pdf"])
-    assert result.exit_code == 0, result.output
-    finals = [publish_plan(folder, tmp_path_factory.mktemp(f"{folder.name}_final{i}"), stage="final", samples=SAMPLES)[0]
-              for i in (1, 2)]
-    return {"plan": plan, "draft_html": draft_dir / f"{plan.id}_plan.html", "draft_pdf": draft_dir / f"{plan.id}_plan.pdf",
+    name = f"{plan.id}_plan"
+    draft_dir = documents.get(_draft(folder))
+    finals = [documents.get(_final(folder, i)) / f"{name}.html" for i in (1, 2)]
+    return {"plan": plan, "draft_html": draft_dir / f"{name}.html", "draft_pdf": draft_dir / f"{name}.pdf",
             "finals": finals}
 
 
@@ -172,9 +189,10 @@ def test_a_stage_that_is_not_draft_or_final_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "--stage" in result.output
 
 
-def test_publish_response_writes_the_published_response_to_the_panel(tmp_path):
-    result = CliRunner().invoke(main, ["publish", "--response", "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    pages = list(tmp_path.glob("*.html"))
+def test_publish_response_writes_the_published_response_to_the_panel(documents):
+    # the example's response as `planlib publish --response --pdf` wrote it, with no PLAN argument
+    # (rendered once for this test and tests/test_panel_response.py)
+    out = documents.get(response_render(planlib.DEFAULT_PLAN))
+    pages = list(out.glob("*.html"))
     assert len(pages) == 1 and "response" in pages[0].name
-    assert not list(tmp_path.glob("*_plan.html")), "--response writes the response, not the plan"
+    assert not list(out.glob("*_plan.html")), "--response writes the response, not the plan"

@@ -8,6 +8,7 @@ import html
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +19,7 @@ from planlib.cli import main
 from planlib.io.paths import SCENARIO_REPORT
 from planlib.formats import MINUS
 from planlib.reports import kernels
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Render, planlib_cli, scenario_report_render
 
 EXAMPLE = ROOT / "data" / "west_midlands_2021"
 PLANS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml"))
@@ -180,11 +181,10 @@ def test_index_is_a_board_paper_with_the_baseline_beside_every_scenario(tmp_path
 # --------------------------------------------------------------------------- one batch, many checks
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+def _batch(root: Path) -> None:
     """A batch of two good scenarios (one in a folder whose name has quotes and a newline), one
-    whose change cannot be applied, and one with a hostile name."""
-    root = tmp_path_factory.mktemp("batch")
+    whose change cannot be applied, and one with a hostile name; the command's exit code and
+    output are kept in ``exit_code`` and ``output`` beside it."""
     odd = root / "it's a \"quoted\"\nfolder"
     odd.mkdir()
     shutil.copy(SCENARIOS / "precept_plus_10.yaml", odd / "precept_plus_10.yaml")
@@ -193,23 +193,37 @@ def batch(tmp_path_factory):
     hostile = root / "hostile.yaml"
     hostile.write_text("name: ../../x\ndescription: d\nsource: s\nchanges: {}\n", encoding="utf-8")
     out = root / "out" / "reports"
-    args = ["batch", str(EXAMPLE), "--out", str(out), "--workers", "2", "--seed", "7",
-            "-s", str(SCENARIOS / "precept_plus_15.yaml"), "-s", str(odd / "precept_plus_10.yaml"),
-            "-s", str(bad), "-s", str(hostile)]
-    result = CliRunner().invoke(main, args)
-    return root, out, result
+    done = planlib_cli("batch", EXAMPLE, "--out", out, "--workers", "2", "--seed", "7",
+                       "-s", SCENARIOS / "precept_plus_15.yaml", "-s", odd / "precept_plus_10.yaml",
+                       "-s", bad, "-s", hostile, expect=None)
+    (root / "exit_code").write_text(str(done.returncode), encoding="utf-8")
+    (root / "output").write_text(done.stdout + done.stderr, encoding="utf-8")
+
+
+BATCH = Render("batch/west_midlands_2021/odd-bad-hostile/seed7", _batch)
+RENDERS = [BATCH, scenario_report_render(EXAMPLE)]
+"""Rendered once per session, in the background (tests/conftest.py); the scenario report also
+for tests/test_accessibility.py."""
+
+
+@pytest.fixture(scope="module")
+def batch(documents):
+    """The batch's folder, its output folder, and the command's exit code and output."""
+    root = documents.get(BATCH)
+    return (root, root / "out" / "reports", int((root / "exit_code").read_text(encoding="utf-8")),
+            (root / "output").read_text(encoding="utf-8"))
 
 
 @pytest.mark.slow
 def test_batch_exits_1_when_any_report_fails(batch):
-    _, _, result = batch
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
+    _, _, exit_code, output = batch
+    assert exit_code == 1, output
+    assert "Traceback" not in output
 
 
 @pytest.mark.slow
 def test_batch_writes_a_page_per_good_scenario_and_an_index(batch):
-    _, out, _ = batch
+    _, out, *_ = batch
     for slug in ("precept_plus_15", "precept_plus_10"):
         assert (out / f"{slug}.html").is_file() and (out / f"{slug}.ipynb").is_file()
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -221,7 +235,7 @@ def test_batch_writes_a_page_per_good_scenario_and_an_index(batch):
 
 @pytest.mark.slow
 def test_failing_scenario_is_listed_with_its_error(batch):
-    _, out, _ = batch
+    _, out, *_ = batch
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "bad_change" in index and "no_such_input" in index
     assert not (out / "bad_change.html").exists()
@@ -229,7 +243,7 @@ def test_failing_scenario_is_listed_with_its_error(batch):
 
 @pytest.mark.slow
 def test_hostile_name_writes_nothing_outside_out(batch):
-    root, out, _ = batch
+    root, out, *_ = batch
     written = {p for p in root.rglob("*") if p.is_file()}
     outside = {p for p in written if out not in p.parents and p.parent != root and "folder" not in p.parent.name}
     assert outside == set()
@@ -239,7 +253,7 @@ def test_hostile_name_writes_nothing_outside_out(batch):
 
 @pytest.mark.slow
 def test_summary_is_compare_over_the_scenarios(batch):
-    _, out, _ = batch
+    _, out, *_ = batch
     with open(out / "summary.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["scenario", "year", "measure", "value", "unit"]
@@ -248,7 +262,7 @@ def test_summary_is_compare_over_the_scenarios(batch):
 
 @pytest.mark.slow
 def test_report_pages_are_offline_and_state_their_provenance(batch):
-    _, out, _ = batch
+    _, out, *_ = batch
     plan = planlib.load_plan(EXAMPLE)
     for page in [out / "index.html", *out.glob("precept_*.html")]:
         text = page.read_text(encoding="utf-8")
@@ -269,7 +283,7 @@ def test_report_pages_are_offline_and_state_their_provenance(batch):
 
 @pytest.mark.slow
 def test_quoted_path_reached_the_kernel_intact(batch):
-    root, out, _ = batch
+    root, out, *_ = batch
     nb = json.loads((out / "precept_plus_10.ipynb").read_text(encoding="utf-8"))
     injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     namespace: dict[str, object] = {}
@@ -282,13 +296,10 @@ def test_quoted_path_reached_the_kernel_intact(batch):
 
 
 @pytest.mark.slow
-def test_report_with_pdf(tmp_path):
+def test_report_with_pdf(documents):
     from pypdf import PdfReader
 
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["report", str(EXAMPLE), "-s", str(SCENARIOS / "precept_plus_15.yaml"),
-                                       "--out", str(out), "--pdf", "--seed", "3"])
-    assert result.exit_code == 0, result.output
+    out = documents.get(scenario_report_render(EXAMPLE))  # planlib report -s precept_plus_15.yaml --pdf --seed 3
     assert {p.name for p in out.iterdir()} == {"precept_plus_15.ipynb", "precept_plus_15.html", "precept_plus_15.pdf"}
     reader = PdfReader(out / "precept_plus_15.pdf")
     box = reader.pages[0].mediabox

@@ -3,7 +3,8 @@
 Each test varies a copy of an example (a commitment's cost, a commitment added and one removed,
 a KPI's target, a grant) and checks that the variation names what changed, by title, with the
 change by year; the same folder twice is no change; two different plans exit 1 with a clear
-message. The paper itself (papermill, HTML, PDF) is written once per example.
+message. The paper itself (papermill, HTML, PDF) is written once per example and once more to
+compare, once per test session and in the background (``RENDERS``, see tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import planlib
 from planlib.cli import main
 from planlib.present.variation import document_html, variation_text
 from planlib.variation import compare_plans
+from tests.conftest import Render, planlib_cli, session_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FOLDERS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml"))
@@ -182,19 +184,47 @@ def test_an_invalid_folder_exits_1_naming_the_file(tmp_path: Path):
     assert code == 1 and "plan.yaml" in err and "Traceback" not in out + err
 
 
+def _paper(folder: Path) -> Render:
+    """``planlib vary`` with --pdf from ``folder`` to a copy of it with one cost changed
+    (:func:`_vary_cost`, in ``new/``): the paper is in ``out/``."""
+
+    def make(root: Path) -> None:
+        _vary_cost(folder, root / "new")
+        planlib_cli("vary", folder, root / "new", "--out", root / "out", "--pdf")
+
+    return Render(f"variation/{folder.name}/cost/pdf", make)
+
+
+def _again(folder: Path) -> Render:
+    """The same command on the same two folders once more, without --pdf, to compare the papers."""
+
+    def make(root: Path) -> None:
+        first = session_documents().get(_paper(folder))  # started before this one: never waits in the queue
+        planlib_cli("vary", folder, first / "new", "--out", root)
+
+    return Render(f"variation/{folder.name}/cost/again", make)
+
+
+RENDERS = [render for folder in PLAN_FOLDERS for render in (_paper(folder), _again(folder))]
+"""Rendered once per session, in the background (tests/conftest.py), in this order."""
+
+
+def _stem(plan: planlib.Plan) -> str:
+    return f"{plan.id}_variation_1.0_example_to_2.0_varied"
+
+
 @pytest.mark.slow
-def test_the_paper_html_and_pdf(folder: Path, tmp_path: Path):
+def test_the_paper_html_and_pdf(folder: Path, documents, tmp_path: Path):
     """The command on a copy with one cost changed: the PDF exists, is tagged, names the commitment
     and the change, shows no raw id; the HTML is the same again apart from the run time."""
     from tests.accessibility import pdf_problems, structure_problems
 
-    chosen, year = _vary_cost(folder, tmp_path / "new")
-    new = planlib.load_plan(tmp_path / "new")
-    code, out, err = _invoke(["vary", str(folder), str(tmp_path / "new"), "--out", str(tmp_path / "out"), "--pdf"])
-    assert code == 0, out + err
-    stem = f"{new.id}_variation_1.0_example_to_2.0_varied"
-    pdf, page = tmp_path / "out" / f"{stem}.pdf", tmp_path / "out" / f"{stem}.html"
-    assert pdf.is_file() and page.is_file(), sorted(p.name for p in (tmp_path / "out").iterdir())
+    root = documents.get(_paper(folder))
+    chosen, year = _vary_cost(folder, tmp_path / "new")  # what the render changed (the same again)
+    new = planlib.load_plan(root / "new")
+    stem = _stem(new)
+    pdf, page = root / "out" / f"{stem}.pdf", root / "out" / f"{stem}.html"
+    assert pdf.is_file() and page.is_file(), sorted(p.name for p in (root / "out").iterdir())
     assert pdf_problems(pdf, ["Financial implications"]) == []
     words = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                     check=True).stdout.split())
@@ -203,8 +233,7 @@ def test_the_paper_html_and_pdf(folder: Path, tmp_path: Path):
     markup = page.read_text(encoding="utf-8")
     assert structure_problems(markup) == []
     assert new.commitment(chosen).title in _text(markup) and not _raw_ids(_text(markup), new)
-    again = tmp_path / "again"
-    assert _invoke(["vary", str(folder), str(tmp_path / "new"), "--out", str(again)])[0] == 0
+    again = documents.get(_again(folder))
 
     def timeless(text: str) -> str:
         return re.sub(r"Ran at [0-9T:+-]+", "", text)
@@ -214,12 +243,9 @@ def test_the_paper_html_and_pdf(folder: Path, tmp_path: Path):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_the_paper_has_no_serious_accessibility_violation(tmp_path: Path):
-    from planlib.reports.variation import write_variation
+def test_the_paper_has_no_serious_accessibility_violation(documents):
     from tests.accessibility import axe_violations, serious
 
-    folder = planlib.DEFAULT_PLAN
-    _vary_cost(folder, tmp_path / "new")
-    written = write_variation(folder, tmp_path / "new", tmp_path / "out")
-    page = next(p for p in written if p.suffix == ".html")
+    root = documents.get(_paper(planlib.DEFAULT_PLAN))
+    page = root / "out" / f"{_stem(planlib.load_plan(root / 'new'))}.html"
     assert serious(axe_violations(page)) == []
