@@ -18,6 +18,7 @@ Money is written by :mod:`planlib.formats` (``−£65.5m``), commitments by thei
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "public_value_bcr": ("Public value benefit-cost ratio", "benefit to the public for each £1 spent"),
 }
 """Each term of the two cases with the plain words a board member reads beside it."""
+
+TEXT_WIDTH = 120
+"""Characters a line of running text in ``planlib appraise`` is wrapped at."""
 
 CASE_SCOPE = {"Financial case": "savings to public budgets only, central values",
               "Economic case": "all public value: fiscal, economic and social"}
@@ -260,7 +264,8 @@ def cases_text(cases: AppraisalCases, plan_name: str, scenario: str, titles: Map
     n_valued, n_other = cases.counts
     lines = [f"{plan_name}: {scenario}. Net benefit over the {cases.horizon_years}-year appraisal horizon, in "
              f"first-year prices, discounted (Green Book); intervals from {cases.samples:,} draws, seed {cases.seed}.",
-             "", cases_headline(cases), "", f"1. Commitments whose benefits are valued ({n_valued})"]
+             "", textwrap.fill(cases_headline(cases), TEXT_WIDTH), "",
+             f"1. Commitments whose benefits are valued ({n_valued})"]
     if n_valued:
         frame = valued_frame(cases, titles)
         short = frame.rename(columns={"Costs (present value)": "PV costs", "Benefits (present value)": "PV benefits",
@@ -289,10 +294,11 @@ def cases_text(cases: AppraisalCases, plan_name: str, scenario: str, titles: Map
         lines += _text_table(not_valued_frame(cases, titles),
                              {"Commitment": TITLE_WIDTH + 2, "Costs (present value)": 22, "Cost a year": 12,
                               "To pay for itself it would need": 0})
-        lines += ["", "   A cost a year is the even yearly sum over the plan's years worth the present value of the "
-                  "costs: the benefit a year that would repay them. A volume is in the unit of an outcome the plan "
-                  "values for commitments under the same objective (or measured by the same KPI), an offence at its "
-                  "Home Office unit cost of crime."]
+        lines += ["", textwrap.fill(
+            "A cost a year is the even yearly sum over the plan's years worth the present value of the costs: the "
+            "benefit a year that would repay them. A volume is in the unit of an outcome the plan values for "
+            "commitments under the same objective (or measured by the same KPI), an offence at its Home Office unit "
+            "cost of crime.", TEXT_WIDTH, initial_indent="   ", subsequent_indent="   ")]
     lines += ["", "Figures rest on assumptions marked illustrative or unverified in the plan; see its assumptions register."]
     return "\n".join(lines)
 
