@@ -50,6 +50,7 @@ from planlib.present.html import APP_CSS, Html, banner, cards, heading, html_tab
 from planlib.present.labels import commitment_titles
 from planlib.ui import Messages, log_to_server, readable, safe, section, validate_choice
 from planlib.ui.kit import chart_block, download_link, table_block
+from planlib.ui.view_link import commitment_link
 from planlib.uncertainty import DEFAULT_SEED
 
 DEFAULT_APP_SAMPLES = 5_000
@@ -148,6 +149,7 @@ class NetBenefitExplorer(traitlets.HasTraits):
         self.picker.observe(safe(self.messages)(self._on_pick), names="value")
         self.commitment = commitment
         self._show(commitment)
+        self.link = commitment_link(self)  # "Copy a link to this view"; link.open_link(query) opens one
         self.widget = self._page()
 
     @property
@@ -191,7 +193,7 @@ class NetBenefitExplorer(traitlets.HasTraits):
                  "commitment (under the same objective, or offences counted by the same KPI) the need is also said "
                  "in that outcome, an offence at its Home Office unit cost of crime."))
         parts += [
-            section("One commitment in detail", self.picker, self.messages, self.headline,
+            section("One commitment in detail", self.picker, self.messages, self.headline, self.link,
                     note="Choose a commitment to see what drives its net benefit and where its numbers come from."),
             section("What moves its net benefit", self.tornado_block,
                     note="Each bar shows how far the net present value moves when one assumption goes from the "

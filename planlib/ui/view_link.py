@@ -255,6 +255,42 @@ def commitment_from_query(query: Any, choices: Sequence[str]) -> tuple[str | Non
         return None, unusable(str(exc), "its first view")
 
 
+def commitment_link(explorer: Any) -> LinkControl:
+    """The net benefit app's "Copy a link to this view" control, following the commitment chosen.
+
+    ``explorer`` is a :class:`planlib.ui.net_benefit.NetBenefitExplorer` (its ``commitment``
+    trait is the choice shown in detail, ``select`` chooses one, ``messages`` shows a message).
+    The link names the commitment only when it is not the one the app opens on. The control's
+    ``open(query)`` shows the commitment a page address's query string chooses; a link that
+    cannot be used leaves the app's first view and says why.
+
+    >>> class App(traitlets.HasTraits):
+    ...     commitment = traitlets.Unicode("a")
+    ...     commitment_ids = ["a", "b"]
+    ...     def select(self, cid): self.commitment = cid
+    >>> app = App()
+    >>> link = commitment_link(app)
+    >>> link.query, link.open_link("commitment=b"), link.query
+    ('', None, 'commitment=b')
+    """
+    first = explorer.commitment
+    link = LinkControl(query="")
+
+    def follow(change: dict[str, Any]) -> None:
+        link.query = "" if change["new"] == first else commitment_query(change["new"])
+
+    def open_link(query: str | None) -> None:
+        wanted, message = commitment_from_query(query, list(explorer.commitment_ids))
+        if wanted is not None:
+            explorer.select(wanted)
+        if message:
+            explorer.messages.show(message, "warning")
+
+    explorer.observe(follow, names="commitment")
+    link.open_link = open_link  # type: ignore[attr-defined]
+    return link
+
+
 def when_page_opens(read_query: Callable[[], str | None], apply: Callable[[str | None], None]) -> None:
     """Call ``apply(read_query())`` once the visitor's request has come.
 
