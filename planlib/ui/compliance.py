@@ -26,6 +26,7 @@ import datetime as dt
 
 import altair as alt
 import ipywidgets as widgets
+import pandas as pd
 
 from planlib import charts, compliance, performance, timeline
 from planlib.model import Plan
@@ -33,7 +34,10 @@ from planlib.formats import count, share, signed_percent
 from planlib.present.html import (APP_CSS, Html, banner, cards, compliance_badge, escape, heading, html_table, lines,
                                   note, paragraph, rag_badge, status_badge)
 from planlib.present.labels import owner_label
-from planlib.ui import Messages, chart_widget, log_to_server, readable, safe, section, validate_choice
+from planlib.present.html import STATUS_LABELS
+from planlib.present.labels import RAG_LABELS
+from planlib.ui import Messages, log_to_server, safe, section, validate_choice
+from planlib.ui.kit import chart_block
 
 KINDS = {"plan_content": "What the plan must contain (PRSRA 2011 s.7(1))",
          "function": "The Commissioner's functions the plan covers",
@@ -106,11 +110,16 @@ class ComplianceApp:
         self.breakdown = widgets.HTML()
         self.breakdown.add_class("planlib-breakdown")
         if self.kpi.options:
-            self.trajectory = chart_widget(self._trajectory_chart(self.kpi.value), "planlib-trajectory-chart")
-            self.breakdown.value = self._breakdown_html(self.kpi.value)
+            kpi_id = self.kpi.value
+            self.trajectory_block = chart_block(
+                self._trajectory_chart(kpi_id), description=self._trajectory_words(kpi_id),
+                table=self._trajectory_frame(kpi_id), title="The KPI's trajectory and actuals",
+                csv_name="kpi_trajectory", css_class="planlib-trajectory-chart", level=0)
+            self.trajectory = self.trajectory_block.chart
+            self.breakdown.value = self._breakdown_html(kpi_id)
         else:  # no KPI has a figure after its baseline year: nothing to draw, and nothing to choose
             self.kpi.disabled = True
-            self.trajectory = widgets.HTML(NO_ACTUALS)
+            self.trajectory = self.trajectory_block = widgets.HTML(NO_ACTUALS)
         self.kpi.observe(safe(self.messages)(self._on_kpi), names="value")
 
         checklist = widgets.HTML(self._checklist_html())
@@ -129,12 +138,11 @@ class ComplianceApp:
                     note=f"The latest force-wide figure of each KPI against its trajectory from baseline to target. "
                          f"Green: on the trajectory or better; amber: behind by no more than "
                          f"{share(performance.AMBER_SHARE, 0)} of the whole planned change; red: further behind."),
-            section("One KPI over time", self.kpi, self.messages, self.trajectory, self.breakdown,
+            section("One KPI over time", self.kpi, self.messages, self.trajectory_block, self.breakdown,
                     note="Choose a KPI to see its trajectory and actuals and, where there are figures, "
                          "each local authority's."),
             section("How the plan was made",
-                    chart_widget(charts.gantt_chart(plan), "planlib-gantt-chart") if plan.timeline
-                    else widgets.HTML(NO_TIMELINE),
+                    self._gantt_block() if plan.timeline else widgets.HTML(NO_TIMELINE),
                     widgets.HTML(self._timeline_html()),
                     note="The plan-making process, from the election to the first annual report. Statutory "
                          "steps are marked in vermilion with the requirement they meet."),
@@ -161,7 +169,9 @@ class ComplianceApp:
             validate_choice(value, self.kpi_choices(), "The KPI")
         # Both parts are built before either is shown: a failure leaves the page as it was.
         chart, breakdown = self._trajectory_chart(value), self._breakdown_html(value)
-        self.trajectory.chart, self.breakdown.value = chart, breakdown
+        words, figures = self._trajectory_words(value), self._trajectory_frame(value)
+        self.trajectory_block.update(chart=chart, description=words, table=figures)
+        self.breakdown.value = breakdown
         self._shown_kpi = value
         self.messages.clear()
 
@@ -169,8 +179,51 @@ class ComplianceApp:
 
     def _trajectory_chart(self, kpi_id: str) -> alt.TopLevelMixin:
         kpi = next(k for k in self.plan.kpis if k.id == kpi_id)
-        return readable(charts.trajectory_chart(performance.trajectory_table(self.plan, kpi_id), kpi.title,
-                                                     kpi.unit, width=560, height=240))
+        return charts.trajectory_chart(performance.trajectory_table(self.plan, kpi_id), kpi.title,
+                                       kpi.unit, width=560, height=240)
+
+    def _trajectory_frame(self, kpi_id: str) -> pd.DataFrame:
+        """The trajectory chart's figures: each year's expected value, actual and RAG status in words."""
+        kpi = next(k for k in self.plan.kpis if k.id == kpi_id)
+        table = performance.trajectory_table(self.plan, kpi_id)
+        expected = table[table["series"] == "Trajectory"].set_index("year")["value"]
+        actual = table[table["series"] == "Actual"].set_index("year")
+        years = sorted(set(expected.index) | set(actual.index))
+        return pd.DataFrame({
+            "Financial year": years,
+            f"Expected ({kpi.unit})": [expected.get(y) for y in years],
+            f"Actual ({kpi.unit})": [actual["value"].get(y) for y in years],
+            "Status": [RAG_LABELS.get(actual["rag"].get(y), "–") if y in actual.index else "–" for y in years],
+        })
+
+    def _trajectory_words(self, kpi_id: str) -> str:
+        """The trajectory chart in a sentence: the latest actual against the trajectory, and the target."""
+        kpi = next(k for k in self.plan.kpis if k.id == kpi_id)
+        figures = self._trajectory_frame(kpi_id)
+        actuals = figures.dropna(subset=[f"Actual ({kpi.unit})"])
+        target = f"The target is {count(kpi.target.value)} {kpi.unit} by {kpi.target.by}."
+        if actuals.empty:
+            return f"{kpi.title}: no figure yet. {target}"
+        last = actuals.iloc[-1]
+        expected = last[f"Expected ({kpi.unit})"]
+        against = f" against {count(expected)} expected on the trajectory" if expected == expected else ""
+        return (f"{kpi.title}: {count(last[f'Actual ({kpi.unit})'])} {kpi.unit} in {last['Financial year']}"
+                f"{against}, status {last['Status'].lower()}. {target}")
+
+    def _gantt_block(self) -> widgets.Widget:
+        table = timeline.timeline_table(self.plan)
+        figures = pd.DataFrame({
+            "Starts": [row.start.strftime("%d %b %Y") for row in table.itertuples()],
+            "Ends": [row.end.strftime("%d %b %Y") if row.is_phase else "" for row in table.itertuples()],
+            "Step": list(table["title"]),
+            "Requirement": [r if isinstance(r, str) and r else "–" for r in table["requirement"]],
+            "Date status": [STATUS_LABELS.get(s, s) for s in table["status"]]})
+        first, last = table["start"].min(), table["end"].max()
+        words = (f"{len(table)} steps of making the plan, from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}; "
+                 f"{int(table['statutory'].sum())} of them meet a statutory requirement.")
+        return chart_block(charts.gantt_chart(self.plan), description=words, table=figures,
+                           title="How the plan was made, step by step", csv_name="plan_making_timeline",
+                           css_class="planlib-gantt-chart", level=0)
 
     def _breakdown_html(self, kpi_id: str) -> str:
         table = performance.local_authority_breakdown(self.plan, kpi_id)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 
 import ipywidgets as widgets
+import pandas as pd
 
 from planlib.charts.consultation import representation_chart, theme_by_area_chart, themes_chart
 from planlib.consultation import ConsultationResults, analyse, candidate_themes
@@ -33,7 +34,8 @@ from planlib.io.plan_folder import load_folder
 from planlib.present.consultation import AREA_LABELS
 from planlib.formats import count, share
 from planlib.present.html import APP_CSS, Html, badge, bullet_list, cards, escape, heading, html_table, paragraph
-from planlib.ui import Messages, chart_widget, log_to_server, readable, safe, section, validate_choice
+from planlib.ui import Messages, log_to_server, safe, section, validate_choice
+from planlib.ui.kit import chart_block
 
 
 def _pct(value: float | None) -> str:
@@ -68,8 +70,11 @@ class ConsultationApp:
             value=themes["theme"].iloc[0], description="Theme", style={"description_width": "initial"},
             layout=widgets.Layout(width="520px"),
         )
-        self.area_chart = chart_widget(theme_by_area_chart(results, self.theme.value),
-                                       "planlib-theme-area-chart")
+        first = self.theme.value
+        self.area_block = chart_block(theme_by_area_chart(results, first), description=self._area_words(first),
+                                      table=self._area_frame(first), title="Share of each area's responses",
+                                      csv_name="theme_by_area", css_class="planlib-theme-area-chart", level=0)
+        self.area_chart = self.area_block.chart
         self.quotes = widgets.HTML()
         self.quotes.add_class("planlib-quotes")
         self._shown = self.theme.value
@@ -84,16 +89,14 @@ class ConsultationApp:
             widgets.HTML(APP_CSS),
             widgets.HTML(self._banner_html()),
             section("At a glance", widgets.HTML(self._glance_html())),
-            section("What people raised", chart_widget(themes_chart(results), "planlib-themes-chart"),
-                    themes_table,
+            section("What people raised", self._themes_block(), themes_table,
                     note="Each response is coded to every theme whose phrases it uses (the codebook an analyst "
                          "edits). Weighted: each response counts with its local authority's weight, so that every "
                          "area counts as its share of the population."),
-            section("One theme, area by area", self.theme, self.messages, self.area_chart, self.quotes,
+            section("One theme, area by area", self.theme, self.messages, self.area_block, self.quotes,
                     note="Choose a theme to see how often each local authority's responses raised it, and what "
                          "people wrote."),
-            section("Who responded", chart_widget(representation_chart(results),
-                                                  "planlib-representation-chart"),
+            section("Who responded", self._representation_block(),
                     widgets.HTML(self._areas_html()), widgets.HTML(self._ages_html()),
                     note="Weight = share of the Census 2021 population / share of the responses. A group with a "
                          "weight above 1.5 gave fewer than two thirds of the responses its population would give."),
@@ -138,10 +141,58 @@ class ConsultationApp:
 
     def _show_theme(self, theme: str) -> None:
         chart = theme_by_area_chart(self.results, theme)
-        quotes = self._quotes_html(theme)
-        self.area_chart.chart = readable(chart)
+        quotes, words, figures = self._quotes_html(theme), self._area_words(theme), self._area_frame(theme)
+        if hasattr(self, "area_block"):  # built once the first theme's figures are known
+            self.area_block.update(chart=chart, description=words, table=figures)
         self.quotes.value = quotes
         self._shown = theme
+
+    # ------------------------------------------------------------------ charts with their figures
+
+    def _area_frame(self, theme: str) -> pd.DataFrame:
+        """The area chart's figures: each local authority's responses and the share raising ``theme``."""
+        data = self.results.by_local_authority
+        data = data[data["theme"] == theme]
+        return pd.DataFrame({"Local authority": [AREA_LABELS.get(g, g) for g in data["group"]],
+                             "Responses from the area": data["group_responses"].astype(int),
+                             "Responses raising the theme": data["responses"].astype(int),
+                             "Share": [_pct(v) for v in data["share"]]})
+
+    def _area_words(self, theme: str) -> str:
+        data = self.results.by_local_authority
+        names = [a.name for a in self.results.plan.local_authorities]
+        data = data[(data["theme"] == theme) & data["share"].notna() & data["group"].isin(names)]
+        row = self.results.themes.set_index("theme").loc[theme]
+        words = f"{row['title']}: raised in {_pct(row['share'])} of all responses."
+        if not data.empty:
+            high, low = data.loc[data["share"].idxmax()], data.loc[data["share"].idxmin()]
+            words += (f" The highest share is in {AREA_LABELS.get(high['group'], high['group'])} ({_pct(high['share'])}),"
+                      f" the lowest in {AREA_LABELS.get(low['group'], low['group'])} ({_pct(low['share'])}).")
+        return words
+
+    def _themes_block(self) -> widgets.Widget:
+        themes = self.results.themes
+        figures = pd.DataFrame({"Theme": themes["title"], "Responses": themes["responses"].astype(int),
+                                "Share": [_pct(v) for v in themes["share"]],
+                                "Weighted share": [_pct(v) for v in themes["weighted_share"]]})
+        top = themes.loc[themes["responses"].idxmax()]
+        words = (f"{len(themes)} themes; the most raised is {top['title']} ({top['responses']} responses, "
+                 f"{_pct(top['share'])}; weighted {_pct(top['weighted_share'])}).")
+        return chart_block(themes_chart(self.results), description=words, table=figures,
+                           title="Responses by theme", csv_name="themes", css_class="planlib-themes-chart", level=0)
+
+    def _representation_block(self) -> widgets.Widget:
+        areas = self.results.local_authorities.dropna(subset=["population"])
+        figures = pd.DataFrame({"Local authority": [AREA_LABELS.get(a, a) for a in areas["local_authority"]],
+                                "Share of the responses": [_pct(v) for v in areas["response_share"]],
+                                "Share of the population": [_pct(v) for v in areas["population_share"]],
+                                "Under-represented": ["Yes" if u else "No" for u in areas["under_represented"]]})
+        under = [AREA_LABELS.get(a, a) for a in areas.loc[areas["under_represented"].astype(bool), "local_authority"]]
+        words = ("Each local authority's share of the responses beside its share of the census population. "
+                 + (f"Under-represented: {', '.join(under)}." if under else "No area is under-represented."))
+        return chart_block(representation_chart(self.results), description=words, table=figures,
+                           title="Who responded, against the census population", csv_name="who_responded",
+                           css_class="planlib-representation-chart", level=0)
 
     # ------------------------------------------------------------------ drawing
 

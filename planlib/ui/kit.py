@@ -43,7 +43,7 @@ import pandas as pd
 import traitlets
 
 from planlib.formats import money as format_money
-from planlib.ui import chart_widget, log
+from planlib.ui import chart_widget, log, readable
 
 SHOW_TABLE = "Show the figures as a table"
 DOWNLOAD_CSV = "Download the figures (CSV)"
@@ -381,7 +381,7 @@ class ChartBlock(widgets.VBox):
             self.description = description
             self.description_html.value = f'<p class="planlib-chart-description">{html.escape(description)}</p>'
         if chart is not None:
-            self.chart.chart = _described(chart, self.title, self.description)
+            self.chart.chart = _described(readable(chart), self.title, self.description)
         if table is not None:
             self.table = table
             self.figures.value = (f'<details class="planlib-figures"><summary>{SHOW_TABLE}</summary>'

@@ -35,7 +35,8 @@ from planlib.formats import count, money
 from planlib.present.horizon import ORIGIN_LABELS
 from planlib.present.html import (APP_CSS, badge, bullet_list, cards, html_table, money_cell, paragraph,
                                   status_badge)
-from planlib.ui import Messages, chart_widget, log_to_server, readable, safe, section, validate_choice
+from planlib.ui import Messages, log_to_server, safe, section, validate_choice
+from planlib.ui.kit import chart_block, download_link
 
 FILTERS = ("workstream", "owner", "section")
 """The filters of the commitments, by attribute name."""
@@ -97,7 +98,12 @@ class PlanOverview:
         self.show_all = widgets.Button(description="Show all", tooltip="Clear the filters",
                                        layout=widgets.Layout(width="100px"))
         self.selection = widgets.HTML()
-        self.resources_chart = chart_widget(self._resources_chart(self.selected_ids()), "planlib-resources-chart")
+        ids = self.selected_ids()
+        self.resources_block = chart_block(
+            self._resources_chart(ids), description=self._resources_words(ids), table=self._resources_frame(ids),
+            title="Revenue cost by financial year and workstream", csv_name="revenue_by_workstream",
+            money=self._money_columns(), css_class="planlib-resources-chart", level=0)
+        self.resources_chart = self.resources_block.chart
         self.resources_table = widgets.HTML()
         self.commitments_table = widgets.HTML()
         self.commitments_table.add_class("planlib-commitments-table")
@@ -149,7 +155,7 @@ class PlanOverview:
             section("Commitments", filters, self.messages, self.selection,
                     note="Choose a workstream, an owner or a section: the resources, the commitments and "
                          "the KPIs below show only the commitments that match."),
-            section("Resources by year", self.resources_chart, self.resources_table,
+            section("Resources by year", self.resources_block, self.resources_table,
                     note="Revenue cost of the commitments shown, by financial year and workstream, including "
                          "the pay of their posts. Hover over a bar to see the figures."),
             section("The commitments", self.commitments_table,
@@ -257,9 +263,9 @@ class PlanOverview:
             text = f"Showing all {total} commitments."
         else:
             text = f"Showing {n} of {total} commitments ({self.describe_selection()})."
-        chart = readable(self._resources_chart(ids))
+        chart, words, figures = self._resources_chart(ids), self._resources_words(ids), self._resources_frame(ids)
         parts = self._resources_html(ids), self._commitments_html(ids), self._kpis_html(ids)
-        self.resources_chart.chart = chart
+        self.resources_block.update(chart=chart, description=words, table=figures)
         self.resources_table.value, self.commitments_table.value, self.kpis_table.value = parts
         # Last, so that a page showing the new count already shows everything else it counts.
         self.selection.value = paragraph(text, "planlib-selection", strong=True)
@@ -270,6 +276,30 @@ class PlanOverview:
         subtitle = ("All commitments in the plan" if n == total
                     else f"{self.describe_selection()}: {n} of {total} commitments")
         return charts.resources_chart(self.plan, ids, subtitle=subtitle, width=560, height=260)
+
+    def _money_columns(self) -> list[str]:
+        return [*labels.WORKSTREAM_LABELS.values(), "Total"]
+
+    def _resources_frame(self, ids: list[str]) -> pd.DataFrame:
+        """The resources chart's figures: revenue cost by financial year (rows) and workstream."""
+        long = charts.revenue_by_workstream(self.plan, ids)
+        wide = long.pivot_table(index="year", columns="workstream", values="revenue_gbp", aggfunc="sum", sort=False)
+        wide = wide.reindex(columns=[w for w in self._money_columns() if w in wide.columns]).fillna(0.0)
+        wide["Total"] = wide.sum(axis=1)
+        return wide.rename_axis(index="Financial year", columns=None).reset_index()
+
+    def _resources_words(self, ids: list[str]) -> str:
+        """The resources chart in a sentence or two: the total, the dearest year and workstream."""
+        figures = self._resources_frame(ids)
+        total = figures["Total"].sum()
+        if not ids or total == 0:
+            return "The commitments shown have no revenue cost."
+        peak = figures.loc[figures["Total"].idxmax()]
+        by_workstream = figures.drop(columns=["Financial year", "Total"]).sum()
+        first, last = self.plan.period.first, self.plan.period.last
+        return (f"Revenue cost of the {len(ids)} commitments shown: {money(total)} from {first} to {last}, the most "
+                f"in {peak['Financial year']} ({money(peak['Total'])}). The largest workstream is "
+                f"{by_workstream.idxmax()} ({money(by_workstream.max())}).")
 
     def _resources_html(self, ids: list[str]) -> str:
         costs = self.costs[self.costs["commitment_id"].isin(ids)]
@@ -302,7 +332,12 @@ class PlanOverview:
         ]
         headers = ["Commitment", "Section", "Workstream", "Owner", "Commissioning", "Statutory duty", "In plan",
                    "Revenue", "Capital", "Peak officers", "Functions"]
-        return html_table(headers, rows, numeric=[1, 7, 8, 9], empty="No commitment matches these filters.")
+        figures = pd.DataFrame([[row.commitment, row.section_number, row.workstream, row.owner, row.commissioning,
+                                 row.mandatory, row.enabled, row.revenue_gbp, row.capital_gbp, row.peak_officer_fte,
+                                 row.functions] for row in table.itertuples()], columns=headers)
+        return (html_table(headers, rows, numeric=[1, 7, 8, 9], empty="No commitment matches these filters.",
+                           caption="The commitments shown")
+                + f'<p class="planlib-download-line">{download_link(figures, "commitments")}</p>')
 
     def _kpis_html(self, ids: list[str]) -> str:
         everything = len(ids) == len(self.commitments)
@@ -354,8 +389,17 @@ class PlanOverview:
                          money_cell(in_section["revenue_gbp"].sum())])
         return html_table(["Section", "Title", "Objectives", "Commitments", "Revenue cost"], rows, numeric=[0, 3, 4])
 
-    def _coverage_chart(self) -> alt.JupyterChart:
-        return chart_widget(charts.function_coverage_chart(self.coverage), "planlib-coverage-chart")
+    def _coverage_chart(self) -> widgets.Widget:
+        coverage = self.coverage
+        unserved = list(coverage.loc[~coverage["served"], "function"])
+        words = (f"{int(coverage['served'].sum())} of the Commissioner's {len(coverage)} functions are served by at "
+                 "least one commitment" + (f"; not yet served: {', '.join(unserved)}." if unserved else "."))
+        figures = pd.DataFrame({"Function": [f"{r.function_id} {r.function}" for r in coverage.itertuples()],
+                                "Commitments serving it": coverage["commitments"].astype(int),
+                                "Served": ["Yes" if s else "Not yet" for s in coverage["served"]]})
+        return chart_block(charts.function_coverage_chart(coverage), description=words, table=figures,
+                           title="Commitments serving each statutory function", csv_name="statutory_functions",
+                           css_class="planlib-coverage-chart", level=0)
 
     def _coverage_html(self) -> str:
         rows = [
@@ -374,7 +418,19 @@ class PlanOverview:
                                            "planlib-banner"))]
         table = widgets.HTML(self._horizon_html())
         table.add_class("planlib-horizon-table")
-        return [chart_widget(charts.risk_matrix_chart(self.horizon), "planlib-horizon-chart"), table]
+        ranked = self.horizon
+        top = ranked.iloc[0]
+        gaps = int(ranked["gap"].sum())
+        words = (f"{len(ranked)} items placed by likelihood and impact (1 to 5 each); the highest score is "
+                 f"“{top['title']}” ({top['score']}). {gaps} item{'s' if gaps != 1 else ''} scoring "
+                 f"{horizon_module.GAP_SCORE} or more {'are' if gaps != 1 else 'is'} answered by no commitment.")
+        figures = pd.DataFrame({"Item": ranked["title"], "Likelihood": ranked["likelihood"],
+                                "Impact": ranked["impact"], "Score": ranked["score"],
+                                "Gap": ["Yes" if g else "No" for g in ranked["gap"]]})
+        chart = chart_block(charts.risk_matrix_chart(ranked), description=words, table=figures,
+                            title="Horizon scanning items by likelihood and impact", csv_name="horizon_scanning",
+                            css_class="planlib-horizon-chart", level=0)
+        return [chart, table]
 
     def _horizon_html(self) -> str:
         titles = labels.commitment_titles(self.plan)
