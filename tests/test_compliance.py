@@ -302,3 +302,22 @@ def test_the_app_gives_the_next_report_only_within_the_plan_period(example_plan,
 
     app = ComplianceApp(example_plan, today=dt.date.fromisoformat(today))
     assert says in app._reporting_html()
+
+
+def test_the_function_chart_names_functions_in_full_where_its_axis_cuts_them(example_plan):
+    import re
+
+    import vl_convert
+
+    from planlib.charts import function_coverage_chart
+
+    coverage = compliance.function_coverage(example_plan)
+    spec = function_coverage_chart(coverage).to_dict()
+    svg = vl_convert.vegalite_to_svg(spec)
+    cut = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if t.endswith("…")]
+    assert cut, "the example has function names too long for the axis: this test would test nothing"
+    # Every layer (the bar, and the note of a function no commitment serves) has the whole name as its tooltip.
+    for layer in spec["layer"]:
+        assert {"field": "label", "title": "Function", "type": "nominal"} in layer["encoding"]["tooltip"]
+    names = set(coverage["function_id"] + " " + coverage["function"])
+    assert all(any(name.startswith(t[:-1].replace("&amp;", "&")) for name in names) for t in cut)

@@ -392,3 +392,28 @@ def test_an_age_band_that_does_not_fit_the_respondent_exits_1(plan_folder: Path,
     result = CliRunner().invoke(main, ["consult", str(plan_folder)])
     assert result.exit_code == 1
     assert f"{plan_folder}/consultation/responses.csv:3: age_band: {words}" in result.output
+
+
+def test_the_trace_and_the_gaps_name_themes_and_commitments_by_title(example_results, example_plan):
+    from planlib.present.consultation import summary_text, trace_table
+
+    table = trace_table(example_results)
+    ids = {c.id for c in example_plan.commitments} | set(example_results.themes["theme"])
+    assert set(table["Theme"]) == set(example_results.themes["title"])
+    assert not ids & set(table["Commitment"]) and not ids & set(table["Through"])
+    assert {"directly"} < set(table["Through"])
+    gapped = example_results.themes.assign(gap=example_results.themes["theme"] == example_results.themes["theme"].iloc[0])
+    text = summary_text(type(example_results)(**{**example_results.__dict__, "themes": gapped}))
+    assert f"gaps in the plan): {gapped['title'].iloc[0]}" in text
+
+
+def test_the_representation_chart_writes_its_legend_in_full(example_results):
+    import re
+
+    import vl_convert
+
+    from planlib.charts import representation_chart
+
+    svg = vl_convert.vegalite_to_svg(representation_chart(example_results).to_dict())
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "Share of the population (Census 2021)" in texts and not any(t.endswith("…") for t in texts)

@@ -57,7 +57,9 @@ def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_hei
     data["note"] = ["" if n > 0 else "Not yet served" for n in data["commitments"]]
     order = list(data["label"])
     served = int((data["commitments"] > 0).sum())
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))
+    # Long function names are cut on the axis (with an ellipsis); the bar and the note carry the
+    # whole name as their tooltip, and the figures table beside the chart has it in full.
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=420))
     colour = alt.Color("status:N", title=None,
                        scale=alt.Scale(domain=list(COVERAGE_LABELS), range=list(COVERAGE_COLOURS)),
                        legend=alt.Legend(orient="bottom", direction="horizontal"))
@@ -68,7 +70,7 @@ def function_coverage_chart(coverage: pd.DataFrame, *, width: int = 360, row_hei
                      axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(domainMin=0)),
         color=colour, tooltip=tooltip)
     notes = alt.Chart(data).mark_text(align="left", dx=4, color=COVERAGE_COLOURS[1], fontWeight="bold").encode(
-        y=y, x=alt.datum(0), text="note:N")
+        y=y, x=alt.datum(0), text="note:N", tooltip=tooltip)
     return alt.layer(bars, notes).properties(
         title=alt.Title("Statutory functions served by the commitments",
                         subtitle=f"{served} of {len(data)} functions served by at least one commitment in the plan",

@@ -135,7 +135,7 @@ def representation_chart(results: ConsultationResults, *, width: int = 420, heig
         y=alt.Y("share:Q", title="Share", axis=alt.Axis(format="%")),
         color=alt.Color("measure:N", title=None, sort=list(labels),
                         scale=alt.Scale(domain=list(labels), range=list(SHARE_COLOURS)),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=0)),
         tooltip=[alt.Tooltip("area:N", title="Local authority"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("share:Q", title="Share", format=".1%"), alt.Tooltip("weight:Q", title="Weight", format=".2f")],
     ).properties(
