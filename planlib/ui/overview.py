@@ -421,10 +421,12 @@ class PlanOverview:
         ranked = self.horizon
         top = ranked.iloc[0]
         gaps = int(ranked["gap"].sum())
-        words = (f"{len(ranked)} items placed by likelihood and impact (1 to 5 each); the highest score is "
-                 f"“{top['title']}” ({top['score']}). {gaps} item{'s' if gaps != 1 else ''} scoring "
-                 f"{horizon_module.GAP_SCORE} or more {'are' if gaps != 1 else 'is'} answered by no commitment.")
-        figures = pd.DataFrame({"Item": ranked["title"], "Likelihood": ranked["likelihood"],
+        gap_words = (f"every item scoring {horizon_module.GAP_SCORE} or more is answered by a commitment" if not gaps
+                     else f"{gaps} item{'s' if gaps != 1 else ''} scoring {horizon_module.GAP_SCORE} or more "
+                          f"{'are' if gaps != 1 else 'is'} answered by no commitment")
+        words = (f"{len(ranked)} items placed by likelihood and impact (1 to 5 each), numbered by rank; the highest "
+                 f"score is “{top['title']}” ({top['score']}), and {gap_words}.")
+        figures = pd.DataFrame({"Rank": range(1, len(ranked) + 1), "Item": ranked["title"], "Likelihood": ranked["likelihood"],
                                 "Impact": ranked["impact"], "Score": ranked["score"],
                                 "Gap": ["Yes" if g else "No" for g in ranked["gap"]]})
         chart = chart_block(charts.risk_matrix_chart(ranked), description=words, table=figures,
