@@ -27,6 +27,7 @@ from planlib.io.store_names import check_scenario_name, scenario_id
 from planlib.scenario import ScenarioStore
 from planlib.scenario import Scenario
 from planlib.ui import Messages
+from planlib.ui.kit import download_link
 from planlib.ui.scenario_controls import Dropdown, guard, note, text_box
 
 log = logging.getLogger("planlib.ui.scenario_explorer")
@@ -88,6 +89,10 @@ def _saved_html(saved: pd.DataFrame) -> str:
     )
     more = len(saved) - len(recent)
     extra = f'<p class="planlib-note">And {more} older saved versions.</p>' if more > 0 else ""
+    listing = saved.rename(columns={"name": "Name", "version": "Version", "author": "Saved by",
+                                    "saved_at": "Saved (UTC)", "description": "What it changes"})
+    listing["Saved (UTC)"] = listing["Saved (UTC)"].dt.strftime("%Y-%m-%d %H:%M")
+    extra += f'<p class="planlib-download-line">{download_link(listing, "saved_scenarios")}</p>'
     return ("<h3>Recently saved</h3><table class=\"planlib-figures planlib-saved\"><tr><th>Name</th>"
             '<th class="num">Version</th><th>Saved by</th><th>Saved (UTC)</th><th>What it changes</th></tr>'
             f"{rows}</table>{extra}")

@@ -231,6 +231,8 @@ def test_save_lists_the_scenario_with_its_author_and_versions(explorer: Scenario
     assert "not funded: Small grants for community groups through the Active Citizens Fund" in description
     assert "Precept plus 12" in explorer.store_panel.saved_table.value and "A. Finance Officer" in explorer.store_panel.saved_table.value
     assert explorer.store_panel.saved_choice.value == ("Precept plus 12", 1)
+    assert 'download="saved_scenarios.csv"' in explorer.store_panel.saved_table.value  # the list as CSV
+    assert "Precept%20plus%2012%2C1%2CA.%20Finance%20Officer" in explorer.store_panel.saved_table.value
     explorer.on_save()
     assert "as version 2 (the earlier versions are kept)" in explorer.store_messages.value
     assert store.list()["version"].tolist() == [1, 2]
