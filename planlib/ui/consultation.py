@@ -152,7 +152,9 @@ class ConsultationApp:
     def _area_frame(self, theme: str) -> pd.DataFrame:
         """The area chart's figures: each local authority's responses and the share raising ``theme``."""
         data = self.results.by_local_authority
-        data = data[data["theme"] == theme]
+        order = {a.name: i for i, a in enumerate(self.results.plan.local_authorities)}  # the chart's order
+        data = data[data["theme"] == theme].sort_values("group", key=lambda g: g.map(order).fillna(len(order)),
+                                                        kind="stable")
         return pd.DataFrame({"Local authority": [AREA_LABELS.get(g, g) for g in data["group"]],
                              "Responses from the area": data["group_responses"].astype(int),
                              "Responses raising the theme": data["responses"].astype(int),
