@@ -75,9 +75,11 @@ def run(cases: list[Case]) -> list[dict[str, object]]:
 
 
 def print_rows(rows: list[dict[str, object]]) -> None:
-    head = f"{'benchmark':<44} {'median':>10} {'baseline':<40} {'median':>10} {'ratio':>7}  goal"
+    name = max([len("benchmark"), *(len(str(r["benchmark"])) for r in rows)])
+    base = max([len("baseline"), *(len(str(r["baseline"])) for r in rows)])
+    head = f"{'benchmark':<{name}} {'median':>10} {'baseline':<{base}} {'median':>10} {'ratio':>7}  goal"
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r['benchmark']:<44} {r['time_ms']:>8.2f}ms {r['baseline']:<40} "
+        print(f"{r['benchmark']:<{name}} {r['time_ms']:>8.2f}ms {r['baseline']:<{base}} "
               f"{r['baseline_ms']:>8.2f}ms {r['ratio']:>6.2f}x  {r['goal']}")
