@@ -110,7 +110,8 @@ class ScenarioExplorer:
         ``pay``, ``officers``, ``funded`` and their readouts) are attributes of the app too.
     link : planlib.ui.view_link.LinkControl
         "Copy a link to this view": its query string follows the settings, and
-        ``open_link(query)`` shows the view a page address's query string gives.
+        ``open_link(query)`` shows the view a page address's query string gives (a link that
+        cannot be used says why in ``link_messages``, under the headline).
     on_control_change, set_funded, on_reset, on_save, on_compare, on_load, on_clear_comparison, on_refresh_list
         The callbacks a viewer triggers (a control's observer, ``set_funded(commitment_id,
         funded)``, the buttons; ``on_suggest`` and ``on_save_suggestion`` too, for the
@@ -151,6 +152,7 @@ class ScenarioExplorer:
         self.officers, self.officers_readout = c.officers, c.officers_readout
         self.commitment_cost, self.commitment_status = c.commitment_cost, c.commitment_status
         self.messages = Messages()
+        self.link_messages = Messages()  # under the headline: what became of a link the page was opened with
         self.store_messages = self.store_panel.messages
         self.compare_messages = self.store_panel.compare_messages
         self.portfolio_messages = self.suggestion_panel.messages
@@ -233,7 +235,7 @@ class ScenarioExplorer:
             self.compare_messages,
         ])
         return widgets.VBox(
-            [header, self.headline, top, by_year, commitments, self.suggestion_panel.box(), compare,
+            [header, self.headline, self.link_messages, top, by_year, commitments, self.suggestion_panel.box(), compare,
              self.store_panel.save_box()],
             layout=widgets.Layout(padding="0 8px"),
         ).add_class("planlib-explorer")
@@ -263,6 +265,7 @@ class ScenarioExplorer:
             self._restore(self._last_good)
             raise
         self.messages.clear()
+        self.link_messages.clear()
         self._update(settings)
 
     def _set_funded(self, commitment_id: Any, funded: Any) -> None:
@@ -290,7 +293,7 @@ class ScenarioExplorer:
         if settings != self._last_good:
             self.apply_settings(settings)
         if message:
-            self.messages.show(message, "warning")
+            self.link_messages.show(message, "warning")
 
     def _reset(self, _button: Any = None) -> None:
         self.apply_settings(baseline_settings(self.plan))

@@ -515,10 +515,10 @@ def test_a_link_reopens_the_same_view_and_the_baseline_link_is_the_bare_address(
     again.open_link(query)
     assert again.settings() == explorer.settings()
     pd.testing.assert_series_equal(again.result.measure("budget_gap"), explorer.result.measure("budget_gap"))
-    assert again.link.query == query and again.messages.value == ""
+    assert again.link.query == query and again.link_messages.value == ""
     assert f"?{query}" != "?" and again.precept["2023/24"].value == 20.0
     again.open_link("?" + query + "&utm_source=email&view=old")  # unknown keys are ignored
-    assert again.settings() == explorer.settings() and again.messages.value == ""
+    assert again.settings() == explorer.settings() and again.link_messages.value == ""
     explorer.on_reset()
     assert explorer.link.query == ""
 
@@ -553,10 +553,12 @@ def test_a_bad_or_hostile_link_opens_the_baseline_with_a_short_message(one_explo
     explorer.open_link(query)
     assert explorer.settings() == baseline_settings(PLAN)
     assert explorer.link.query == ""
-    message = _message_of(explorer.messages)
+    message = _message_of(explorer.link_messages)
     assert message.startswith("This link could not be used (") and message.endswith("so the app shows the baseline plan.")
-    assert len(message) < 160 and "<script>" not in explorer.messages.value and "DROP" not in message
-    assert "Traceback" not in explorer.messages.value
+    assert len(message) < 160 and "<script>" not in explorer.link_messages.value and "DROP" not in message
+    assert "Traceback" not in explorer.link_messages.value and explorer.messages.value == ""
+    explorer.precept["2023/24"].value = 16.0  # the viewer moves on: the message goes
+    assert explorer.link_messages.value == ""
 
 
 def test_the_link_control_keeps_only_the_characters_a_link_is_made_of(explorer: ScenarioExplorer):
@@ -788,6 +790,8 @@ def test_a_link_reopens_the_view_and_a_hostile_link_opens_the_baseline(voila_ser
         page.get_by_text("This link could not be used (the change to the police grant must be a number)").wait_for(
             timeout=RENDER_TIMEOUT_MS)
         assert "a shortfall of £12.6m and £10.5m" in page.inner_text(LEAD)
+        message = page.get_by_text("This link could not be used").bounding_box()
+        assert message is not None and message["y"] + message["height"] <= LAPTOP["height"], "seen on the first screen"
         page.wait_for_function("() => window.location.search === ''", timeout=30_000)
         _screenshot(page, "scenario_explorer_hostile_link.png")
         assert record.page_errors == [] or all("[anywidget] Failed to initialize model" in e for e in record.page_errors)
