@@ -70,12 +70,12 @@ from planlib.appraisal.sensitivity import (
     switching_values,
     tornado,
 )
-from planlib.appraisal.table import MEASURES, TOTAL, appraisal_run, appraisal_table, appraise
+from planlib.appraisal.table import GROUPS, MEASURES, NOT_VALUED, VALUED, appraisal_run, appraisal_table, appraise
 
 __all__ = [
     "NOT_VALUED_COLUMNS", "VALUED_COLUMNS", "AppraisalCases", "BreakEvenUnit", "annual_equivalent", "appraisal_cases",
     "appraisal_run", "break_even_unit", "financial_case", "payback_period", "unit_cost_in_first_year_prices",
-    "BENEFICIARIES", "MEASURES", "TOTAL", "VALUE_TYPES", "AppraisalModel", "CostProfile",
+    "BENEFICIARIES", "GROUPS", "MEASURES", "NOT_VALUED", "VALUE_TYPES", "VALUED", "AppraisalModel", "CostProfile",
     "Simulation", "appraisal_table", "appraise", "bcr", "benefit_flows", "build_model",
     "clip_shares", "commitment_assumptions", "commitment_tornado", "deterministic",
     "discount_factors", "draw_inputs", "generic_optimism_bias", "line_pv_benefits", "npv",

@@ -1,13 +1,23 @@
-"""The appraisal table: central results and Monte Carlo intervals per commitment and in total.
+"""The appraisal table: central results and Monte Carlo intervals per commitment and by group.
+
+The table never sums every commitment: a commitment whose benefits are not valued would count its
+costs only and drag any such total down. After the commitments come two group rows:
+:data:`VALUED` (the commitments with at least one benefit valued in money, together, with the
+interval of their summed draws) and :data:`NOT_VALUED` (the others: their costs only; their net
+present value, ratios and interval are left empty, since their benefits are not valued).
 
 >>> import planlib
 >>> wide = appraisal_table(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
->>> wide["commitment"].iloc[-1], bool((wide["npv"] == wide["pv_benefits"] - wide["pv_costs"]).all())
-('TOTAL', True)
+>>> wide["commitment"].iloc[-2:].tolist()
+['VALUED', 'NOT_VALUED']
+>>> body = wide.iloc[:-2]
+>>> bool((body["npv"] == body["pv_benefits"] - body["pv_costs"]).all())
+True
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from planlib.appraisal.green_book import bcr, payback_year, roi
@@ -38,17 +48,22 @@ MEASURES: dict[str, str] = {
 }
 """Every appraisal measure, with its unit. Money is in first-plan-year prices, discounted."""
 
-TOTAL = "TOTAL"
+VALUED = "VALUED"
+"""The row of the commitments whose benefits are valued in money, together."""
+NOT_VALUED = "NOT_VALUED"
+"""The row of the commitments whose benefits are not valued: their costs only."""
+GROUPS = (VALUED, NOT_VALUED)
+"""The group rows that end an appraisal table (never one total of both)."""
 
 
 def appraisal_table(plan: Plan, samples: int | None = None, seed: int | None = None) -> pd.DataFrame:
-    """Net benefit per enabled commitment and in total, one row each (wide).
+    """Net benefit per enabled commitment, then the :data:`VALUED` and :data:`NOT_VALUED` groups
+    (wide).
 
     Central results (:func:`deterministic`) and, from ``samples`` Monte Carlo draws with
-    ``seed``, the NPV interval. The TOTAL row sums every enabled commitment (those whose
-    benefits are not monetised count their costs only); its payback year is that of the summed
-    flows. It is kept for data use; a reader is shown the valued commitments apart from the
-    others (:func:`planlib.appraisal.cases.appraisal_cases`), never this sum of both.
+    ``seed``, the NPV interval. The valued group's payback year is that of its summed flows and
+    its interval that of its summed draws; the not-valued group carries its costs only. A reader
+    is shown the two apart (:func:`planlib.appraisal.cases.appraisal_cases`), never a sum of both.
     """
     return appraisal_run(plan, samples, seed)[1]
 
@@ -60,29 +75,42 @@ def appraisal_run(plan: Plan, samples: int | None = None, seed: int | None = Non
 
     >>> import planlib
     >>> model, table, sim = appraisal_run(planlib.load_plan(planlib.DEFAULT_PLAN), samples=200)
-    >>> sim.npv.shape == (len(model.commitments), 200) and len(table) == len(model.commitments) + 1
+    >>> sim.npv.shape == (len(model.commitments), 200) and len(table) == len(model.commitments) + 2
     True
     """
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = DEFAULT_SEED if seed is None else seed
     model = build_model(plan)
     table = deterministic(model)
-    total = {col: table[col].sum() for col in table.columns if col.startswith("pv_") or col == "npv"}
-    pvc, pvb = total["pv_costs"], total["pv_benefits"]
-    flows = benefit_flows(model, model.central).sum(axis=0) - model.cost_flows.sum(axis=0)
-    year = payback_year(flows, model.factors)
-    table.loc[len(table)] = {
-        "commitment": TOTAL, **total, "bcr": bcr(pvb, pvc),
-        "fiscal_roi": roi(total["pv_fiscal"], pvc), "public_value_roi": roi(pvb, pvc),
-        "monetised": float(table["monetised"].any()),
-        "payback_year": float("nan") if year is None else float(model.years[year].start),
-    }
     sim = simulate(model, samples, seed)
     for name, values in sim.summary().items():
-        table[name] = values
+        table[name] = values[:-1]                   # the last is the sum of all: never shown
+    valued = (table["monetised"] > 0).to_numpy()
+    table.loc[len(table)] = _valued_row(model, table, sim, valued)
+    table.loc[len(table)] = {"commitment": NOT_VALUED, "monetised": 0.0,
+                             **{c: float(table.loc[:len(valued) - 1, c][~valued].sum())
+                                for c in table.columns if c.startswith("pv_")}}
     table["samples"] = float(samples)
     table["seed"] = float(seed)
     return model, table, sim
+
+
+def _valued_row(model: AppraisalModel, table: pd.DataFrame, sim: Simulation, valued: np.ndarray) -> dict:
+    """The valued commitments together: sums, their ratios, payback and the interval of their draws."""
+    body = table.loc[:len(valued) - 1][valued]
+    total = {col: float(body[col].sum()) for col in table.columns if col.startswith("pv_") or col == "npv"}
+    pvc, pvb = total["pv_costs"], total["pv_benefits"]
+    row = {"commitment": VALUED, **total, "monetised": 1.0 if valued.any() else 0.0}
+    if not valued.any():
+        return row
+    flows = (benefit_flows(model, model.central)[valued].sum(axis=0) - model.cost_flows[valued].sum(axis=0))
+    year = payback_year(flows, model.factors)
+    draws = sim.npv[valued].sum(axis=0)
+    p5, p50, p95 = np.quantile(draws, [0.05, 0.5, 0.95])
+    return {**row, "bcr": bcr(pvb, pvc), "fiscal_roi": roi(total["pv_fiscal"], pvc), "public_value_roi": roi(pvb, pvc),
+            "payback_year": float("nan") if year is None else float(model.years[year].start),
+            "npv_p5": p5, "npv_p50": p50, "npv_p95": p95, "prob_npv_positive": float((draws > 0).mean()),
+            "bcr_p50": (p50 + pvc) / pvc if pvc > 0 else float("nan")}
 
 
 def appraise(plan: Plan, scenario: str = "baseline", samples: int | None = None, seed: int | None = None) -> pd.DataFrame:
@@ -92,7 +120,7 @@ def appraise(plan: Plan, scenario: str = "baseline", samples: int | None = None,
     >>> table = appraise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=2_000)
     >>> list(table.columns)
     ['scenario', 'commitment', 'measure', 'value', 'unit']
-    >>> row = table[(table.commitment == "TOTAL")].set_index("measure")["value"]
+    >>> row = table[(table.commitment == "VALUED")].set_index("measure")["value"]
     >>> bool(row["npv_p5"] <= row["npv_p50"] <= row["npv_p95"])
     True
     """

@@ -33,7 +33,7 @@ _INTERVAL_MEASURES = ("npv", "npv_p5", "npv_p50", "npv_p95", "prob_npv_positive"
 
 
 def appraisal_wide(table: pd.DataFrame, scenario: str | None = None) -> pd.DataFrame:
-    """One row per commitment (TOTAL included) from an appraisal table, long or wide.
+    """One row per commitment (the group rows included) from an appraisal table, long or wide.
 
     Parameters
     ----------
@@ -151,10 +151,10 @@ def npv_interval_chart(table: pd.DataFrame, *, scenario: str | None = None, titl
     >>> spec["layer"][0]["encoding"]["x"]["title"]
     'Net present value (£m)'
     """
-    from planlib.appraisal import TOTAL
+    from planlib.appraisal import GROUPS
 
     wide = appraisal_wide(table, scenario)
-    wide = wide[wide["commitment"] != TOTAL]
+    wide = wide[~wide["commitment"].isin(GROUPS)]
     left_out = int((wide["monetised"] <= 0).sum()) if valued_only else 0
     data = _interval_rows(wide[wide["monetised"] > 0] if valued_only else wide, titles or {})
     subtitle = _interval_subtitle(left_out)

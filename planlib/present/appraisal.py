@@ -12,8 +12,8 @@ Money is written by :mod:`planlib.formats` (``−£65.5m``), commitments by thei
 >>> from planlib.appraisal import appraise
 >>> plan = planlib.load_plan(planlib.DEFAULT_PLAN)
 >>> rows = appraisal_rows(appraise(plan, samples=500))
->>> list(rows.columns) == APPRAISAL_COLUMNS, rows["commitment"].iloc[-1]
-(True, 'TOTAL')
+>>> list(rows.columns) == APPRAISAL_COLUMNS, rows["commitment"].iloc[-2:].tolist()
+(True, ['VALUED', 'NOT_VALUED'])
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ TITLE_WIDTH = 60
 
 
 def appraisal_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per commitment (then TOTAL) with the columns of :data:`APPRAISAL_COLUMNS`, from
+    """One row per commitment (then the VALUED and NOT_VALUED groups) with the columns of :data:`APPRAISAL_COLUMNS`, from
     the long appraisal (:func:`planlib.appraisal.appraise`): payback as a financial year, flags
     and counts as whole numbers."""
     wide = table.pivot(index="commitment", columns="measure", values="value")

@@ -87,8 +87,8 @@ class NetBenefitExplorer(traitlets.HasTraits):
     cases : planlib.appraisal.AppraisalCases
         The appraisal split into valued and not valued commitments, with both cases.
     table : pandas.DataFrame
-        The whole appraisal, one row per enabled commitment and TOTAL
-        (:func:`planlib.appraisal.appraisal_table`; the TOTAL row is never shown).
+        The whole appraisal, one row per enabled commitment, then the valued and
+        not valued groups (:func:`planlib.appraisal.appraisal_table`; group rows are not shown here).
     messages : planlib.ui.Messages
 
     Examples
