@@ -20,6 +20,7 @@ and loading :mod:`planlib.ui.scenario_store_panel`, the suggestion
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -162,6 +163,7 @@ class ScenarioExplorer:
         self.funded_summary = widgets.HTML()
         self.comparison = widgets.HTML()
         self.by_year_download, self.comparison_download = widgets.HTML(), widgets.HTML()
+        self.commitments_download = widgets.HTML()
         table, years = self._comparison_table(), [str(y) for y in plan.years]
         self.gap_block, self.reserves_block = (
             chart_block(build(table, width=CHART_WIDTH, height=CHART_HEIGHT), title=tables.CHART_WORDS[measure],
@@ -225,7 +227,7 @@ class ScenarioExplorer:
             widgets.HTML("<h2>Commitments</h2>"),
             note("Untick an optional commitment to drop it from the plan. Statutory duties are always "
                  "funded and cannot be dropped. Costs are revenue, with the pay of the posts."),
-            self.funded_summary, self.controls.commitments_grid(),
+            self.funded_summary, self.controls.commitments_grid(), self.commitments_download,
         ])
         compare = widgets.VBox([
             widgets.HTML("<h2>Comparison</h2>"),
@@ -357,7 +359,7 @@ class ScenarioExplorer:
         costs = commitment_costs(result.plan)
         revenue = costs[costs["measure"] == "revenue_gbp"].groupby("commitment_id", sort=False)["value"].sum()
         funded_total = 0.0
-        dropped = []
+        dropped, rows = [], []
         for c in self.plan.commitments:
             funded = True if c.mandatory else settings.funded.get(c.id, c.enabled)
             self.commitment_cost[c.id].value = f'<div class="planlib-cost">{money(revenue.get(c.id, 0.0))}</div>'
@@ -369,11 +371,14 @@ class ScenarioExplorer:
                 status = '<span class="planlib-flag">Dropped</span>'
                 dropped.append(c.title)
             self.commitment_status[c.id].value = f'<div class="planlib-status">{status}</div>'
+            rows.append((c.title, revenue.get(c.id, 0.0), re.sub("<[^>]+>", "", status)))
             if funded:
                 funded_total += revenue.get(c.id, 0.0)
         total = len(self.plan.commitments)
         self.funded_summary.value = words.funded_summary_html(total - len(dropped), total, funded_total,
                                                               [str(y) for y in self.plan.years], dropped)
+        listing = pd.DataFrame(rows, columns=["Commitment", "Revenue cost over the plan (£)", "Status"])
+        self.commitments_download.value = download_link(listing, "commitments")
 
     def _comparison_table(self) -> pd.DataFrame:
         """The baseline, the current settings and the compared scenarios, long, labelled for display."""

@@ -466,13 +466,17 @@ def test_every_table_downloads_as_csv_and_the_comparison_as_an_excel_workbook(ex
     downloads = {"figures_by_year.csv": explorer.by_year_download.value,
                  "scenario_comparison.csv": explorer.comparison_download.value,
                  "budget_gap.csv": explorer.gap_block.download.value,
-                 "reserves_closing.csv": explorer.reserves_block.download.value}
+                 "reserves_closing.csv": explorer.reserves_block.download.value,
+                 "commitments.csv": explorer.commitments_download.value}
     for name, link in downloads.items():
         assert f'download="{name}"' in link and 'href="data:text/csv' in link, name
     comparison = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', downloads["scenario_comparison.csv"]).group(1))
     assert comparison.splitlines()[0].startswith("Scenario,Gap 2021/22 (£)")
     assert [line.split(",")[0] for line in comparison.splitlines()[1:]] == [
         "Baseline", "Your settings", "Precept plus 20 – board’s view (v1)"]
+    listed = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', downloads["commitments.csv"]).group(1))
+    assert listed.splitlines()[0] == "Commitment,Revenue cost over the plan (£),Status"
+    assert len(listed.splitlines()) == 1 + len(PLAN.commitments) and "Statutory duty (locked)" in listed
     assert "Your settings: " in explorer.gap_block.description_html.value and "£8.8m in 2023/24" in explorer.gap_block.description_html.value
     reply = explorer.workbook_button.reply()
     assert reply["name"] == f"{PLAN.id}_scenario_comparison.xlsx" and "error" not in reply
