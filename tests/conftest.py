@@ -91,13 +91,19 @@ class RenderFailed(AssertionError):
 
 
 class Documents:
-    """The session's renders: started in the background, each at most once (see the module)."""
+    """The session's renders: started in the background, each at most once (see the module).
+
+    A test that needs a render still waiting in the queue makes it itself, at once; and while it
+    waits for one that is being made, it makes the next render in the queue: so the tests' own
+    process is never idle while renders remain, and the machine's cores stay busy.
+    """
 
     def __init__(self, root: Path, workers: int) -> None:
         self.root = root
         self.env = dict(os.environ)  # the session's environment, whatever a test does to its own later
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="render")
         self._jobs: dict[str, Future[Any]] = {}
+        self._renders: dict[str, tuple[Render, Path]] = {}
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen[str]] = set()
         self._closed = False
@@ -108,19 +114,45 @@ class Documents:
             if render.key not in self._jobs:
                 folder = self.root / (re.sub(r"[^A-Za-z0-9_.-]+", "_", render.key) or "render")
                 folder.mkdir(parents=True)
+                self._renders[render.key] = (render, folder)
                 self._jobs[render.key] = self._pool.submit(_made, render, folder)
             return self._jobs[render.key]
 
     def get(self, render: Render) -> Path:
         """The folder ``render`` made its document in, once made (started now if it was not yet)."""
-        return self.start(render).result(timeout=RENDER_TIMEOUT_S * 4)
+        future = self.start(render)
+        while not future.done() and not self._take(render.key) and self._take_next():
+            pass  # made the next queued render while this one is being made elsewhere
+        return self._jobs[render.key].result(timeout=RENDER_TIMEOUT_S * 4)
 
-    def run(self, args: list[str], *, expect: int | None = 0, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-        """Run ``args`` as a child process with the session's environment; RenderFailed unless it
-        exits with ``expect`` (None: any code)."""
+    def _take(self, key: str) -> bool:
+        """Make the render ``key`` in this thread if it is still queued; whether it was."""
+        with self._lock:
+            if not self._jobs[key].cancel():  # being made, or made
+                return False
+            here: Future[Any] = Future()
+            here.set_running_or_notify_cancel()  # so that nobody else takes it
+            self._jobs[key] = here
+            render, folder = self._renders[key]
+        try:
+            here.set_result(_made(render, folder))
+        except Exception as exc:  # noqa: BLE001 - the tests that read it fail with it
+            here.set_exception(exc)
+        return True
+
+    def _take_next(self) -> bool:
+        """Make the first render still queued in this thread; whether there was one."""
+        with self._lock:
+            queued = [key for key, job in self._jobs.items() if not job.running() and not job.done()]
+        return any(self._take(key) for key in queued[:1]) or (len(queued) > 1 and self._take_next())
+
+    def run(self, args: list[str], *, expect: int | None = 0, cwd: Path = ROOT,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """Run ``args`` as a child process with the session's environment (and ``env``); RenderFailed
+        unless it exits with ``expect`` (None: any code)."""
         if self._closed:
             raise RenderFailed("the test session has ended")
-        process = subprocess.Popen(args, cwd=cwd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        process = subprocess.Popen(args, cwd=cwd, env={**self.env, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    stdin=subprocess.DEVNULL, text=True, start_new_session=True)
         with self._lock:
             self._running.add(process)
@@ -162,14 +194,16 @@ def _kill(process: subprocess.Popen[str]) -> None:
         pass
 
 
-def planlib_cli(*args: str | os.PathLike[str], expect: int | None = 0) -> subprocess.CompletedProcess[str]:
+def planlib_cli(*args: str | os.PathLike[str], expect: int | None = 0,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``planlib ARGS`` in a child process (as a person runs it), for a :class:`Render`."""
-    return session_documents().run([sys.executable, "-m", "planlib.cli", *map(str, args)], expect=expect)
+    return session_documents().run([sys.executable, "-m", "planlib.cli", *map(str, args)], expect=expect, env=env)
 
 
-def run_python(code: str, *args: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
+def run_python(code: str, *args: str | os.PathLike[str], env: dict[str, str] | None = None,
+               expect: int | None = 0) -> subprocess.CompletedProcess[str]:
     """``python -c CODE ARGS`` in a child process (``sys.argv[1:]`` are ARGS), for a :class:`Render`."""
-    return session_documents().run([sys.executable, "-c", code, *map(str, args)])
+    return session_documents().run([sys.executable, "-c", code, *map(str, args)], env=env, expect=expect)
 
 
 _DOCUMENTS: Documents | None = None

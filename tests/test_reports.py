@@ -6,6 +6,7 @@ import base64
 import csv
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -18,8 +19,7 @@ from planlib import reports
 from planlib.cli import main
 from planlib.io.paths import SCENARIO_REPORT
 from planlib.formats import MINUS
-from planlib.reports import kernels
-from tests.conftest import ROOT, Render, planlib_cli, scenario_report_render
+from tests.conftest import ROOT, Render, planlib_cli, run_python, scenario_report_render, session_documents
 
 EXAMPLE = ROOT / "data" / "west_midlands_2021"
 PLANS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml"))
@@ -310,19 +310,31 @@ def test_report_with_pdf(documents):
     assert f"planlib version {planlib.__version__}" in text
 
 
-@pytest.mark.slow
-def test_batch_on_a_dask_cluster(tmp_path):
-    from distributed import LocalCluster
+_DASK = """
+import json, sys
+from click.testing import CliRunner
+from distributed import LocalCluster
+from planlib.cli import main
+plan, scenario, out = sys.argv[1:]
+with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                  dashboard_address=None) as cluster:
+    address = cluster.scheduler_address
+    result = CliRunner().invoke(main, ["batch", plan, "--out", out, "--scheduler", address, "-s", scenario])
+print(json.dumps({"address": address, "exit_code": result.exit_code, "output": result.output}))
+"""
+DASK = Render("batch/west_midlands_2021/dask", lambda root: (root / "result.json").write_text(
+    run_python(_DASK, EXAMPLE, SCENARIOS / "pay_award_plus_2.yaml", root / "out").stdout.splitlines()[-1]))
+"""A batch on a local Dask cluster (one worker process) that the child process starts."""
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        address = cluster.scheduler_address
-        assert address.startswith("tcp://127.0.0.1:")
-        result = CliRunner().invoke(main, ["batch", str(EXAMPLE), "--out", str(tmp_path), "--scheduler", address,
-                                           "-s", str(SCENARIOS / "pay_award_plus_2.yaml")])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "pay_award_plus_2.html").is_file()
-    assert 'href="pay_award_plus_2.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+@pytest.mark.slow
+def test_batch_on_a_dask_cluster(documents):
+    root = documents.get(DASK)
+    result = json.loads((root / "result.json").read_text())
+    assert result["address"].startswith("tcp://127.0.0.1:")
+    assert result["exit_code"] == 0, result["output"]
+    assert (root / "out" / "pay_award_plus_2.html").is_file()
+    assert 'href="pay_award_plus_2.html"' in (root / "out" / "index.html").read_text(encoding="utf-8")
 
 
 def test_bad_scheduler_address_is_a_usage_error(tmp_path):
@@ -345,28 +357,45 @@ def _cells(path):
     return json.loads(TIMESTAMP.sub("<time>", text))
 
 
+_WARM = """
+import json, sys
+from dataclasses import asdict
+from planlib import reports
+from planlib.reports import kernels
+plan, first, second, root = sys.argv[1:]
+cold = reports.execute_report(plan, second, root + "/cold", seed=5, samples=2000)
+try:
+    warm = [reports.execute_report(plan, s, root + f"/warm{i}", seed=5, samples=2000, warm=True)
+            for i, s in enumerate((first, second, first))]
+    served = kernels.WARM.reports
+finally:
+    kernels.WARM.discard()
+print(json.dumps({"cold": asdict(cold), "warm": [asdict(w) for w in warm], "served": served}))
+"""
+WARM = Render("kernels/warm-after-another", lambda root: (root / "results.json").write_text(run_python(
+    _WARM, EXAMPLE, SCENARIOS / "precept_plus_15.yaml", SCENARIOS / "pay_award_plus_2.yaml", root).stdout.splitlines()[-1]))
+"""In a new process: a report in a new kernel, then three in one kept kernel (the first scenario, the
+report run cold, the first again)."""
+
+
 @pytest.mark.slow
-def test_warm_kernel_gives_the_outputs_of_a_cold_run(tmp_path):
+def test_warm_kernel_gives_the_outputs_of_a_cold_run(documents):
     """A report run in a kept kernel after another report equals the same report in a new kernel."""
-    first, second = SCENARIOS / "precept_plus_15.yaml", SCENARIOS / "pay_award_plus_2.yaml"
-    cold = reports.execute_report(EXAMPLE, second, tmp_path / "cold", seed=5, samples=2000)
-    try:
-        warm = [reports.execute_report(EXAMPLE, s, tmp_path / f"warm{i}", seed=5, samples=2000, warm=True)
-                for i, s in enumerate((first, second, first))]
-        assert kernels.WARM.reports == 3  # one kernel served all three
-    finally:
-        kernels.WARM.discard()
-    assert cold.status == "ok" and [w.status for w in warm] == ["ok"] * 3, (cold.error, [w.error for w in warm])
-    cold_cells = _cells(tmp_path / "cold" / "pay_award_plus_2.ipynb")
-    warm_cells = _cells(tmp_path / "warm1" / "pay_award_plus_2.ipynb")
+    root = documents.get(WARM)
+    results = json.loads((root / "results.json").read_text(encoding="utf-8"))
+    cold, warm = results["cold"], results["warm"]
+    assert results["served"] == 3  # one kernel served all three
+    assert cold["status"] == "ok" and [w["status"] for w in warm] == ["ok"] * 3, (cold["error"], [w["error"] for w in warm])
+    cold_cells = _cells(root / "cold" / "pay_award_plus_2.ipynb")
+    warm_cells = _cells(root / "warm1" / "pay_award_plus_2.ipynb")
     # the same report run twice in the kept kernel: the same cells and outputs both times
-    assert _cells(tmp_path / "warm0" / "precept_plus_15.ipynb") == _cells(tmp_path / "warm2" / "precept_plus_15.ipynb")
+    assert _cells(root / "warm0" / "precept_plus_15.ipynb") == _cells(root / "warm2" / "precept_plus_15.ipynb")
     assert [c[1] for c in warm_cells if c[1] is not None][0] == 1  # the counter starts again at 1
     assert warm_cells == cold_cells
-    cold_page = TIMESTAMP.sub("<time>", (tmp_path / "cold" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
-    warm_page = TIMESTAMP.sub("<time>", (tmp_path / "warm1" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
+    cold_page = TIMESTAMP.sub("<time>", (root / "cold" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
+    warm_page = TIMESTAMP.sub("<time>", (root / "warm1" / "pay_award_plus_2.html").read_text(encoding="utf-8"))
     assert warm_page == cold_page
-    assert warm[1].headline == cold.headline
+    assert warm[1]["headline"] == cold["headline"]
 
 
 FLAKY_KERNEL = '''
@@ -396,79 +425,115 @@ def _flaky_kernel(root, mode):
     return root / "jupyter", log
 
 
+_EXECUTE = """
+import json, sys
+from dataclasses import asdict
+from planlib import reports
+from planlib.reports import kernels
+plan, scenario, out, warm = sys.argv[1:]
+try:
+    result = reports.execute_report(plan, scenario, out, seed=1, samples=500, warm=warm == "warm")
+finally:
+    kernels.WARM.discard()
+print(json.dumps(asdict(result)))
+"""
+
+
+def _flaky(mode: str, warm: bool) -> Render:
+    """In a new process whose kernelspec fails to start (``mode``: once or always), a report in a new
+    kernel or the kept one: its result in ``result.json``, the kernel's starts in its log."""
+
+    def make(root: Path) -> None:
+        jupyter_path, _ = _flaky_kernel(root, mode)
+        done = run_python(_EXECUTE, EXAMPLE, SCENARIOS / "pay_award_plus_2.yaml", root / "out",
+                          "warm" if warm else "new", env={"JUPYTER_PATH": str(jupyter_path)})
+        (root / "result.json").write_text(done.stdout.splitlines()[-1], encoding="utf-8")
+
+    return Render(f"kernels/flaky-{mode}/{'kept' if warm else 'new'}", make)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("warm", [False, True], ids=["new-kernel", "kept-kernel"])
-def test_kernel_that_fails_to_start_is_tried_once_more(tmp_path, monkeypatch, warm):
-    jupyter_path, log = _flaky_kernel(tmp_path, "once")
-    monkeypatch.setenv("JUPYTER_PATH", str(jupyter_path))
-    try:
-        result = reports.execute_report(EXAMPLE, SCENARIOS / "pay_award_plus_2.yaml", tmp_path / "out",
-                                        seed=1, samples=500, warm=warm)
-    finally:
-        kernels.WARM.discard()
-    assert log.read_text().count("start") == 2
-    assert result.status == "ok", result.error
-    assert (tmp_path / "out" / "pay_award_plus_2.html").is_file()
+def test_kernel_that_fails_to_start_is_tried_once_more(documents, warm):
+    root = documents.get(_flaky("once", warm))
+    result = json.loads((root / "result.json").read_text(encoding="utf-8"))
+    assert (root / "starts-once.log").read_text().count("start") == 2
+    assert result["status"] == "ok", result["error"]
+    assert (root / "out" / "pay_award_plus_2.html").is_file()
 
 
 @pytest.mark.slow
-def test_kernel_that_never_starts_fails_the_report_after_one_retry(tmp_path, monkeypatch):
-    jupyter_path, log = _flaky_kernel(tmp_path, "always")
-    monkeypatch.setenv("JUPYTER_PATH", str(jupyter_path))
-    result = reports.execute_report(EXAMPLE, SCENARIOS / "pay_award_plus_2.yaml", tmp_path / "out", seed=1, samples=500)
-    assert log.read_text().count("start") == 2
-    assert result.status == "failed"
-    assert "Kernel died" in result.error
-    assert not list((tmp_path / "out").iterdir())  # nothing half-made is left
+def test_kernel_that_never_starts_fails_the_report_after_one_retry(documents):
+    root = documents.get(_flaky("always", False))
+    result = json.loads((root / "result.json").read_text(encoding="utf-8"))
+    assert (root / "starts-always.log").read_text().count("start") == 2
+    assert result["status"] == "failed"
+    assert "Kernel died" in result["error"]
+    assert not list((root / "out").iterdir())  # nothing half-made is left
 
 
-@pytest.mark.slow
-def test_a_kernel_that_cannot_be_launched_fails_each_report_with_its_error(tmp_path):
-    """The pool's workers launch their kernels early; a launch that fails must not break the pool."""
-    import os
-    import subprocess
-    import sys
-
-    spec = tmp_path / "jupyter" / "kernels" / "python3"
+def _unlaunchable(root: Path) -> None:
+    """``planlib batch`` with two workers whose kernelspec names a program that does not exist."""
+    spec = root / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({"argv": [str(tmp_path / "no-such-python"), "{connection_file}"],
+    (spec / "kernel.json").write_text(json.dumps({"argv": [str(root / "no-such-python"), "{connection_file}"],
                                                   "display_name": "missing", "language": "python"}), encoding="utf-8")
-    out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-m", "planlib.cli", "batch", str(EXAMPLE), "--out", str(out), "--workers", "2",
-         "-s", str(SCENARIOS / "precept_plus_10.yaml"), "-s", str(SCENARIOS / "pay_award_plus_2.yaml")],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter")})
-    assert done.returncode == 1, done.stderr
-    index = (out / "index.html").read_text(encoding="utf-8")
+    done = planlib_cli("batch", EXAMPLE, "--out", root / "out", "--workers", "2",
+                       "-s", SCENARIOS / "precept_plus_10.yaml", "-s", SCENARIOS / "pay_award_plus_2.yaml",
+                       expect=None, env={"JUPYTER_PATH": str(root / "jupyter")})
+    (root / "exit_code").write_text(str(done.returncode), encoding="utf-8")
+    (root / "stderr").write_text(done.stderr, encoding="utf-8")
+
+
+UNLAUNCHABLE = Render("kernels/unlaunchable/batch", _unlaunchable)
+
+
+@pytest.mark.slow
+def test_a_kernel_that_cannot_be_launched_fails_each_report_with_its_error(documents):
+    """The pool's workers launch their kernels early; a launch that fails must not break the pool."""
+    root = documents.get(UNLAUNCHABLE)
+    assert (root / "exit_code").read_text() == "1", (root / "stderr").read_text()
+    index = (root / "out" / "index.html").read_text(encoding="utf-8")
     assert index.count('<tr class="failed">') == 2
     index = index.replace("<wbr>", "")  # long words in a table cell may break (at "/", "_", "." or "-")
     assert "no-such-python" in index and "BrokenProcessPool" not in index
 
 
-@pytest.mark.slow
-def test_killed_batch_leaves_no_half_written_report(tmp_path):
-    """Kill the whole batch (SIGKILL, no clean-up possible) as its first report lands: every
-    report file that exists is complete; temporary files are hidden and never a report's name."""
-    import nbformat
-    import os
+def _killed(root: Path) -> None:
+    """Kill the whole batch of every scenario (SIGKILL, no clean-up possible) as its first report
+    lands in ``out``."""
     import signal
     import subprocess
     import sys
     import time
 
-    out = tmp_path / "out"
+    out = root / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "planlib.cli", "batch", str(EXAMPLE), "--out", str(out), "--workers", "2", "--seed", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=session_documents().env)
     try:
         deadline = time.monotonic() + 300
         while not (out.is_dir() and any(p.suffix == ".ipynb" and not p.name.startswith(".") for p in out.iterdir())):
             assert process.poll() is None, "the batch ended before it could be killed"
             assert time.monotonic() < deadline, "no report appeared in 300 s"
-            time.sleep(0.05)
+            time.sleep(0.05)  # polling for the first report
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+KILLED = Render("batch/west_midlands_2021/killed", _killed)
+RENDERS += [WARM, _flaky("once", False), _flaky("once", True), _flaky("always", False), UNLAUNCHABLE, KILLED, DASK]
+"""The kernels' and the batch's behaviours below, each made in its own process in the background."""
+
+
+@pytest.mark.slow
+def test_killed_batch_leaves_no_half_written_report(documents):
+    """Kill the whole batch (SIGKILL, no clean-up possible) as its first report lands: every
+    report file that exists is complete; temporary files are hidden and never a report's name."""
+    import nbformat
+
+    out = documents.get(KILLED) / "out"
     visible = [p for p in out.iterdir() if not p.name.startswith(".")]
     assert visible
     assert not (out / "index.html").exists() or (out / "index.html").read_text(encoding="utf-8").endswith("</html>\n")
