@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 
-RENDER_WORKERS = int(os.environ.get("PLANLIB_TEST_RENDER_WORKERS", max(1, (os.cpu_count() or 2) - 1)))
+RENDER_WORKERS = max(1, int(os.environ.get("PLANLIB_TEST_RENDER_WORKERS", (os.cpu_count() or 2) - 1)))
 """Renders run at once in the background: one core fewer than the machine has (the tests
 themselves run on the other), at least one."""
 
