@@ -115,3 +115,38 @@ def test_a_chart_block_has_a_heading_a_description_the_table_alternative_and_a_d
     block.update(chart=chart, description="Now balanced.", table=FIGURES.assign(**{"Budget gap": [0.0, 0.0]}))
     assert "Now balanced." in block.description_html.value and "£2.4m" not in block.figures.value
     assert block.chart.chart.to_dict()["description"] == "Budget gap by year. Now balanced."
+
+
+def test_the_apps_charts_have_words_and_figures_and_their_tables_download(example_plan):
+    """The plan overview, compliance and consultation apps build every chart as a kit chart block
+    and offer their main tables as CSV (the browser test checks the page; this checks the parts)."""
+    from planlib.ui.compliance import ComplianceApp
+    from planlib.ui.consultation import ConsultationApp
+    from planlib.ui.kit import ChartBlock
+    from planlib.ui.overview import PlanOverview
+
+    import planlib
+
+    apps = [PlanOverview(example_plan), ComplianceApp(example_plan), ConsultationApp.for_plan(planlib.DEFAULT_PLAN)]
+    for app, charts in zip(apps, (2, 2, 3)):  # the overview's horizon matrix needs the plan's register
+        blocks = [w for w in _all_widgets(app.widget) if isinstance(w, ChartBlock)]
+        assert len(blocks) == charts, type(app).__name__
+        for block in blocks:
+            assert len(re.sub(r"<[^>]+>", "", block.description_html.value)) > 40, "a description says something"
+            assert SHOW_TABLE in block.figures.value and DOWNLOAD_CSV in block.download.value
+    overview, compliance_app, consultation_app = apps
+    assert _csv_from_link(overview.kpis_table.value).startswith("KPI,Unit,Baseline,")
+    assert _csv_from_link(overview.commitments_table.value).startswith("Commitment,Section,")
+    assert _csv_from_link(compliance_app._rag_html()).startswith("KPI,Baseline,Baseline year,")
+    assert "Met" in _csv_from_link(compliance_app._checklist_html())
+    assert _csv_from_link(consultation_app._trace_html()).startswith("Theme,Commitments that answer it")
+    # The resources chart follows the filters: its words and figures too.
+    overview.set_filter(workstream="review")
+    words = overview.resources_block.description_html.value
+    assert "Revenue cost of the" in words and f"of the {len(overview.selected_ids())} commitments shown" in words
+
+
+def _all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_widgets(child)

@@ -34,10 +34,10 @@ from planlib.formats import count, share, signed_percent
 from planlib.present.html import (APP_CSS, Html, banner, cards, compliance_badge, escape, heading, html_table, lines,
                                   note, paragraph, rag_badge, status_badge)
 from planlib.present.labels import owner_label
-from planlib.present.html import STATUS_LABELS
+from planlib.present.html import COMPLIANCE_LABELS, STATUS_LABELS
 from planlib.present.labels import RAG_LABELS
 from planlib.ui import Messages, log_to_server, safe, section, validate_choice
-from planlib.ui.kit import chart_block
+from planlib.ui.kit import chart_block, download_link
 
 KINDS = {"plan_content": "What the plan must contain (PRSRA 2011 s.7(1))",
          "function": "The Commissioner's functions the plan covers",
@@ -264,6 +264,11 @@ class ComplianceApp:
             if rows:
                 parts.append(heading(title, 3))
                 parts.append(html_table(["Id", "Requirement", "Status", "Evidence in the plan", "Missing", "Note"], rows))
+        figures = pd.DataFrame([[KINDS[r.kind], r.id, r.requirement, COMPLIANCE_LABELS.get(r.status, (r.status,))[0],
+                                 "; ".join(titles.get(i, i) for i in r.evidence), "; ".join(r.missing), r.note or ""]
+                                for r in self.results if r.kind in KINDS],
+                               columns=["Kind", "Id", "Requirement", "Status", "Evidence in the plan", "Missing", "Note"])
+        parts.append(f'<p class="planlib-download-line">{download_link(figures, "statutory_requirements")}</p>')
         return "\n".join(parts)
 
     def _reporting_html(self) -> str:
@@ -287,8 +292,16 @@ class ComplianceApp:
                  "Higher is better" if row.direction == "up" else "Lower is better", owner_label(row.owner),
                  status_badge(row.status)]
                 for row in self.latest.itertuples()]
-        return html_table(["KPI", "Baseline", "Target", "Year", "Actual", "Trajectory", "RAG", "Direction",
-                           "Owner", "Figures"], rows, numeric=[4, 5], nowrap=[1, 2, 3])
+        figures = pd.DataFrame([[row.kpi, row.baseline, row.baseline_year, row.target, row.target_year, row.year or "",
+                                 row.actual, row.expected, RAG_LABELS.get(row.rag, row.rag),
+                                 "Higher is better" if row.direction == "up" else "Lower is better",
+                                 owner_label(row.owner), STATUS_LABELS.get(row.status, row.status)]
+                                for row in self.latest.itertuples()],
+                               columns=["KPI", "Baseline", "Baseline year", "Target", "Target year", "Year", "Actual",
+                                        "Trajectory", "RAG", "Direction", "Owner", "Figures"])
+        return (html_table(["KPI", "Baseline", "Target", "Year", "Actual", "Trajectory", "RAG", "Direction",
+                            "Owner", "Figures"], rows, numeric=[4, 5], nowrap=[1, 2, 3])
+                + f'<p class="planlib-download-line">{download_link(figures, "kpi_performance")}</p>')
 
     def _timeline_html(self) -> str:
         table = timeline.timeline_table(self.plan)

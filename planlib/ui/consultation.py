@@ -35,7 +35,7 @@ from planlib.present.consultation import AREA_LABELS
 from planlib.formats import count, share
 from planlib.present.html import APP_CSS, Html, badge, bullet_list, cards, escape, heading, html_table, paragraph
 from planlib.ui import Messages, log_to_server, safe, section, validate_choice
-from planlib.ui.kit import chart_block
+from planlib.ui.kit import chart_block, download_link
 
 
 def _pct(value: float | None) -> str:
@@ -264,13 +264,16 @@ class ConsultationApp:
     def _trace_html(self) -> str:
         trace = self.results.trace
         titles = {e.id: e.title for e in self.results.plan.evidence}
-        rows = []
+        rows, csv_rows = [], []
         for t in self.results.themes.itertuples():
             part = trace[trace["theme"] == t.theme]
             answers = [f"{r.commitment} (via {titles.get(r.via, r.via)})" if r.via != t.theme else r.commitment
                        for r in part.itertuples()]
             rows.append([t.title, bullet_list(answers) or _flag(True, "Gap: no commitment answers it")])
-        return html_table(["Theme", "Commitments that answer it"], rows)
+            csv_rows.append([t.title, "; ".join(answers) or "Gap: no commitment answers it"])
+        figures = pd.DataFrame(csv_rows, columns=["Theme", "Commitments that answer it"])
+        return (html_table(["Theme", "Commitments that answer it"], rows)
+                + f'<p class="planlib-download-line">{download_link(figures, "themes_to_commitments")}</p>')
 
     def _candidates_html(self) -> str:
         r = self.results

@@ -362,8 +362,15 @@ class PlanOverview:
         else:
             note = f"{len(kpis)} of {len(self.plan.kpis)} KPIs: those that measure the commitments shown."
         headers = ["KPI", "Unit", "Baseline", "Target", "Direction", "Reported", "Owner", "Status"]
-        return paragraph(note) + html_table(headers, rows, empty="None of the commitments shown has a KPI.",
-                                            nowrap=[2, 3, 4])
+        figures = pd.DataFrame([[k.title, k.unit, k.baseline.value, k.baseline.period, k.target.value, k.target.by,
+                                 "Higher is better" if k.direction == "up" else "Lower is better",
+                                 k.frequency.capitalize(), labels.owner_label(k.owner), str(k.status).capitalize()]
+                                for k in kpis],
+                               columns=["KPI", "Unit", "Baseline", "Baseline period", "Target", "Target by", "Direction",
+                                        "Reported", "Owner", "Status"])
+        return (paragraph(note) + html_table(headers, rows, empty="None of the commitments shown has a KPI.",
+                                             nowrap=[2, 3, 4])
+                + f'<p class="planlib-download-line">{download_link(figures, "kpis")}</p>')
 
     def _glance_html(self) -> str:
         plan = self.plan
