@@ -105,7 +105,7 @@ class Documents:
         self._jobs: dict[str, Future[Any]] = {}
         self._renders: dict[str, tuple[Render, Path]] = {}
         self._lock = threading.Lock()
-        self._running: set[subprocess.Popen[str]] = set()
+        self._running: set[Any] = set()
         self._closed = False
 
     def start(self, render: Render) -> Future[Any]:
@@ -148,26 +148,40 @@ class Documents:
 
     def run(self, args: list[str], *, expect: int | None = 0, cwd: Path = ROOT,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """Run ``args`` as a child process with the session's environment (and ``env``); RenderFailed
-        unless it exits with ``expect`` (None: any code)."""
+        """Run ``python ARGS`` (``-m module ...`` or ``-c code ...``) as a child process with the
+        session's environment (and ``env``); RenderFailed unless it exits with ``expect`` (None:
+        any code).
+
+        The child is forked from a process that has imported planlib, papermill and pandas once
+        (:func:`_forkserver`), so that it does not spend seconds importing them again.
+        """
         if self._closed:
             raise RenderFailed("the test session has ended")
-        process = subprocess.Popen(args, cwd=cwd, env={**self.env, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   stdin=subprocess.DEVNULL, text=True, start_new_session=True)
-        with self._lock:
-            self._running.add(process)
-        try:
-            out, err = process.communicate(timeout=RENDER_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            _kill(process)
-            out, err = process.communicate()
-            raise RenderFailed(f"{' '.join(args)} took over {RENDER_TIMEOUT_S} s:\n{out[-2000:]}\n{err[-4000:]}")
-        finally:
+        with tempfile.TemporaryDirectory(prefix="planlib-run-") as logs:
+            out_path, err_path = Path(logs) / "out", Path(logs) / "err"
+            process = _forkserver().Process(target=_python_child, daemon=False,
+                                            args=(args, str(cwd), {**self.env, **(env or {})}, str(out_path),
+                                                  str(err_path)))
             with self._lock:
-                self._running.discard(process)
-        done = subprocess.CompletedProcess(args, process.returncode, out, err)
+                process.start()
+                self._running.add(process)
+            try:
+                process.join(timeout=RENDER_TIMEOUT_S)
+                timed_out = process.exitcode is None
+                if timed_out:
+                    _kill(process)
+                    process.join()
+            finally:
+                with self._lock:
+                    self._running.discard(process)
+            kill_group(process.pid)  # what it left running (a kernel whose parent was killed, say)
+            out, err = (p.read_text(encoding="utf-8", errors="replace") if p.exists() else "" for p in (out_path, err_path))
+        command = "python " + " ".join(a if len(a) < 200 else a[:60] + "..." for a in args)
+        if timed_out:
+            raise RenderFailed(f"{command} took over {RENDER_TIMEOUT_S} s:\n{out[-2000:]}\n{err[-4000:]}")
+        done = subprocess.CompletedProcess(args, process.exitcode, out, err)
         if expect is not None and done.returncode != expect:
-            raise RenderFailed(f"{' '.join(args)} exited {done.returncode}, not {expect}:\n{out[-2000:]}\n{err[-4000:]}")
+            raise RenderFailed(f"{command} exited {done.returncode}, not {expect}:\n{out[-2000:]}\n{err[-4000:]}")
         return done
 
     def close(self) -> None:
@@ -185,25 +199,88 @@ def _made(render: Render, folder: Path) -> Path:
     return folder
 
 
-def _kill(process: subprocess.Popen[str]) -> None:
+def _kill(process: Any) -> None:
+    kill_group(process.pid)
+
+
+def kill_group(pid: int | None) -> None:
+    """SIGKILL the process group ``pid`` leads (a render's child, its kernels and browsers), if any."""
     import signal
 
+    if pid is None:
+        return
     try:
-        os.killpg(process.pid, signal.SIGKILL)  # the process and its kernels and browsers
+        os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+PRELOAD = ["planlib", "planlib.cli", "planlib.reports", "planlib.appraisal", "papermill", "nbformat", "nbclient",
+           "jupyter_client", "pandas", "numpy", "altair", "pypdf"]
+"""What the render children's parent imports once (each child would take seconds to import it)."""
+
+_FORKSERVER: Any = None
+
+
+def _forkserver() -> Any:
+    """multiprocessing's forkserver context, its server having imported :data:`PRELOAD`."""
+    global _FORKSERVER
+    if _FORKSERVER is None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        _FORKSERVER = context
+    return _FORKSERVER
+
+
+def _python_child(args: list[str], cwd: str, env: dict[str, str], out: str, err: str) -> None:
+    """Run ``python ARGS`` in this (forked) process, as its own process group, and exit with its code."""
+    import runpy
+    import traceback
+
+    os.setsid()
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    for fd, path in ((1, out), (2, err)):
+        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, fd)
+        os.close(target)
+    code: Any = 0
+    try:
+        if args[0] == "-m":
+            sys.argv = [args[1], *args[2:]]
+            runpy.run_module(args[1], run_name="__main__", alter_sys=True)
+        elif args[0] == "-c":
+            sys.argv = ["-c", *args[2:]]
+            exec(compile(args[1], "<string>", "exec"), {"__name__": "__main__"})  # noqa: S102 - the tests' own code
+        else:
+            raise ValueError(f"expected -m or -c, not {args[0]!r}")
+    except SystemExit as stopped:
+        code = stopped.code
+    except BaseException:  # noqa: BLE001 - reported as python reports it, with exit code 1
+        traceback.print_exc()
+        code = 1
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def planlib_cli(*args: str | os.PathLike[str], expect: int | None = 0,
                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``planlib ARGS`` in a child process (as a person runs it), for a :class:`Render`."""
-    return session_documents().run([sys.executable, "-m", "planlib.cli", *map(str, args)], expect=expect, env=env)
+    return session_documents().run(["-m", "planlib.cli", *map(str, args)], expect=expect, env=env)
 
 
 def run_python(code: str, *args: str | os.PathLike[str], env: dict[str, str] | None = None,
                expect: int | None = 0) -> subprocess.CompletedProcess[str]:
     """``python -c CODE ARGS`` in a child process (``sys.argv[1:]`` are ARGS), for a :class:`Render`."""
-    return session_documents().run([sys.executable, "-c", code, *map(str, args)], env=env, expect=expect)
+    return session_documents().run(["-c", code, *map(str, args)], env=env, expect=expect)
 
 
 _DOCUMENTS: Documents | None = None
