@@ -160,7 +160,7 @@ def check_page(page, name: str) -> None:
     assert problems == [], f"{name}: axe-core finds serious or critical violations:\n" + "\n".join(problems)
     marks = page.evaluate(LANDMARKS_JS)
     assert marks["main"] == 1 and marks["banner"] == 1 and marks["nav"] >= 1, f"{name}: landmarks {marks}"
-    assert marks["h1"] == 1 and marks["lang"].startswith("en"), f"{name}: {marks}"
+    assert marks["h1"] == 1 and marks["lang"] == "en-GB", f"{name}: {marks}"
     assert marks["skip"].startswith("Skip to the"), f"{name}: no skip link"
 
     # The skip link comes first and takes the focus to the main content.
