@@ -215,8 +215,12 @@ def kill_group(pid: int | None) -> None:
         pass
 
 
-PRELOAD = ["planlib", "planlib.cli", "planlib.reports", "planlib.appraisal", "papermill", "nbformat", "nbclient",
-           "jupyter_client", "pandas", "numpy", "altair", "pypdf"]
+PRELOAD = ["planlib", "planlib.cli", "planlib.cli.document_commands", "planlib.cli.annual_commands",
+           "planlib.cli.variation_commands", "planlib.cli.analysis_commands", "planlib.reports",
+           "planlib.reports.publish", "planlib.reports.annual_report", "planlib.reports.variation",
+           "planlib.reports.response", "planlib.reports.plan_document", "planlib.appraisal", "planlib.annual",
+           "planlib.variation", "papermill", "nbformat", "nbclient", "jupyter_client", "pandas", "numpy", "scipy.stats",
+           "altair", "pypdf"]
 """What the render children's parent imports once (each child would take seconds to import it)."""
 
 _FORKSERVER: Any = None
