@@ -239,7 +239,9 @@ def _forkserver() -> Any:
 
 
 def _python_child(args: list[str], cwd: str, env: dict[str, str], out: str, err: str) -> None:
-    """Run ``python ARGS`` in this (forked) process, as its own process group, and exit with its code."""
+    """Run ``python ARGS`` in this (forked) process, as its own process group, and exit with its code
+    (through multiprocessing, whose finalizers release what the command held: semaphores that the
+    tests' process would otherwise report as leaked)."""
     import runpy
     import traceback
 
@@ -270,9 +272,12 @@ def _python_child(args: list[str], cwd: str, env: dict[str, str], out: str, err:
         if code is not None:
             print(code, file=sys.stderr)
         code = 0 if code is None else 1
+    import atexit
+
+    atexit._run_exitfuncs()  # as python does on the way out (multiprocessing then runs its finalizers)
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code)
+    sys.exit(code)
 
 
 def planlib_cli(*args: str | os.PathLike[str], expect: int | None = 0,
