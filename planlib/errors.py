@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "LinkError",
     "PlanError",
     "PlanlibError",
     "PortfolioInfeasible",
@@ -184,6 +185,15 @@ class StoreError(PlanlibError):
         self.message = message
         self.name = name
         self.version = version
+
+
+class LinkError(PlanlibError, ValueError):
+    """Why a link to an app's view cannot be used, in words for a reader (never holding the
+    link's own text, so that nothing a link carries is echoed on the page).
+
+    >>> str(LinkError("it gives the same setting twice"))
+    'it gives the same setting twice'
+    """
 
 
 class PortfolioInfeasible(PlanlibError):

@@ -321,8 +321,9 @@ def cases_html(cases: AppraisalCases, titles: Mapping[str, str], css_class: str 
     if n_valued:
         valued = valued_frame(cases, titles)[VALUED_HEADINGS[:6]]
         short = ["Commitment", "Costs", "Benefits", "NPV, median", "90% interval", "Chance benefits outweigh costs"]
+        # The interval ("−£134.5m to −£91.3m") may wrap, so that the table fits an A4 page.
         parts.append(html_table(short, list(valued.itertuples(index=False, name=None)),
-                                numeric=range(1, 6), css_class=css_class,
+                                numeric=[1, 2, 3, 5], css_class=css_class,
                                 caption=f"The {n_valued} commitments whose benefits are valued, and them together: "
                                         f"present values (Green Book discounting); net present value (NPV) "
                                         f"intervals from {cases.samples:,} draws, seed {cases.seed}"))

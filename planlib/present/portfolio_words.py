@@ -197,7 +197,8 @@ def left_out_reason(result: PortfolioResult, row: Any) -> str:
 
     >>> import planlib
     >>> res = planlib.optimise(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
-    >>> row = res.commitments.set_index("id").loc["victims_services"]
+    >>> left_out = res.commitments[~res.commitments["selected"].astype(bool)]
+    >>> row = left_out.loc[left_out["cost_total"].idxmax()]      # the dearest commitment left out
     >>> left_out_reason(res, row)
     'does not fit: with the statutory duties and the pledges it would exceed the headroom in 2023/24 by £3.9m and in 2024/25 by £1.7m'
     """

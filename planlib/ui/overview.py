@@ -437,7 +437,7 @@ class PlanOverview:
                                 "Impact": ranked["impact"], "Score": ranked["score"],
                                 "Gap": ["Yes" if g else "No" for g in ranked["gap"]]})
         chart = chart_block(charts.risk_matrix_chart(ranked), description=words, table=figures,
-                            title="Horizon scanning items by likelihood and impact", csv_name="horizon_scanning",
+                            title="Horizon scanning items by likelihood and impact", csv_name="horizon-scan",
                             css_class="planlib-horizon-chart", level=0)
         return [chart, table]
 

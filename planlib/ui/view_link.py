@@ -1,7 +1,7 @@
 """A link that reopens what a board member is looking at: an app's view in the page address.
 
 The scenario explorer's settings and the net benefit app's chosen commitment travel in the
-query string of the page address (``?precept-2023-24=20&grant=1.5&drop=horizon_scanning``).
+query string of the page address (``?precept-2023-24=20&grant=1.5&drop=<commitment id>``).
 Only what differs from the baseline is written, so the baseline's link is the bare address.
 
 Reading a link trusts nothing in it: a query string longer than :data:`MAX_QUERY_LENGTH`, a key
@@ -51,6 +51,7 @@ from urllib.parse import parse_qsl, urlencode
 import anywidget
 import traitlets
 
+from planlib.errors import LinkError
 from planlib.levers import (
     GRANT_CHANGE_RANGE,
     GRANT_STEP,
@@ -75,10 +76,6 @@ MAX_FIELDS = 60
 _NUMBER = re.compile(r"^-?\d{1,4}(\.\d{1,4})?$")
 _ID_LIST = re.compile(r"^[A-Za-z0-9_.\-]{1,64}(,[A-Za-z0-9_.\-]{1,64})*$")
 _SAFE_QUERY = re.compile(r"^[A-Za-z0-9_.,%=&+\-]*$")
-
-
-class LinkError(ValueError):
-    """Why a link cannot be used, in words for a reader (never holding the link's own text)."""
 
 
 def unusable(reason: str, what: str = "the baseline plan") -> str:
