@@ -37,7 +37,7 @@ ENGINE_MODULES = {
     "annual", "response",
 }
 PRESENTATION_PACKAGES = {"present", "charts"}
-FACE_MODULES = {"cli", "ui", "reports", "apps"}
+FACE_MODULES = {"cli", "ui", "reports", "apps", "serving"}
 BASE_MODULES = {"errors", "types", "reference", "formats"}
 
 # libraries that draw, show widgets, write HTML or parse a command line: not below presentation

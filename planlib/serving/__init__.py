@@ -1,0 +1,7 @@
+"""How the board apps are served safely: the kernels behind the pages and who may reach them.
+
+:mod:`planlib.apps` starts Voila; this package holds what it configures Voila with:
+:mod:`~planlib.serving.kernels` (the pool of ready kernels, culling, the cap on live kernels) and
+:mod:`~planlib.serving.security` (login off loopback, the Host check, what a page may send to its
+kernel).
+"""
