@@ -11,8 +11,10 @@ shown:
   the Font Awesome and Mermaid links it would otherwise fetch from a CDN;
 - the template and theme cannot be overridden from the URL (``?template=lab`` would bring the
   CDN links back);
-- Voila fails if the port is taken (rather than moving to another one), and kernels left
-  behind by closed browsers are stopped after 15 idle minutes.
+- Voila fails if the port is taken (rather than moving to another one);
+- each app keeps kernels preheated for the viewers expected (``viewers``), a closed page's
+  kernel is released within a minute, and pages beyond a cap are told the server is busy
+  (:mod:`planlib.serving.kernels`).
 
 Voila finds templates only in Jupyter's data folders, so the template is put on
 ``JUPYTER_PATH``: run the command with ``env=voila_env()``. Without it Voila still starts but
@@ -67,6 +69,8 @@ TEMPLATE = "planlib"
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
+MAX_VIEWERS = 100
+"""The most viewers ``planlib serve --viewers`` accepts (each preheated kernel holds a few hundred MiB)."""
 
 log = logging.getLogger("planlib.apps")
 
@@ -113,7 +117,8 @@ APPS = (
 """The board apps, in the order the landing page shows them."""
 
 
-def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None) -> list[str]:
+def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None,
+                  viewers: int | None = None) -> list[str]:
     """The command line that serves the board apps with Voila.
 
     Parameters
@@ -124,8 +129,14 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size:
     port : int
         TCP port to listen on.
     pool_size : int, optional
-        Preheated kernels kept ready for each app (0 turns preheating off); by default the
-        ``default_pool_size`` of ``voila.json`` (1).
+        Preheated kernels kept ready for each app alike (0 turns preheating off), in place of
+        the sizes that ``viewers`` gives.
+    viewers : int, optional
+        People expected to open the apps at once (1 to 100; 1 by default, from ``voila.json``):
+        the scenario explorer, the app a board opens together, keeps this many kernels ready
+        and every other app one; at most ``max(10, 2 x viewers)`` pages hold kernels at once,
+        beyond which an app page says the server is busy (HTTP 503). See
+        :mod:`planlib.serving.kernels`.
 
     Returns
     -------
@@ -147,6 +158,8 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size:
     Traceback (most recent call last):
     ...
     ValueError: port must be a whole number from 1 to 65535, not 0
+    >>> "--PlanlibKernelManager.viewers=12" in voila_command(viewers=12)
+    True
     """
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise ValueError(f"port must be a whole number from 1 to 65535, not {port!r}")
@@ -154,6 +167,8 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size:
         raise ValueError(f"host must be an address such as 127.0.0.1, not {host!r}")
     if pool_size is not None and (isinstance(pool_size, bool) or not isinstance(pool_size, int) or not 0 <= pool_size <= 8):
         raise ValueError(f"pool size must be a whole number from 0 to 8, not {pool_size!r}")
+    if viewers is not None and (isinstance(viewers, bool) or not isinstance(viewers, int) or not 1 <= viewers <= MAX_VIEWERS):
+        raise ValueError(f"viewers must be a whole number from 1 to {MAX_VIEWERS}, not {viewers!r}")
     command = [
         sys.executable,
         "-m",
@@ -170,6 +185,8 @@ def voila_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size:
     if pool_size is not None:
         command.append(f"--VoilaConfiguration.default_pool_size={pool_size}")
         command.append(f"--VoilaConfiguration.preheat_kernel={pool_size > 0}")
+    if viewers is not None:
+        command.append(f"--PlanlibKernelManager.viewers={viewers}")
     return command
 
 
@@ -217,8 +234,14 @@ def main(argv: list[str] | None = None) -> None:
     from traitlets.config import Config
     from voila.app import Voila
 
+    from planlib.serving import kernels
+
+    kernels.install()  # pools sized from --viewers, no culled pooled kernel, prompt release, a cap
     config = Config()
     config.VoilaConfiguration.page_config_hook = page_config_hook
+    from planlib.serving import security
+
+    security.configure(config)  # login off loopback, the Host check, widget messages only, IPC kernels, a quiet log
     Voila.launch_instance(argv=argv, config=config)
 
 
@@ -279,13 +302,14 @@ def check_plan(plan: str | os.PathLike[str]) -> None:
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None,
-          plan: str | os.PathLike[str] | None = None) -> int:
+          plan: str | os.PathLike[str] | None = None, viewers: int | None = None) -> int:
     """Serve the board apps until Voila stops, the user presses Ctrl-C or the service is stopped.
 
     Parameters
     ----------
-    host, port, pool_size : str, int, int
-        Where to listen and how many preheated kernels to keep, as for :func:`voila_command`.
+    host, port, pool_size, viewers : str, int, int, int
+        Where to listen, how many preheated kernels to keep and how many people to expect at
+        once, as for :func:`voila_command`.
     plan : path, optional
         The plan folder the apps show (the embedded example by default); check it first with
         :func:`check_plan`.
@@ -304,7 +328,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | N
     # Voila runs in a session of its own: Ctrl-C reaches this process only, which then asks Voila
     # to stop (SIGTERM), so kernels still being preheated are shut down by Voila rather than
     # interrupted mid-import.
-    process = subprocess.Popen(voila_command(host=host, port=port, pool_size=pool_size), env=voila_env(plan=plan),
+    process = subprocess.Popen(voila_command(host=host, port=port, pool_size=pool_size, viewers=viewers),
+                               env=voila_env(plan=plan),
                                stderr=subprocess.PIPE, start_new_session=True)
     stopping = threading.Event()
     relay = threading.Thread(target=_relay_log, args=(process.stderr, stopping), daemon=True)

@@ -18,16 +18,19 @@ from planlib.cli.base import _friendly, _shown, main
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--pool-size", type=click.IntRange(0, 8), default=None,
-              help="Preheated kernels kept ready per app (0: none); default from voila.json (1).")
+              help="Preheated kernels kept ready for every app alike (0: none), in place of the sizes --viewers gives.")
+@click.option("--viewers", type=click.IntRange(1, 100), default=None, metavar="N",
+              help="People expected to open the apps at once (default 1): the scenario explorer keeps N kernels "
+                   "ready, the other apps one each; beyond 2N pages (at least 10) the server says it is busy.")
 @_friendly
-def serve_command(plan: Path | None, port: int, host: str, pool_size: int | None) -> None:
+def serve_command(plan: Path | None, port: int, host: str, pool_size: int | None, viewers: int | None) -> None:
     """Serve the board apps in voila_apps/ with Voila, showing the plan folder DIR (open http://HOST:PORT/)."""
     from planlib.apps import check_plan, serve, voila_command
 
     try:
-        voila_command(host=host, port=port, pool_size=pool_size)  # checks them before anything starts
+        voila_command(host=host, port=port, pool_size=pool_size, viewers=viewers)  # checked before anything starts
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--host/--port") from None
     shown = _shown(plan)
     check_plan(shown)  # a missing or invalid plan exits 1 here, before Voila starts
-    sys.exit(serve(host=host, port=port, pool_size=pool_size, plan=shown))
+    sys.exit(serve(host=host, port=port, pool_size=pool_size, plan=shown, viewers=viewers))
