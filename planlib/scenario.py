@@ -39,6 +39,7 @@ Values a scenario sets take the scenario's name and source as their source, and 
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from typing import Any
 
@@ -257,7 +258,13 @@ def _year_map(path: str, value: Any, plan: Plan) -> dict[FinancialYear, Any]:
 def _number(path: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ScenarioError(path, f"expected a number, got {value!r}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number too large for a float; it would be far beyond any bound
+        raise ScenarioError(path, "the number is far too large for any figure of a plan") from None
+    if not math.isfinite(number):
+        raise ScenarioError(path, f"must be a finite number, not NaN or infinity (got {number!r})")
+    return number
 
 
 def _validation_message(exc: ValidationError) -> str:

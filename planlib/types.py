@@ -20,7 +20,7 @@ import re
 from functools import total_ordering
 from typing import Annotated, Any, Iterator, Literal
 
-from pydantic import Field, GetCoreSchemaHandler, Strict, StringConstraints
+from pydantic import AfterValidator, Field, GetCoreSchemaHandler, Strict, StringConstraints
 from pydantic_core import core_schema
 
 _FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
@@ -201,11 +201,37 @@ sourced figures; illustrative (assumed, to be replaced); unverified (a recollect
 Id = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")]
 """An identifier: a letter, then letters, digits, ``_``, ``.`` or ``-`` (at most 64)."""
 
-Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-"""Non-empty text; surrounding spaces are removed (as a spreadsheet cell is read)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters other than tab, line feed and carriage return: escape sequences (ESC),
+the bell, NUL... that a terminal or a page would act on rather than show."""
 
-Note = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=20_000)]
-"""Optional free text (may be empty); surrounding spaces are removed."""
+
+def refuse_control_characters(text: str) -> str:
+    """``text`` unchanged, or ValueError naming its first control character (tabs and line breaks are allowed).
+
+    >>> refuse_control_characters("Safer streets\\tfor all\\n")
+    'Safer streets\\tfor all\\n'
+    >>> refuse_control_characters("Title\\x1b]0;owned\\x07")
+    Traceback (most recent call last):
+    ...
+    ValueError: contains a control character (U+001B) at character 6: text may hold tabs and line breaks but no other control characters
+    """
+    found = _CONTROL.search(text)
+    if found is not None:
+        raise ValueError(f"contains a control character (U+{ord(found.group()):04X}) at character {found.start() + 1}: "
+                         "text may hold tabs and line breaks but no other control characters")
+    return text
+
+
+Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+                 AfterValidator(refuse_control_characters)]
+"""Non-empty text; surrounding spaces are removed (as a spreadsheet cell is read); no control
+characters but tabs and line breaks."""
+
+Note = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=20_000),
+                 AfterValidator(refuse_control_characters)]
+"""Optional free text (may be empty); surrounding spaces are removed; no control characters
+but tabs and line breaks."""
 
 Flag = Annotated[bool, Strict()]
 """``true`` or ``false``; ``1``, ``"yes"`` and the like are type errors."""

@@ -94,7 +94,7 @@ def test_from_yaml_reads_through_io_and_keeps_the_lines_of_the_changes():
 def test_an_oversized_scenario_file_is_refused_before_it_is_parsed(tmp_path: Path):
     file = tmp_path / "big.yaml"
     file.write_text("# " + "x" * MAX_SCENARIO_BYTES + "\n")
-    with pytest.raises(PlanError, match="scenario file is over"):
+    with pytest.raises(PlanError, match="the limit is 1,048,576 bytes"):
         Scenario.from_yaml(file)
 
 

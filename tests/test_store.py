@@ -119,9 +119,11 @@ def test_saved_scenarios_outlive_the_store_object(database_url: str) -> None:
         ("grant_up", None, "no saved scenario is named 'grant_up'; saved scenarios: "
                            "grant_flat (version 1), precept_plus_15 (versions 1-3)"),
         ("precept_plus_15", 4, "scenario 'precept_plus_15' has no version 4; its saved versions are 1-3"),
-        ("precept_plus_15", 0, "version must be a whole number from 1, got 0"),
-        ("precept_plus_15", "2", "version must be a whole number from 1, got '2'"),
-        ("precept_plus_15", True, "version must be a whole number from 1, got True"),
+        ("precept_plus_15", 0, "version must be a whole number from 1 to 2,147,483,647, got 0"),
+        ("precept_plus_15", "2", "version must be a whole number from 1 to 2,147,483,647, got '2'"),
+        ("precept_plus_15", True, "version must be a whole number from 1 to 2,147,483,647, got True"),
+        ("precept_plus_15", 2**31, "version must be a whole number from 1 to 2,147,483,647, got 2147483648"),
+        ("precept_plus_15", 2**70, "version must be a whole number from 1 to 2,147,483,647, got a number far larger"),
     ],
 )
 def test_missing_scenario_is_a_store_error_listing_what_exists(

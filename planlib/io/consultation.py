@@ -33,7 +33,7 @@ from planlib.errors import PlanError, Problem, YamlProblem
 from planlib.io.problems import problem_order
 from planlib.io.side_files import side_file_problems
 from planlib.io.tabular import CsvSpec, parse_csv
-from planlib.io.text import read_text
+from planlib.io.text import folder_problem, is_absent, read_text
 from planlib.io.yaml import parse_yaml, yaml_line
 from planlib.model.consultation import (
     AGE_BANDS,
@@ -49,6 +49,7 @@ from planlib.model.consultation import (
     evidence_theme_problems,
 )
 from planlib.model.plan import Plan
+from planlib.types import refuse_control_characters
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,8 +85,8 @@ def _codebook_errors(exc: ValidationError, data: Any, display: str) -> list[Prob
     return found
 
 
-def _read_codebook(path: Path, display: str, plan: Plan) -> tuple[Codebook | None, list[Problem]]:
-    text, problems = read_text(path, display)
+def _read_codebook(path: Path, display: str, plan: Plan, within: Path) -> tuple[Codebook | None, list[Problem]]:
+    text, problems = read_text(path, display, within=within)
     if text is None:
         return None, problems
     try:
@@ -99,8 +100,8 @@ def _read_codebook(path: Path, display: str, plan: Plan) -> tuple[Codebook | Non
     return codebook, side_file_problems(codebook_problems(codebook, plan), data, display)
 
 
-def _read_age_profile(path: Path, display: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    text, problems = read_text(path, display)
+def _read_age_profile(path: Path, display: str, within: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    text, problems = read_text(path, display, within=within)
     if text is None:
         return None, problems
     rows, problems = parse_csv(text, AGE_PROFILE_SPEC, display)
@@ -147,6 +148,11 @@ def _row_problems(row: dict[str, Any], areas: list[str], theme_ids: set[str] | N
         found.append(("status", f"unknown status {row['status']!r} (expected {', '.join(RESPONSE_STATUSES)})"))
     if len(row["text"]) > 20_000:
         found.append(("text", f"the text has {len(row['text']):,} characters; the limit is 20,000"))
+    for column in ("text", "source"):
+        try:
+            refuse_control_characters(str(row[column]))
+        except ValueError as exc:
+            found.append((column, str(exc)))
     unknown = [t for t in _precoded(row) if theme_ids is not None and t not in theme_ids]
     if unknown:
         found.append(("themes", f"unknown theme{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
@@ -185,19 +191,23 @@ def _evidence_problems(plan: Plan, codebook: Codebook | None, path: Path, displa
     found = [] if codebook is None else evidence_theme_problems(plan, codebook)
     if not found:
         return []
-    try:  # the plan loaded, so the file reads; this only finds the lines
-        data = parse_yaml(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, YamlProblem):
+    text, _ = read_text(path, display, within=path.parent)  # the plan loaded, so the file reads
+    try:  # this only finds the lines
+        data = parse_yaml(text) if text is not None else None
+    except YamlProblem:
         data = None
     return side_file_problems(found, data, display, names={"evidence": [{"id": e.id} for e in plan.evidence]})
 
 
 def _missing_files(folder: Path, display: str) -> list[Problem]:
-    if not folder.is_dir():
+    if is_absent(folder):
         return [Problem(display, None, "", "no consultation folder in the plan folder "
                                            "(it holds responses.csv and codebook.yaml)")]
+    unreadable = folder_problem(folder, within=folder.parent)
+    if unreadable:
+        return [Problem(display, None, "", unreadable)]
     return [Problem(f"{display}/{name}", None, "", "required file is missing")
-            for name in ("responses.csv", "codebook.yaml") if not (folder / name).is_file()]
+            for name in ("responses.csv", "codebook.yaml") if is_absent(folder / name)]
 
 
 def load_consultation(path: str | os.PathLike[str], plan: Plan) -> Consultation:
@@ -232,13 +242,14 @@ def load_consultation(path: str | os.PathLike[str], plan: Plan) -> Consultation:
     problems = _missing_files(folder, display)
     if problems:
         raise PlanError(problems)
-    codebook, problems = _read_codebook(folder / "codebook.yaml", f"{display}/codebook.yaml", plan)
+    within = Path(path)
+    codebook, problems = _read_codebook(folder / "codebook.yaml", f"{display}/codebook.yaml", plan, within)
     age_profile = None
-    if (folder / "age_profile.csv").exists():
-        age_profile, age_problems = _read_age_profile(folder / "age_profile.csv", f"{display}/age_profile.csv")
+    if not is_absent(folder / "age_profile.csv"):
+        age_profile, age_problems = _read_age_profile(folder / "age_profile.csv", f"{display}/age_profile.csv", within)
         problems += age_problems
     responses_file = f"{display}/responses.csv"
-    text, read_problems = read_text(folder / "responses.csv", responses_file)
+    text, read_problems = read_text(folder / "responses.csv", responses_file, within=within)
     problems += read_problems
     checked: list[dict[str, Any]] = []
     if text is not None:

@@ -41,7 +41,7 @@ from planlib.io.atomic import write_atomic
 from planlib.io.paths import DEFAULT_PLAN
 from planlib.io.problems import Origins, field_name, loc_without_markers, problem_order, pydantic_message
 from planlib.io.tabular import CsvSpec, csv_dump, parse_csv
-from planlib.io.text import read_text
+from planlib.io.text import folder_problem, is_absent, read_text
 from planlib.io.yaml import LineDict, Loc, parse_yaml, yaml_dump
 from planlib.model import Plan, reference_problems
 
@@ -199,12 +199,12 @@ def _read_folder(path: Path, display_root: str) -> tuple[dict[str, Any], Origins
     for spec in FILES:
         file_path = path / spec.name
         display = f"{display_root}/{spec.name}"
-        if not file_path.exists():
+        if is_absent(file_path):
             if spec.required:
                 problems.append(Problem(display, None, "", "required file is missing"))
                 unread |= _fields_of(spec.name)
             continue
-        text, file_problems = read_text(file_path, display)
+        text, file_problems = read_text(file_path, display, within=path)
         problems += file_problems
         if text is None:
             unread |= _fields_of(spec.name)
@@ -282,6 +282,9 @@ def _collect(path: str | os.PathLike[str]) -> tuple[Plan | None, list[Problem]]:
         return None, [Problem(display_root, None, "", "plan folder not found")]
     if not folder.is_dir():
         return None, [Problem(display_root, None, "", "not a folder: a plan is a folder of YAML and CSV files")]
+    unreadable = folder_problem(folder)
+    if unreadable:
+        return None, [Problem(display_root, None, "", unreadable)]
     raw, origins, problems, unread = _read_folder(folder, display_root)
 
     def locate(loc: Loc, message: str) -> Problem:

@@ -38,6 +38,7 @@ from planlib.io.paths import DEFAULT_PLAN
 from planlib.io.plan_files import load_plan
 from planlib.io.side_files import (HORIZON_FILE, IMPLICATIONS_FILE, PANEL_RESPONSE_FILE, load_horizon,
                                    load_implications, load_panel_response)
+from planlib.io.text import is_absent
 from planlib.model.plan import Plan
 from planlib.model.plan_folder import PlanFolder
 
@@ -65,7 +66,7 @@ def _read(path: str | os.PathLike[str], parts: Collection[str] | None) -> tuple[
     for part, name in PARTS.items():
         if parts is not None and part not in parts:
             continue
-        if parts is None and not (Path(path) / name.rstrip("/")).exists():
+        if parts is None and is_absent(Path(path) / name.rstrip("/")):
             continue
         try:
             read[part] = _READERS[part](path, plan)

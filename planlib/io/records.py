@@ -29,12 +29,14 @@ from planlib.io.text import read_text
 from planlib.io.yaml import LineDict, parse_yaml
 
 
-def read_yaml_record(path: Path, display: str, model: type[Any]) -> tuple[Any, Any, list[Problem]]:
+def read_yaml_record(path: Path, display: str, model: type[Any], *,
+                     within: Path | None = None) -> tuple[Any, Any, list[Problem]]:
     """Read one YAML file that is not part of the plan proper (the plan loader ignores it) into ``model``.
 
     Returns ``(record, data, problems)``: the pydantic record (None if there is any problem),
     the parsed YAML (to find the line of a later check) and every problem, each naming the
-    file, the line and the field.
+    file, the line and the field. ``within`` is the folder the file must stay inside
+    (:func:`~planlib.io.text.file_problem`).
 
     >>> from pydantic import BaseModel
     >>> class Size(BaseModel):
@@ -42,7 +44,7 @@ def read_yaml_record(path: Path, display: str, model: type[Any]) -> tuple[Any, A
     >>> read_yaml_record(Path("no/such.yaml"), "such.yaml", Size)[2][0].message
     'cannot read the file: No such file or directory'
     """
-    text, problems = read_text(path, display)
+    text, problems = read_text(path, display, within=within)
     if text is None:
         return None, None, problems
     try:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from planlib.errors import PlanError, Problem, YamlProblem
-from planlib.io.text import read_text
+from planlib.io.text import is_absent, read_text
 from planlib.io.yaml import LineDict, parse_yaml, yaml_dump
 
 MAX_SCENARIO_BYTES = 1024 * 1024
@@ -73,11 +73,9 @@ def read_scenario(path: str | os.PathLike[str], model: type[R]) -> tuple[R, Scen
     """
     display = str(path)
     file = Path(path)
-    if not file.is_file():
+    if is_absent(file):
         raise PlanError([Problem(display, None, "", "scenario file not found")])
-    if file.stat().st_size > MAX_SCENARIO_BYTES:
-        raise PlanError([Problem(display, None, "", f"scenario file is over {MAX_SCENARIO_BYTES:,} bytes")])
-    text, problems = read_text(file, display)
+    text, problems = read_text(file, display, limit=MAX_SCENARIO_BYTES)
     if text is None:
         raise PlanError(problems)
     return scenario_from_text(text, display, model)
@@ -91,7 +89,7 @@ def _message(err: Any, key: str) -> str:
                 "'_', '-' and '.' (at most 64): it is used in file names")
     if err["type"] == "extra_forbidden":
         return "unknown field (a scenario has name, description, source and changes)"
-    return err["msg"]
+    return err["msg"].removeprefix("Value error, ")
 
 
 def scenario_from_text(text: str, display: str, model: type[R]) -> tuple[R, ScenarioLines]:

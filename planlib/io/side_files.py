@@ -25,6 +25,7 @@ from typing import Any, Callable, TypeVar
 from planlib.errors import PlanError, Problem
 from planlib.io.problems import field_name
 from planlib.io.records import read_yaml_record
+from planlib.io.text import is_absent
 from planlib.io.yaml import Loc, yaml_line
 from planlib.model.horizon import HorizonRegister, horizon_problems
 from planlib.model.implications import ImplicationSettings, settings_problems
@@ -102,9 +103,9 @@ def load_side_file(folder: str | os.PathLike[str], file_name: str, model: type[R
     """
     display = f"{str(folder).rstrip('/') or '.'}/{file_name}"
     path = Path(folder) / file_name
-    if not path.exists():
+    if is_absent(path):
         raise PlanError([Problem(display, None, "", missing)])
-    record, data, problems = read_yaml_record(path, display, model)
+    record, data, problems = read_yaml_record(path, display, model, within=Path(folder))
     if record is not None:
         problems = side_file_problems(check(record), data, display)
     if problems:
@@ -184,6 +185,6 @@ def panel_response_if_any(folder: str | os.PathLike[str], plan: Plan) -> PanelRe
     >>> panel_response_if_any("no/such/folder", planlib.load_plan(planlib.DEFAULT_PLAN)) is None
     True
     """
-    if not (Path(folder) / PANEL_RESPONSE_FILE).exists():
+    if is_absent(Path(folder) / PANEL_RESPONSE_FILE):
         return None
     return load_panel_response(folder, plan)

@@ -60,9 +60,14 @@ def _check_author(author: Any) -> str:
     return cleaned
 
 
+MAX_VERSION = 2**31 - 1
+"""The highest version number the store can hold (its column is a 32-bit integer in PostgreSQL)."""
+
+
 def _check_version(name: str, version: Any) -> int:
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise StoreError(f"version must be a whole number from 1, got {version!r}", name=name)
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
+        shown = f"{version!r}" if not isinstance(version, int) or abs(version) < 10**20 else "a number far larger"
+        raise StoreError(f"version must be a whole number from 1 to {MAX_VERSION:,}, got {shown}", name=name)
     return version
 
 

@@ -41,6 +41,11 @@ class CsvSpec:
     optional: frozenset[str] = frozenset()
 
 
+MAX_NUMBER_CHARACTERS = 40
+"""Longest number a cell may hold, in characters: far beyond any figure of a plan
+(``1,234,567,890,123.45`` has 21), and short enough to show in a message."""
+
+
 def parse_number(text: str, integer: bool) -> float | int:
     """A cell's number: thousands separators as Excel writes them are allowed; NaN and infinity are not.
 
@@ -54,6 +59,8 @@ def parse_number(text: str, integer: bool) -> float | int:
     ValueError: expected a finite number, got 'inf'
     """
     value = text.strip()
+    if len(value) > MAX_NUMBER_CHARACTERS:
+        raise ValueError(f"a number of {len(value):,} characters is far too long (at most {MAX_NUMBER_CHARACTERS})")
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", value):  # thousands separators, as Excel writes them
         value = value.replace(",", "")
     if integer:

@@ -2,8 +2,9 @@
 
 Mappings come back as :class:`LineDict` and sequences as :class:`LineList`, so that a problem
 found later (by the model or a cross-reference check) can name the line it is about. The
-loader refuses anchors and aliases, duplicate keys and files with more than
-:data:`MAX_YAML_NODES` values, and reads numbers as YAML 1.2 does (``590.0e6`` is a number).
+loader refuses anchors and aliases, duplicate keys, whole numbers of more than
+:data:`MAX_INTEGER_DIGITS` digits and files with more than :data:`MAX_YAML_NODES` values, and
+reads numbers as YAML 1.2 does (``590.0e6`` is a number).
 :func:`yaml_dump` writes YAML that the loader reads back unchanged.
 
 >>> data = parse_yaml("commitments:\\n  - id: C01\\n    name: Safer streets\\n")
@@ -24,6 +25,10 @@ from planlib.errors import YamlProblem
 
 MAX_YAML_NODES = 200_000
 """Most YAML nodes (values, keys, lists, mappings) accepted in one file."""
+
+MAX_INTEGER_DIGITS = 30
+"""Most digits of a whole number (a pound figure of 30 digits is already a million times the
+world's wealth); longer ones are refused with their line before Python is asked to convert them."""
 
 Loc = tuple[Any, ...]
 """A path into parsed data: keys and list positions, e.g. ``("commitments", 3, "costs")``."""
@@ -110,6 +115,15 @@ class _PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
         yield data
         data.extend(self.construct_object(n, deep=True) for n in node.value)
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        # Python refuses to convert more than 4,300 digits, and a figure of 400 digits overflows
+        # a float: no number in a plan needs more than MAX_INTEGER_DIGITS.
+        digits = sum(c.isdigit() for c in str(node.value))
+        if digits > MAX_INTEGER_DIGITS:
+            raise YamlProblem(node.start_mark.line + 1, f"a whole number of {digits:,} digits is far too long "
+                              f"(at most {MAX_INTEGER_DIGITS}); no figure of a plan needs so many")
+        return super().construct_yaml_int(node)
+
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         return float(super().construct_yaml_float(node))
 
@@ -123,6 +137,7 @@ class _PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
 _PlanLoader.add_constructor("tag:yaml.org,2002:map", _PlanLoader.construct_yaml_map)
 _PlanLoader.add_constructor("tag:yaml.org,2002:seq", _PlanLoader.construct_yaml_seq)
+_PlanLoader.add_constructor("tag:yaml.org,2002:int", _PlanLoader.construct_yaml_int)
 _PlanLoader.add_constructor("tag:yaml.org,2002:float", _PlanLoader.construct_yaml_float)
 _PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", _PlanLoader.construct_yaml_timestamp)
 # Replace the YAML 1.1 float resolver with one that also reads 1e6 and 590.0e6 as numbers.

@@ -1,4 +1,5 @@
-"""Cross-reference checks of a plan: broken ids, duplicates, years outside the period, cycles.
+"""Cross-reference checks of a plan: broken ids, duplicates, years outside the period, cycles,
+numbers beyond their plausible range.
 
 Each check looks at one collection of the plan and returns ``(location, message)`` pairs,
 where the location is a path into the plan such as ``("commitments", 3, "objective_id")``.
@@ -24,6 +25,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from planlib.model.base import Assumption, Loc
+from planlib.model.bounds import bound_problems
 from planlib.model.commitment import SHARE_FIELDS, Commitment
 from planlib.model.finance import FinanceAssumptions, tax_base_problems
 from planlib.reference import statutory_function_ids, statutory_requirements
@@ -44,6 +46,7 @@ __all__ = [
     "spend_actual_problems",
     "kpi_problems",
     "lever_problems",
+    "number_problems",
     "objective_kpi_problems",
     "objective_section_problems",
     "reference_problems",
@@ -86,7 +89,7 @@ def reference_problems(plan: Plan) -> Found:
     ``("commitments", 3, "objective_id")``. An empty list means the plan is consistent.
     """
     checks = (
-        duplicate_problems, assumption_problems, evidence_problems, objective_section_problems,
+        duplicate_problems, number_problems, assumption_problems, evidence_problems, objective_section_problems,
         commitment_problems, finance_problems, kpi_problems, kpi_actual_problems, spend_actual_problems,
         grant_problems,
         timeline_problems, objective_kpi_problems, statement_problems, lever_problems,
@@ -100,6 +103,12 @@ def reference_problems(plan: Plan) -> Found:
 def duplicate_problems(plan: Plan) -> Found:
     """Ids (or names) given twice within one collection (see :data:`UNIQUE_KEYS`)."""
     return [p for collection, key in UNIQUE_KEYS for p in _duplicates(getattr(plan, collection), key, collection)]
+
+
+def number_problems(plan: Plan) -> Found:
+    """Numbers beyond the plausible range of their kind (:mod:`planlib.model.bounds`): a cost of
+    1e308 pounds, a pay award of 4 for 4%."""
+    return bound_problems(plan)
 
 
 def assumption_problems(plan: Plan) -> Found:

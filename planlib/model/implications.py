@@ -15,6 +15,7 @@ checks them against a plan's period and returns ``(location, message)`` pairs;
 from __future__ import annotations
 
 from planlib.model.base import Loc, Quantity, Record, YearSeries
+from planlib.model.bounds import IMPLICATION_FIELDS, bound_problems
 from planlib.model.plan import Plan
 from planlib.types import Id
 
@@ -49,7 +50,8 @@ class ImplicationSettings(Record):
 
 
 def settings_problems(settings: ImplicationSettings, plan: Plan) -> list[tuple[Loc, str]]:
-    """Years outside the plan period, missing years, units that are not GBP, rates above 1.
+    """Numbers beyond their plausible range, years outside the plan period, missing years, units
+    that are not GBP, rates above 1.
 
     Returns ``(location, message)`` pairs; a location is a path into the settings, such as
     ``("reserves_strategy", "values", "2030/31")``.
@@ -68,7 +70,7 @@ def settings_problems(settings: ImplicationSettings, plan: Plan) -> list[tuple[L
     (('reserves_strategy', 'values'), 'no value for 2022/23, 2023/24, 2024/25')
     (('capital_financing', 'minimum_revenue_provision_rate'), 'a rate is a share between 0 and 1 (0.04 is 4%), got 4')
     """
-    problems: list[tuple[Loc, str]] = []
+    problems: list[tuple[Loc, str]] = bound_problems(settings, (), IMPLICATION_FIELDS)
     series = {("reserves_strategy",): settings.reserves_strategy}
     series.update({("fees_and_charges", name): s for name, s in settings.fees_and_charges.items()})
     for loc, s in series.items():

@@ -14,6 +14,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from planlib.model.appraisal import DEFAULT_APPRAISAL, AppraisalSettings, UnitCost
 from planlib.model.base import Assumption, Record
+from planlib.model.bounds import FIRST_YEAR, LAST_YEAR, LONGEST_PERIOD
 from planlib.model.checks import reference_problems
 from planlib.model.commitment import Commitment, SpendActual
 from planlib.model.finance import FinanceAssumptions
@@ -32,6 +33,13 @@ class Period(Record):
     def _check_order(self) -> Period:
         if self.last < self.first:
             raise ValueError(f"the period ends ({self.last}) before it starts ({self.first})")
+        first, last = FinancialYear(FIRST_YEAR), FinancialYear(LAST_YEAR)
+        if not (first <= self.first and self.last <= last):
+            raise ValueError(f"the period {self.first} to {self.last} lies outside the years a plan may cover, "
+                             f"{first} to {last}")
+        if self.last - self.first >= LONGEST_PERIOD:
+            raise ValueError(f"the period {self.first} to {self.last} covers {self.last - self.first + 1} years; "
+                             f"a plan covers at most {LONGEST_PERIOD}")
         return self
 
     @property

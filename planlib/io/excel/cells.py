@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from planlib.errors import Problem
+from planlib.io.text import read_bytes
 from planlib.types import FinancialYear
 
 MAX_XLSX_BYTES = 10 * 1024 * 1024
@@ -206,14 +207,9 @@ def open_workbook(path: Path, reader: Reader, wanted: Iterable[str]) -> dict[str
     >>> reader.problems[0].message
     'cannot read the file: No such file or directory'
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_XLSX_BYTES:
-            reader.at("", None, f"file is {size:,} bytes; the limit is {MAX_XLSX_BYTES:,} bytes (10 MiB)")
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        reader.at("", None, f"cannot read the file: {exc.strerror or exc}")
+    data = read_bytes(path, limit=MAX_XLSX_BYTES)  # an ordinary file only: no FIFO, no device
+    if isinstance(data, str):
+        reader.at("", None, data)
         return None
     has_formulas = _check_archive(data, reader)
     if has_formulas is None:
