@@ -19,7 +19,7 @@ from planlib import reports
 from planlib.cli import main
 from planlib.io.paths import SCENARIO_REPORT
 from planlib.formats import MINUS
-from tests.conftest import ROOT, Render, planlib_cli, run_python, scenario_report_render, session_documents
+from tests.conftest import ROOT, Render, kill_group, planlib_cli, run_python, scenario_report_render, session_documents
 
 EXAMPLE = ROOT / "data" / "west_midlands_2021"
 PLANS = sorted(p.parent for p in (ROOT / "data").glob("*/plan.yaml"))
@@ -178,6 +178,88 @@ def test_index_is_a_board_paper_with_the_baseline_beside_every_scenario(tmp_path
     assert f'<span class="money">{MINUS}£12.7m</span>' in page  # the change from the baseline, on one line
 
 
+def _twin(tmp_path: Path, folder: str, name: str = "precept_plus_15", change: int = 15) -> Path:
+    """A scenario file named ``name`` in ``tmp_path/folder`` (a precept change of ``change``)."""
+    path = tmp_path / folder / f"{name}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"name: {name}\ndescription: Precept by {change}.\nsource: s\n"
+                    f"changes:\n  finance.precept_increase: {{2023/24: {change}}}\n", encoding="utf-8")
+    return path
+
+
+def test_scenarios_with_one_name_are_both_in_the_summary_and_the_index(tmp_path):
+    """Two files with one scenario name, and a scenario named baseline: each keeps its own row."""
+    paths = [_twin(tmp_path, "a", change=5), _twin(tmp_path, "b", change=25), _twin(tmp_path, "c", name="baseline")]
+    jobs = reports.batch_jobs(EXAMPLE, tmp_path, paths, seed=1)
+    assert [job["slug"] for job in jobs] == ["precept_plus_15", "precept_plus_15-2", "baseline-2"]
+    results = [reports.ReportResult(p.stem, str(p), job["slug"], "ok") for p, job in zip(paths, jobs)]
+    with open(reports.write_summary(tmp_path, EXAMPLE, results), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    names = list(dict.fromkeys(r["scenario"] for r in rows))
+    assert names == ["baseline", "precept_plus_15", "precept_plus_15-2", "baseline-2"]
+    band_d = {r["scenario"]: r["value"] for r in rows if r["measure"] == "precept_band_d" and r["year"] == "2024/25"}
+    assert len({band_d["precept_plus_15"], band_d["precept_plus_15-2"], band_d["baseline"]}) == 3  # not one copied
+    index = reports.write_index(tmp_path, results, EXAMPLE, 1).read_text(encoding="utf-8")
+    assert index.count('<tr class="ok">') == 3
+    assert ">Precept by 5</a>" in index and ">Precept by 25</a>" in index
+    assert 'href="precept_plus_15-2.html"' in index and 'href="baseline-2.html"' in index
+
+
+def _old_report(out: Path, made_from: str) -> None:
+    """A report notebook in ``out`` that papermill made from the scenario file ``made_from``."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {"parameters": {"scenario_path": made_from}}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "precept_plus_15.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+
+
+def test_report_never_replaces_the_report_of_another_scenario_file(tmp_path):
+    first, second = _twin(tmp_path, "a"), _twin(tmp_path, "b", change=25)
+    _old_report(tmp_path / "out", str(first.resolve()))
+    before = (tmp_path / "out" / "precept_plus_15.ipynb").read_bytes()
+    result = CliRunner().invoke(main, ["report", str(EXAMPLE), "-s", str(second), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert f"is the report of the scenario file {first.resolve()}, not of this one" in result.output
+    assert "Choose another --out folder" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "out" / "precept_plus_15.ipynb").read_bytes() == before
+    reports.execute.check_replaceable(tmp_path / "out", "precept_plus_15", first)  # the same file may run again
+
+
+def _read_only(folder: Path) -> str | None:
+    """Why ``folder/x`` cannot be used, checked on a read-only file system mounted over ``folder``
+    for one process (None where the system does not allow such a mount)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom planlib.errors import PlanError\nfrom planlib.io.atomic import check_out_folder\n"
+            "try:\n    check_out_folder(sys.argv[1])\nexcept PlanError as exc:\n    print(exc)\n")
+    done = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                           'mount -t tmpfs -o ro none "$1" && exec "$2" -c "$3" "$1/x"', "sh", str(folder),
+                           sys.executable, code], capture_output=True, text=True, check=False) if shutil.which("unshare") else None
+    return done.stdout if done is not None and done.returncode == 0 else None
+
+
+@pytest.mark.parametrize("where, reason", [
+    ("note.txt/reports", "note.txt is a file, not a folder"),
+    ("read-only", "Read-only file system"),
+])
+def test_an_unusable_out_folder_is_refused_before_any_report_runs(tmp_path, where, reason):
+    (tmp_path / "note.txt").write_text("x", encoding="utf-8")
+    if where == "read-only":
+        (tmp_path / where).mkdir()
+        message = _read_only(tmp_path / where)
+        if message is None:
+            pytest.skip("no mount namespace here to make a read-only file system")
+        assert reason in message and "--out: cannot use" in message
+        return
+    for command in (["batch", str(EXAMPLE)], ["report", str(EXAMPLE), "-s", str(SCENARIOS / "precept_plus_15.yaml")]):
+        result = CliRunner().invoke(main, [*command, "--out", str(tmp_path / where)])
+        assert result.exit_code == 1 and reason in result.output and "Traceback" not in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["note.txt"]
+
+
 # --------------------------------------------------------------------------- one batch, many checks
 
 
@@ -292,7 +374,8 @@ def test_quoted_path_reached_the_kernel_intact(batch):
     assert namespace["seed"] == 7
 
 
-# --------------------------------------------------------------------------- PDF and Dask
+# --------------------------------------------------------------------------- PDF and the scheduler option
+# (a batch on a real Dask cluster: tests/test_batch_cluster.py)
 
 
 @pytest.mark.slow
@@ -308,33 +391,6 @@ def test_report_with_pdf(documents):
     assert "Band D rises by £15 in each year from 2022/23" in text  # titled by its description (was its name)
     assert "referendum would be required" in text
     assert f"planlib version {planlib.__version__}" in text
-
-
-_DASK = """
-import json, sys
-from click.testing import CliRunner
-from distributed import LocalCluster
-from planlib.cli import main
-plan, scenario, out = sys.argv[1:]
-with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                  dashboard_address=None) as cluster:
-    address = cluster.scheduler_address
-    result = CliRunner().invoke(main, ["batch", plan, "--out", out, "--scheduler", address, "-s", scenario])
-print(json.dumps({"address": address, "exit_code": result.exit_code, "output": result.output}))
-"""
-DASK = Render("batch/west_midlands_2021/dask", lambda root: (root / "result.json").write_text(
-    run_python(_DASK, EXAMPLE, SCENARIOS / "pay_award_plus_2.yaml", root / "out").stdout.splitlines()[-1]))
-"""A batch on a local Dask cluster (one worker process) that the child process starts."""
-
-
-@pytest.mark.slow
-def test_batch_on_a_dask_cluster(documents):
-    root = documents.get(DASK)
-    result = json.loads((root / "result.json").read_text())
-    assert result["address"].startswith("tcp://127.0.0.1:")
-    assert result["exit_code"] == 0, result["output"]
-    assert (root / "out" / "pay_award_plus_2.html").is_file()
-    assert 'href="pay_award_plus_2.html"' in (root / "out" / "index.html").read_text(encoding="utf-8")
 
 
 def test_bad_scheduler_address_is_a_usage_error(tmp_path):
@@ -499,44 +555,122 @@ def test_a_kernel_that_cannot_be_launched_fails_each_report_with_its_error(docum
     assert "no-such-python" in index and "BrokenProcessPool" not in index
 
 
-def _killed(root: Path) -> None:
-    """Kill the whole batch of every scenario (SIGKILL, no clean-up possible) as its first report
-    lands in ``out``."""
-    import signal
-    import subprocess
-    import sys
-    import time
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder``, hidden ones too, with its size and modification time."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
-    out = root / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "planlib.cli", "batch", str(EXAMPLE), "--out", str(out), "--workers", "2", "--seed", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=session_documents().env)
+
+def _interrupted(signum: int) -> Render:
+    """``planlib batch`` of three scenarios on two workers, sent ``signum`` (to the command's
+    process alone, as a user or a service manager would) as its first report lands in ``out``.
+    What ran under it, what was left running (processes that are neither gone nor zombies) once
+    it exited, ``out`` then and after the rest had gone, and what its TMPDIR holds."""
+
+    def make(root: Path) -> None:
+        import signal
+        import subprocess
+        import sys
+        import time
+
+        import psutil
+
+        out, tmp = root / "out", root / "tmp"
+        tmp.mkdir()
+        command = [sys.executable, "-m", "planlib.cli", "batch", str(EXAMPLE), "--out", str(out), "--workers", "2",
+                   "--seed", "1", *[a for s in ("precept_plus_15", "precept_plus_10", "pay_award_plus_2")
+                                    for a in ("-s", str(SCENARIOS / f"{s}.yaml"))]]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True, env={**session_documents().env, "TMPDIR": str(tmp)})
+        family: list[psutil.Process] = []
+        try:
+            deadline = time.monotonic() + 300
+            while not (out.is_dir() and any(p.suffix == ".ipynb" and not p.name.startswith(".") for p in out.iterdir())):
+                assert process.poll() is None, "the batch ended before it could be stopped"
+                assert time.monotonic() < deadline, "no report appeared in 300 s"
+                time.sleep(0.05)  # polling for the first report
+            family = psutil.Process(process.pid).children(recursive=True)
+            commands = [" ".join(_cmdline(p)) for p in family]
+            os.kill(process.pid, signum)
+            _, stderr = process.communicate(timeout=120)
+            then = _files(out)
+
+            def running() -> list[psutil.Process]:
+                alive = []
+                for p in family:
+                    try:
+                        if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                            alive.append(p)
+                    except psutil.NoSuchProcess:
+                        pass
+                return alive
+
+            deadline = time.monotonic() + 30
+            while running() and time.monotonic() < deadline:
+                time.sleep(0.1)  # polling for the batch's processes to go
+            left = []
+            for p in running():
+                try:
+                    left.append(" ".join(p.cmdline())[:200])
+                except psutil.Error:
+                    pass
+            report = {"exit_code": process.returncode, "stderr": stderr[-2000:], "family": [p.pid for p in family],
+                      "kernels": sum("ipykernel" in c for c in commands),
+                      "left": left, "then": then, "after": _files(out), "temp": sorted(p.name for p in tmp.iterdir())}
+            (root / "report.json").write_text(json.dumps(report), encoding="utf-8")
+        finally:
+            kill_group(process.pid)
+            for p in family:
+                try:
+                    p.kill()
+                except psutil.Error:
+                    pass
+            process.wait()
+
+    return Render(f"batch/west_midlands_2021/interrupted-{signum}", make)
+
+
+def _cmdline(process) -> list[str]:
     try:
-        deadline = time.monotonic() + 300
-        while not (out.is_dir() and any(p.suffix == ".ipynb" and not p.name.startswith(".") for p in out.iterdir())):
-            assert process.poll() is None, "the batch ended before it could be killed"
-            assert time.monotonic() < deadline, "no report appeared in 300 s"
-            time.sleep(0.05)  # polling for the first report
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        return process.cmdline()
+    except Exception:  # noqa: BLE001 - a process that has gone has no command line
+        return []
 
 
-KILLED = Render("batch/west_midlands_2021/killed", _killed)
-RENDERS += [WARM, _flaky("once", False), _flaky("once", True), _flaky("always", False), UNLAUNCHABLE, KILLED, DASK]
+INTERRUPTED = {signum: _interrupted(signum) for signum in (9, 15)}
+RENDERS += [WARM, _flaky("once", False), _flaky("once", True), _flaky("always", False), UNLAUNCHABLE,
+            *INTERRUPTED.values()]
 """The kernels' and the batch's behaviours below, each made in its own process in the background."""
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("signum", [9, 15], ids=["kill-9", "kill-TERM"])
+def test_an_interrupted_batch_stops_everything_and_writes_nothing_more(documents, signum):
+    """``kill -9`` or ``kill -TERM`` of the command alone: its forkserver, resource tracker, workers
+    and their kernels all go too (none found running afterwards), nothing more is written in
+    ``--out``, and after TERM its temporary folders are gone too."""
+    report = json.loads((documents.get(INTERRUPTED[signum]) / "report.json").read_text(encoding="utf-8"))
+    assert report["kernels"] >= 1 and len(report["family"]) >= 4, report  # forkserver, tracker, workers, kernels
+    assert report["left"] == [], report
+    assert report["after"] == report["then"]
+    if signum == 15:
+        assert report["exit_code"] == 143, report["stderr"]
+        assert "stopped" in report["stderr"] and "Traceback" not in report["stderr"]
+        assert [name for name in report["temp"] if name.startswith("planlib")] == [], report["temp"]
+    else:
+        assert report["exit_code"] == -9
+
+
+@pytest.mark.slow
 def test_killed_batch_leaves_no_half_written_report(documents):
-    """Kill the whole batch (SIGKILL, no clean-up possible) as its first report lands: every
-    report file that exists is complete; temporary files are hidden and never a report's name."""
+    """Kill the batch (SIGKILL, no clean-up possible) as its first report lands: every report
+    file that exists is complete; temporary files are hidden and never a report's name."""
     import nbformat
 
-    out = documents.get(KILLED) / "out"
+    out = documents.get(INTERRUPTED[9]) / "out"
     visible = [p for p in out.iterdir() if not p.name.startswith(".")]
     assert visible
-    assert not (out / "index.html").exists() or (out / "index.html").read_text(encoding="utf-8").endswith("</html>\n")
+    assert not (out / "index.html").exists()
     for path in visible:
         if path.suffix == ".ipynb":
             nbformat.validate(nbformat.read(path, as_version=4))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -24,19 +25,32 @@ from planlib.errors import PlanError
 @_friendly
 def report_command(plan: Path | None, scenario_file: Path, out_dir: Path, pdf: bool, seed: int | None,
                    finance_xlsx: Path | None) -> None:
-    """One scenario report via papermill: OUT/<name>.ipynb, .html and, with --pdf, .pdf."""
+    """One scenario report via papermill: OUT/<name>.ipynb, .html and, with --pdf, .pdf.
+
+    A report of another scenario file with the same name already in OUT is never replaced:
+    the command says so and exits 1 before any kernel starts.
+    """
     from planlib.errors import Problem
+    from planlib.io.atomic import check_out_folder
     from planlib.reports import execute_report
+    from planlib.reports.execute import check_replaceable, slugify
     from planlib.scenario import Scenario
 
     plan_path = _shown(plan)
     loaded = _load(plan, finance_xlsx)  # clear errors before any kernel starts
-    Scenario.from_yaml(scenario_file).apply(loaded)
+    scenario = Scenario.from_yaml(scenario_file)
+    scenario.apply(loaded)
+    check_out_folder(out_dir)
+    check_replaceable(out_dir, slugify(scenario.name), scenario_file)
     result = execute_report(plan_path, scenario_file, out_dir, seed=_seed(seed), pdf=pdf, finance_xlsx=finance_xlsx)
     if result.status != "ok":
         raise PlanError([Problem(str(scenario_file), None, "report", result.error)])
     for name in result.files:
         click.echo(f"wrote {out_dir / name}", err=True)
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt("SIGTERM")
 
 
 @main.command("batch")
@@ -67,8 +81,16 @@ def batch_command(plan: Path | None, out_dir: Path, scenario_files: tuple[Path, 
     _load(plan, finance_xlsx)
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
         raise click.BadParameter("give the scheduler as tcp://HOST:PORT", param_hint="--scheduler")
-    results = run_batch(plan_path, out_dir, scenario_files, seed=_seed(seed), workers=workers,
-                        scheduler=scheduler, pdf=pdf, progress=sys.stderr.isatty(), finance_xlsx=finance_xlsx)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # kill -TERM stops the batch as Ctrl-C does
+    try:
+        results = run_batch(plan_path, out_dir, scenario_files, seed=_seed(seed), workers=workers,
+                            scheduler=scheduler, pdf=pdf, progress=sys.stderr.isatty(), finance_xlsx=finance_xlsx)
+    except KeyboardInterrupt as stop:
+        click.echo("planlib batch: stopped; the reports already written are complete, the others were not "
+                   "started or were abandoned, and no index was written", err=True)
+        sys.exit(128 + (signal.SIGTERM if stop.args == ("SIGTERM",) else signal.SIGINT))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for line in batch_lines(results, out_dir):
         click.echo(line)
     click.echo(batch_summary(results, out_dir), err=True)

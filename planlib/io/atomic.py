@@ -61,3 +61,39 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def check_out_folder(folder: str | os.PathLike[str], option: str = "--out") -> Path:
+    """Make sure ``folder`` is a folder planlib can write in, before any work starts; the folder.
+
+    It is created if missing. A path that is a file or lies under one, a folder that cannot be
+    made, or one where a file cannot be created (no permission, a read-only file system) is
+    refused with PlanError naming ``option`` and the reason.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     note = pathlib.Path(folder) / "note.txt"
+    ...     _ = note.write_text("x")
+    ...     check_out_folder(note / "reports")
+    Traceback (most recent call last):
+    planlib.errors.PlanError: 1 problem:
+    --out: cannot use .../note.txt/reports as the output folder: .../note.txt is a file, not a folder
+    """
+    from planlib.errors import PlanError, Problem
+
+    target = Path(folder)
+
+    def refuse(reason: str) -> PlanError:
+        return PlanError([Problem(option, None, "", f"cannot use {target} as the output folder: {reason}")])
+
+    existing = next((p for p in (target, *target.parents) if p.exists() or p.is_symlink()), None)
+    if existing is not None and not existing.is_dir():
+        raise refuse(f"{existing} is a file, not a folder")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        probe = target / f".planlib-write-check.{secrets.token_hex(6)}.tmp"
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        probe.unlink()
+    except OSError as exc:
+        raise refuse(f"{exc.strerror or exc}") from None
+    return target

@@ -15,7 +15,9 @@ One concept a module:
 ``rendering``       charts as SVG, the HTML page and its style, the PDF, the checksums
 ``kernels``         papermill in a new or a kept kernel (:class:`WarmKernel`), parameter checks
 ``execute``         one report: :func:`execute_report`, :class:`ReportResult`, :func:`slugify`
-``batch``           many reports: :func:`run_batch`, the pool or Dask, the index and summary
+``batch``           many reports: :func:`run_batch`, its jobs, the index and summary
+``pool``            the batch's worker processes, which stop when the batch stops
+``cluster``         the batch on a Dask cluster, the plan folder shipped to the workers as data
 ==================  ==========================================================================
 
 >>> slugify("../../x")

@@ -28,24 +28,18 @@ import html
 import json
 import os
 import sys
-import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from planlib.errors import PlanError, Problem
 from planlib.io import write_atomic
 from planlib.formats import money
 from planlib.present.html import html_table
 from planlib.reports.content import REPORT_SAMPLES
-from planlib.reports.execute import ReportResult, execute_report, scenario_label, slugify
-from planlib.reports.kernels import WARM, error_text
+from planlib.reports.execute import ReportResult, scenario_label, slugify, write_report_files
+from planlib.reports.kernels import error_text
 from planlib.reports.rendering import page_html
-
-
-def _execute_job(job: dict[str, Any]) -> ReportResult:
-    """One batch job (a plain dict, so that it pickles for processes and Dask workers)."""
-    return execute_report(**job)
 
 
 def batch_jobs(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str],
@@ -57,14 +51,14 @@ def batch_jobs(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str
     paths = [Path(p) for p in scenario_paths] or sorted((Path(plan_path) / "scenarios").glob("*.yaml"))
     if not paths:
         raise PlanError([Problem(str(plan_path), None, "scenarios", "no scenario files to report on")])
-    jobs, used = [], set()
+    jobs, used = [], {"baseline"}  # the comparison's name for the plan as it stands
     for path in paths:
         slug = slugify(scenario_label(path))
         base, n = slug, 2
         while slug.lower() in used:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug.lower())
-        jobs.append({"plan_path": str(plan_path), "scenario_path": str(path), "out_dir": str(out_dir),
+        jobs.append({"plan_path": str(plan_path), "scenario_path": str(path),
                      "seed": seed, "samples": samples, "pdf": pdf, "slug": slug, "warm": True,
                      **({"finance_xlsx": str(finance_xlsx)} if finance_xlsx is not None else {})})
     return jobs
@@ -87,24 +81,38 @@ def run_batch(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     that workbook's finance instead of the plan's; the index names the workbook.
 
     ``workers`` processes (default: the number of cores) run at most that many reports at a
-    time; with ``scheduler`` (``tcp://HOST:PORT``) the same jobs go to a Dask cluster instead.
-    A failing report is listed in the index with its error and does not stop the others.
+    time (:mod:`planlib.reports.pool`); with ``scheduler`` (``tcp://HOST:PORT``) the same jobs go
+    to a Dask cluster instead, the plan shipped to the workers as data
+    (:mod:`planlib.reports.cluster`). Either way only this process writes into ``out_dir``,
+    each report's files as it finishes. The output folder is checked first
+    (:func:`planlib.io.atomic.check_out_folder`). A failing report is listed in the index with
+    its error and does not stop the others.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    from planlib.io.atomic import check_out_folder
+
+    out = check_out_folder(out_dir)
     jobs = batch_jobs(plan_path, out, scenario_paths, seed=seed, samples=samples, pdf=pdf, finance_xlsx=finance_xlsx)
     bar = _progress(len(jobs), progress)
     results: dict[int, ReportResult] = {}
 
-    def done(i: int, res: ReportResult) -> None:
+    def done(i: int, res: ReportResult, files: dict[str, bytes]) -> None:
+        if res.status == "ok":
+            try:
+                write_report_files(out, files)
+            except Exception as exc:  # noqa: BLE001 - a report that cannot be written is one failed report
+                res.status, res.error, res.files = "failed", error_text(exc), []
         results[i] = res
         bar.update(1)
 
     try:
         if scheduler:
-            _run_dask(jobs, scheduler, done)
+            from planlib.reports.cluster import run_on_cluster
+
+            run_on_cluster(jobs, scheduler, done, _failed)
         else:
-            _run_pool(jobs, workers or os.cpu_count() or 1, done)
+            from planlib.reports.pool import run_pool
+
+            run_pool(jobs, workers or os.cpu_count() or 1, done, _failed)
     finally:
         bar.close()
     ordered = [results[i] for i in range(len(jobs))]
@@ -113,73 +121,9 @@ def run_batch(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     return ordered
 
 
-def _failed(job: dict[str, Any], exc: BaseException) -> ReportResult:
+def _failed(job: dict[str, Any], exc: BaseException | str) -> ReportResult:
     return ReportResult(scenario=job["slug"], scenario_path=job["scenario_path"], slug=job["slug"],
-                        status="failed", error=error_text(exc))
-
-
-def _warm_worker() -> None:
-    """Prepare a pool worker: launch its kept kernel, then import and warm vl-convert while it boots."""
-    from multiprocessing import util
-
-    try:
-        WARM.start()
-    except Exception:  # noqa: BLE001 - a failing initializer would break the whole pool: the first
-        pass           # report starts the kernel again, retries once, and records the error
-    util.Finalize(WARM, WARM.discard, exitpriority=10)  # shut the kernel down when the worker exits
-    import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]},
-                                "encoding": {"x": {"field": "a", "type": "quantitative"}}})
-
-
-def _run_pool(jobs: list[dict[str, Any]], workers: int, done: Callable[[int, ReportResult], None]) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    if workers <= 1 or len(jobs) == 1:
-        try:
-            for i, job in enumerate(jobs):
-                done(i, _execute_job(job))
-        finally:
-            WARM.discard()
-        return
-    # forkserver: no fork of a process that may hold threads (tqdm, zmq); cheaper than spawn.
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=_warm_worker) as pool:
-        futures = {pool.submit(_execute_job, job): i for i, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                done(i, future.result())
-            except Exception as exc:  # noqa: BLE001 - a worker that died is one failed report
-                done(i, _failed(jobs[i], exc))
-
-
-def _run_dask(jobs: list[dict[str, Any]], scheduler: str, done: Callable[[int, ReportResult], None]) -> None:
-    try:
-        from distributed import Client, as_completed
-    except ImportError as exc:  # pragma: no cover - dask[distributed] is a dependency
-        raise PlanError([Problem("--scheduler", None, "scheduler", f"Dask distributed is not installed: {exc}")]) from None
-    try:
-        client = Client(scheduler, timeout="20s")
-    except (OSError, TimeoutError) as exc:
-        raise PlanError([Problem("--scheduler", None, "scheduler", f"cannot reach the Dask scheduler at {scheduler}: {exc}")]) from None
-    try:
-        # Dask runs tasks in threads of its workers: each report gets its own kernel there.
-        futures = {client.submit(_execute_job, {**job, "warm": False}, pure=False, retries=0, key=f"planlib-report-{job['slug']}-{i}-{time.time_ns()}"): i
-                   for i, job in enumerate(jobs)}
-        for future in as_completed(list(futures)):
-            i = futures[future]
-            try:
-                done(i, future.result())
-            except Exception as exc:  # noqa: BLE001 - a lost worker is one failed report
-                done(i, _failed(jobs[i], exc))
-    finally:
-        client.close()
+                        status="failed", error=exc if isinstance(exc, str) else error_text(exc))
 
 
 # --------------------------------------------------------------------------- index and summary
@@ -188,27 +132,35 @@ def _run_dask(jobs: list[dict[str, Any]], scheduler: str, done: Callable[[int, R
 def _comparison(plan_path: str | os.PathLike[str], results: list[ReportResult],
                 finance_xlsx: str | os.PathLike[str] | None = None) -> tuple[Any, Any, dict[str, Any]]:
     """The plan (with the workbook's finance, if any), :func:`planlib.results.compare` over every
-    scenario whose report succeeded and whose file still reads, and those scenarios by file."""
+    scenario whose report succeeded and whose file still reads, and those scenarios by report slug.
+
+    Two scenarios with one name (two files, or one file given twice) are both compared: the
+    first keeps its name and each later one takes its report's file name (``name-2``), which is
+    unique; so does a scenario named ``baseline``, the comparison's name for the plan itself.
+    """
     from planlib.errors import PlanlibError
     from planlib.io import load_plan
     from planlib.io.finance_workbook import plan_with_finance_xlsx
-    from planlib.results import compare
+    from planlib.results import BASELINE, compare
     from planlib.scenario import Scenario
 
     plan = load_plan(plan_path)
     if finance_xlsx is not None:
         plan = plan_with_finance_xlsx(plan, finance_xlsx)
-    by_file: dict[str, Any] = {}
+    by_slug: dict[str, Any] = {}
+    names = {BASELINE.lower()}
     for r in results:
-        if r.status == "ok":
-            try:
-                by_file[r.scenario_path] = Scenario.from_yaml(r.scenario_path)
-            except PlanlibError:
-                continue
-    scenarios: dict[str, Any] = {}
-    for scenario in by_file.values():  # two files with one scenario name: the first is compared
-        scenarios.setdefault(scenario.name, scenario)
-    return plan, compare(plan, list(scenarios.values())), by_file
+        if r.status != "ok":
+            continue
+        try:
+            scenario = Scenario.from_yaml(r.scenario_path)
+        except PlanlibError:
+            continue
+        if scenario.name.lower() in names:
+            scenario = scenario.model_copy(update={"name": r.slug})
+        names.add(scenario.name.lower())
+        by_slug[r.slug] = scenario
+    return plan, compare(plan, list(by_slug.values())), by_slug
 
 
 def _index_row(r: ReportResult, title: str, figures: tuple[str, str, str], errors: bool = True) -> str:
@@ -249,17 +201,17 @@ def write_index(out: Path, results: list[ReportResult], plan_path: str | os.Path
     from planlib.reports.content import scenario_title
     from planlib.reports.rendering import file_checksum
 
-    plan, table, by_file = _comparison(plan_path, results, finance_xlsx)
+    plan, table, by_slug = _comparison(plan_path, results, finance_xlsx)
     figures = _by_scenario(table)
     base_gap, base_ref = figures.get("baseline", (0.0, []))
     years = list(dict.fromkeys(table["year"]))
 
     def title(r: ReportResult) -> str:
-        scenario = by_file.get(r.scenario_path)
+        scenario = by_slug.get(r.slug)
         return scenario_title(scenario.description, scenario.name) if scenario is not None else r.scenario
 
     def against(r: ReportResult) -> tuple[str, str, str]:
-        scenario = by_file.get(r.scenario_path)
+        scenario = by_slug.get(r.slug)
         if scenario is None or scenario.name not in figures:
             return "", "", ""
         gap, ref = figures[scenario.name]
@@ -273,7 +225,7 @@ def write_index(out: Path, results: list[ReportResult], plan_path: str | os.Path
     gap_rows = []
     for name, rows in table[table["measure"] == "budget_gap"].groupby("scenario", sort=False):
         label = "Baseline (the plan as it stands)" if name == "baseline" else next(
-            (title(r) for r in ok if by_file.get(r.scenario_path) is not None and by_file[r.scenario_path].name == name), str(name))
+            (title(r) for r in ok if by_slug.get(r.slug) is not None and by_slug[r.slug].name == name), str(name))
         gap_rows.append((label, *[money(v) for v in rows["value"]]))
     headers = ["Scenario", "Status", "Budget gap over the period", "Change from the baseline", "Referendum required",
                "NPV of the valued commitments, median (90% interval)", *(["Error"] if failed else [])]

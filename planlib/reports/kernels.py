@@ -175,6 +175,23 @@ class WarmKernel:
         finally:
             kc.stop_channels()
 
+    def kill(self) -> None:
+        """Kill the kernel and its children at once and forget it (safe in a signal handler: no
+        event loop, no messages; the kernel runs in a session of its own)."""
+        import os
+        import signal
+
+        km, self.km = self.km, None
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
     def discard(self) -> None:
         """Shut the kernel down (if any) and forget it."""
         from jupyter_core.utils import run_sync
