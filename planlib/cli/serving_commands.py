@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,8 +23,14 @@ from planlib.cli.base import _friendly, _shown, main
 @click.option("--viewers", type=click.IntRange(1, 100), default=None, metavar="N",
               help="People expected to open the apps at once (default 1): the scenario explorer keeps N kernels "
                    "ready, the other apps one each; beyond 2N pages (at least 10) the server says it is busy.")
+@click.option("--token-file", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="A file holding the login token board members use (or set JUPYTER_TOKEN); needed off loopback "
+                   "unless --password-file is given.")
+@click.option("--password-file", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="A file holding the hashed login password (from jupyter_server.auth.passwd()).")
 @_friendly
-def serve_command(plan: Path | None, port: int, host: str, pool_size: int | None, viewers: int | None) -> None:
+def serve_command(plan: Path | None, port: int, host: str, pool_size: int | None, viewers: int | None,
+                  token_file: Path | None, password_file: Path | None) -> None:
     """Serve the board apps in voila_apps/ with Voila, showing the plan folder DIR (open http://HOST:PORT/)."""
     from planlib.apps import check_plan, serve, voila_command
 
@@ -31,6 +38,10 @@ def serve_command(plan: Path | None, port: int, host: str, pool_size: int | None
         voila_command(host=host, port=port, pool_size=pool_size, viewers=viewers)  # checked before anything starts
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--host/--port") from None
+    from planlib.serving.security import check_login, login_environment
+
+    os.environ.update(login_environment(token_file, password_file))  # files, not arguments: ps shows no secret
+    check_login(host, os.environ)  # off loopback without a login, exit 1 here
     shown = _shown(plan)
     check_plan(shown)  # a missing or invalid plan exits 1 here, before Voila starts
     sys.exit(serve(host=host, port=port, pool_size=pool_size, plan=shown, viewers=viewers))
