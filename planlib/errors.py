@@ -17,6 +17,7 @@ a face can place the message beside the input it is about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,10 @@ __all__ = [
     "StoreError",
     "YamlProblem",
 ]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but tab and line feed."""
 
 
 @dataclass(frozen=True, order=True)
@@ -56,7 +61,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        # A file name, key or column read from a hostile file may hold control characters:
+        # shown escaped, so that a terminal shows them rather than acts on them.
+        return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def _restore(cls: type[PlanlibError], args: tuple[Any, ...], state: dict[str, Any]) -> PlanlibError:

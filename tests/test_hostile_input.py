@@ -55,6 +55,8 @@ PLAN_CASES: dict[str, tuple[str, str, str, int, str, str]] = {
                               "contains a control character (U+001B) at character 9"),
     "title_nul_escape": ("commitments.yaml", "title: Neighbourhood officers", 'title: "Neighbourhood\\0 officers"', 3,
                          "commitments.C01.title", "control character (U+0000)"),
+    "key_escape_sequence": ("plan.yaml", "name: Minimal test plan", 'name: Minimal test plan\n"title\\e[2J": x', 4, "",
+                            "a key contains a control character (U+001B)"),
     "csv_clear_screen": ("commitment_costs.csv", "C01,2021/22,1000000,0,20,0,test figure",
                          "C01,2021/22,1000000,0,20,0,test \x1b[2J figure", 2, "source", "control character (U+001B)"),
 }
@@ -144,6 +146,22 @@ def test_control_characters_in_a_scenario_are_refused_with_the_line(field: str, 
     [problem] = caught.value.problems
     assert (problem.line, problem.field) == (3, field)
     assert problem.message.startswith("contains a control character (U+00")
+
+
+def test_a_file_name_with_control_characters_is_shown_escaped(plan_copy: Path) -> None:
+    (plan_copy / "evil\x1b]0;owned\x07.yaml").write_text("a: 1\n")
+    result = CliRunner().invoke(main, ["validate", str(plan_copy)])
+    assert result.exit_code == 1
+    assert "evil\\x1b]0;owned\\x07.yaml: unknown file" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_a_scenario_change_path_with_control_characters_is_refused_with_its_line() -> None:
+    with pytest.raises(PlanError) as caught:
+        Scenario.from_yaml_text(_scenario('"finance.\\e[2J": 1'), "hostile.yaml")
+    [problem] = caught.value.problems
+    assert problem.line == 5 and "a key contains a control character (U+001B)" in problem.message
+    assert "\x1b" not in str(caught.value)
 
 
 @pytest.mark.parametrize("command", ["run", "appraise", "implications"])

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from planlib.errors import YamlProblem
+from planlib.types import refuse_control_characters
 
 MAX_YAML_NODES = 200_000
 """Most YAML nodes (values, keys, lists, mappings) accepted in one file."""
@@ -99,6 +100,10 @@ class _PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise YamlProblem(key_node.start_mark.line + 1, f"a key must be text, not {type(key).__name__}")
             key = str(key) if not isinstance(key, str) else key
+            try:
+                refuse_control_characters(key)
+            except ValueError as exc:
+                raise YamlProblem(key_node.start_mark.line + 1, f"a key {exc}") from None
             if key in data:
                 raise YamlProblem(
                     key_node.start_mark.line + 1,
