@@ -23,11 +23,16 @@ horizon. Goals: within 3x of the floor; faster than squigglepy.
 Costs carry no interval in planlib, so all three subtract the same PV of costs. Before timing,
 the three must agree (:func:`check_agreement`): the floor's arithmetic with planlib's central
 results to 1e-9, and the Monte Carlo's 5th, 50th and 95th percentiles within sampling error.
+Scale: ``appraise`` on 3,000 and 10,000 commitments generated from the example beside 1,000, with
+the peak memory of each (:func:`scale_cases`).
+
 Run with ``make bench`` or ``python -m benchmarks bench_appraisal``.
 """
 
 from __future__ import annotations
 
+import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -247,4 +252,35 @@ def cases() -> list[Case]:
         rows.append(Case(subject, lambda: appraisal.simulate(model, SAMPLES, SEED),
                          "squigglepy, same model", lambda: squigglepy_run(k, dists), goal="under 1x (faster)",
                          budget_s=3.0))
-    return rows
+    return rows + scale_cases(plan)
+
+
+SCALE = (1_000, 3_000, 10_000)
+"""Plans of this many commitments, generated from the example (:func:`planlib.portfolio.synthetic_plan`)."""
+
+
+def peak_mb(fn: Callable[[], object]) -> float:
+    """The most memory (MB) Python's allocations held during ``fn()``, as tracemalloc counts it
+    (numpy's arrays included)."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def scale_cases(plan: Plan) -> list[Case]:
+    """``appraise`` (the cases the command prints, 10,000 draws) on 3,000 and 10,000 generated
+    commitments beside 1,000: near-linear growth is a ratio near 3 and 10. The issue: 10,000 needed
+    1.9 GB. Each name carries the peak memory of one run, measured before the timing."""
+    from planlib.portfolio import synthetic_plan
+
+    plans = {n: synthetic_plan(plan, n) for n in SCALE}
+    run = {n: (lambda p=plans[n]: appraisal.appraisal_cases(p)) for n in SCALE}
+    peak = {n: peak_mb(run[n]) for n in SCALE}
+    small = SCALE[0]
+    return [Case(f"appraise: {n:,} generated commitments (peak {peak[n]:,.0f} MB)", run[n],
+                 f"appraise: {small:,} (peak {peak[small]:,.0f} MB)", run[small],
+                 goal=f"near-linear: about {n // small}x, memory bounded", min_runs=1, budget_s=0.0)
+            for n in SCALE[1:]]

@@ -214,6 +214,32 @@ def baseline_settings(plan: Plan) -> Settings:
     )
 
 
+def funding_problem(plan: Plan, funded: Mapping[str, bool]) -> str | None:
+    """Why ``funded`` cannot be shown, in a reader's words, or None if it can: a commitment funded
+    while one it depends on is dropped. The rule is the plan's and every scenario's (a commitment
+    never counts without what it depends on, and nothing is dropped unasked), said here with titles.
+
+    >>> from planlib.io import DEFAULT_PLAN, load_plan
+    >>> plan = load_plan(DEFAULT_PLAN)
+    >>> funding_problem(plan, baseline_settings(plan).funded) is None
+    True
+    >>> needed = next(d for c in plan.commitments for d in c.depends_on if d in levers(plan).optional)
+    >>> "fund both, or drop both" in funding_problem(plan, {needed: False})
+    True
+    """
+    on = {c.id: (c.mandatory or bool(funded.get(c.id, c.enabled))) for c in plan.commitments}
+    titles = {c.id: c.title for c in plan.commitments}
+    for c in plan.commitments:
+        dropped = [d for d in c.depends_on if on[c.id] and not on.get(d, True)]
+        if dropped:
+            needed = titles[dropped[0]]
+            if c.mandatory:
+                return f"“{c.title}”, a statutory duty, depends on “{needed}”, so “{needed}” cannot be dropped."
+            return (f"“{c.title}” depends on “{needed}”, so it cannot be funded while “{needed}” is dropped: "
+                    "fund both, or drop both.")
+    return None
+
+
 def officer_changes(plan: Plan, commitment_id: str, end: int) -> dict[str, Any]:
     """Phase ``end`` officers in post by the last year, in the baseline's proportions.
 

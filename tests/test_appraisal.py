@@ -229,6 +229,37 @@ def test_a_million_draws_stay_under_1_gb(example_plan):
     assert peak < 1024**3, f"peak {peak / 1024**2:.0f} MiB"
 
 
+@pytest.mark.parametrize("kept", [10, 3])
+def test_a_large_plan_simulated_in_blocks_gives_the_figures_of_one_pass(example_plan, monkeypatch, kept):
+    """Blocks of commitments re-draw the same inputs: the same quantiles, group draws and totals,
+    to the last digit, as one pass holding every draw."""
+    from planlib.appraisal import monte_carlo
+
+    model = ap.build_model(example_plan)
+    valued = np.bincount(model.line_commitment, minlength=len(model.commitments)) > 0
+    whole = ap.simulate(model, 1_000, 7, groups={"valued": valued})
+    monkeypatch.setattr(monte_carlo, "KEPT_DRAWS", kept * 1_000)
+    monkeypatch.setattr(monte_carlo, "LINE_BLOCK", kept // 2)
+    blocks = ap.simulate(model, 1_000, 7, groups={"valued": valued})
+    assert blocks.npv is None and whole.npv is not None
+    for name, values in whole.summary().items():
+        np.testing.assert_array_equal(blocks.summary()[name], values, err_msg=name)
+    np.testing.assert_array_equal(blocks.group_draws["valued"], whole.npv[valued].sum(axis=0))
+
+
+def test_the_payback_years_found_at_once_are_those_found_one_by_one(example_plan):
+    import dataclasses
+
+    model = ap.build_model(example_plan)
+    # costs lowered so that some commitments pay back, in different years, and some never do
+    model = dataclasses.replace(model, cost_flows=model.cost_flows * np.linspace(0.001, 0.5, len(model.commitments))[:, None])
+    flows = ap.benefit_flows(model, model.central) - model.cost_flows
+    one_by_one = [ap.payback_year(f, model.factors) for f in flows]
+    expected = [float("nan") if y is None else float(model.years[y].start) for y in one_by_one]
+    np.testing.assert_array_equal(ap.deterministic(model)["payback_year"].to_numpy(), expected)
+    assert len({str(y) for y in expected}) > 2   # several different years: the comparison means something
+
+
 # ---------------------------------------------------------------- the command
 
 

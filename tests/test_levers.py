@@ -186,8 +186,21 @@ def lever_settings(draw: st.DrawFn) -> Settings:
         grant_change_pct=draw(_grid(*GRANT_CHANGE_RANGE, GRANT_STEP)),
         pay_award_change_pp=draw(_grid(*PAY_CHANGE_RANGE, PAY_STEP)),
         neighbourhood_officers=int(draw(_grid(lv.neighbourhood_min, lv.neighbourhood_max, OFFICER_STEP))),
-        funded={cid: draw(st.booleans()) for cid in lv.optional},
+        funded=_consistent({cid: draw(st.booleans()) for cid in lv.optional}),
     )
+
+
+def _consistent(funded: dict[str, bool]) -> dict[str, bool]:
+    """``funded`` with whatever depends on a dropped commitment dropped too (what the app lets a
+    board member reach: it refuses to drop what a funded commitment needs)."""
+    changed = True
+    while changed:
+        changed = False
+        for c in PLAN.commitments:
+            if funded.get(c.id) and any(not funded.get(d, True) for d in c.depends_on):
+                funded[c.id] = False
+                changed = True
+    return funded
 
 
 @hypothesis_settings(max_examples=60, deadline=None)

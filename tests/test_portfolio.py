@@ -4,6 +4,7 @@ scenario a suggestion becomes."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -94,7 +95,7 @@ def test_a_dependent_commitment_cannot_start_before_what_it_needs():
 def test_a_minimum_share_rule_changes_the_answer():
     c = problem([[4], [4]], [5, 1], envelope=[4])
     assert picked(c, solve(c)) == [("A", 0)]
-    ruled = Candidates(**{**c.__dict__, "minimum_rows": (c.cost[:, 0] * (np.array([0, 1]) - 0.5))[None, :],
+    ruled = dataclasses.replace(c, **{"minimum_rows": (c.cost[:, 0] * (np.array([0, 1]) - 0.5))[None, :],
                           "minimum_rhs": np.zeros(1), "minimum_names": ["at least half on B"]})
     assert picked(ruled, solve(ruled)) == [("B", 0)]
 
@@ -116,7 +117,7 @@ def weighted(costs, weights, *, envelope, second, statutory=(), pledged=(), depe
     (not pounds), ``secondary`` breaks ties (£m); statutory duties and pledges must be in."""
     c = problem(costs, [0.0] * len(costs), envelope=envelope, mandatory=tuple(statutory) + tuple(pledged),
                 depends=depends)
-    return Candidates(**{**c.__dict__, "value": np.array(weights, dtype=float), "value_scale": 1.0,
+    return dataclasses.replace(c, **{"value": np.array(weights, dtype=float), "value_scale": 1.0,
                          "secondary": np.array(second, dtype=float) * M,
                          "statutory": np.array([chr(65 + i) in statutory for i in range(len(costs))])})
 
@@ -203,7 +204,7 @@ def test_the_weight_objectives_equal_trying_every_subset(n, seed, tightness, dep
     rng = np.random.default_rng(seed)
     weights = rng.integers(0, 3, len(c.ids)).astype(float)
     pledged = (rng.random(len(c.ids)) < 0.2) & ~c.mandatory
-    c = Candidates(**{**c.__dict__, "value": weights[c.owner] * (1 - c.delay / len(c.years)), "value_scale": 1.0,
+    c = dataclasses.replace(c, **{"value": weights[c.owner] * (1 - c.delay / len(c.years)), "value_scale": 1.0,
                       "secondary": c.cost.sum(axis=1), "statutory": c.mandatory.copy(),
                       "mandatory": c.mandatory | pledged})
     try:
@@ -299,7 +300,7 @@ def test_excluded_commitments_get_in_at_their_switching_value(example_plan, best
     option = int(np.flatnonzero((c.owner == i) & (c.delay == row["delay_years"]))[0])
     raised = c.value.copy()
     raised[c.owner == i] += row["npv_to_enter"] - c.value[option] + 1_000.0   # a little above its switching value
-    assert row["id"] in [c.ids[c.owner[o]] for o in np.flatnonzero(solve(Candidates(**{**c.__dict__, "value": raised})).chosen)]
+    assert row["id"] in [c.ids[c.owner[o]] for o in np.flatnonzero(solve(dataclasses.replace(c, **{"value": raised})).chosen)]
 
 
 def test_the_frontier_never_falls_as_the_envelope_grows(best):
@@ -447,22 +448,132 @@ def test_planlib_optimise_json_has_exactly_the_keys_named():
         assert sum(c["cost_by_year"][year] for c in doc["commitments"] if c["selected"]) <= envelope + 1.0
 
 
-def test_a_commitment_whose_dependency_is_switched_off_is_reported_not_nan(tmp_path):
-    """young_people_prevention needs violence_reduction_partnership: with it switched off the
-    first has no option, and neither the json (NaN is not JSON) nor the table may show "nan"."""
-    scenario = tmp_path / "no_vrp.yaml"
-    scenario.write_text("name: no_vrp\ndescription: the violence reduction partnership dropped\nsource: test\n"
-                        "changes:\n  commitments.violence_reduction_partnership.enabled: false\n")
-    out = CliRunner().invoke(main, ["optimise", "-s", str(scenario), "--format", "json"])
-    assert out.exit_code == 0, out.output
-    doc = json.loads(out.output, parse_constant=lambda name: pytest.fail(f"{name} in the json"))
-    row = next(c for c in doc["commitments"] if c["id"] == "young_people_prevention")
-    assert row["npv"] is None and row["start_year"] is None and not row["selected"]
-    table = CliRunner().invoke(main, ["optimise", "-s", str(scenario)])
-    assert table.exit_code == 0, table.output
-    titles = {c.id: c.title for c in planlib.load_plan(planlib.DEFAULT_PLAN).commitments}
-    line = next(x for x in table.output.splitlines() if x.startswith(titles["young_people_prevention"][:40]))
-    assert "nan" not in line and f"it needs {titles['violence_reduction_partnership']}, which is switched off" in line
+# --------------------------------------------------------------------------- switching off what others need
+
+NEEDED, NEEDS = "violence_reduction_partnership", "young_people_prevention"  # the example: the second depends on the first
+
+
+def _scenario_file(tmp_path, *off: str):
+    scenario = tmp_path / "off.yaml"
+    scenario.write_text("name: dropped\ndescription: commitments dropped\nsource: test\nchanges:\n"
+                        + "".join(f"  commitments.{cid}.enabled: false\n" for cid in off))
+    return scenario
+
+
+@pytest.mark.parametrize("command", ["run", "appraise", "optimise", "implications", "horizon"])
+def test_switching_off_a_commitment_others_depend_on_is_refused_by_every_command(tmp_path, command):
+    """One rule: a commitment is never counted without what it depends on, and nothing is switched
+    off unasked, so the scenario is refused naming its file, line and the change that would fix it."""
+    scenario = _scenario_file(tmp_path, NEEDED)
+    out = CliRunner().invoke(main, [command, "-s", str(scenario)])
+    assert out.exit_code == 1, out.output
+    assert f"{scenario}:5: commitments.{NEEDED}.enabled" in out.output
+    assert f"switch {NEEDS} off too (commitments.{NEEDS}.enabled: false)" in out.output
+    assert "unexpected error" not in out.output and "Traceback" not in out.output
+
+
+def test_the_rule_holds_in_the_library_and_both_off_is_accepted(example_plan, tmp_path):
+    with pytest.raises(planlib.errors.ScenarioError, match="planlib switches nothing off unasked"):
+        planlib.run(example_plan, planlib.Scenario.from_yaml(_scenario_file(tmp_path, NEEDED)))
+    both = planlib.Scenario.from_yaml(_scenario_file(tmp_path, NEEDED, NEEDS))
+    assert both.problems(example_plan) == []
+    res = planlib.optimise(example_plan, both, samples=SAMPLES, frontier=False)
+    assert NEEDED not in set(res.commitments["id"]) and NEEDS not in set(res.commitments["id"])
+    # switching the dependant back on while what it needs is off is refused too
+    again = planlib.Scenario(name="again", description="d", source="s",
+                             changes={**both.changes, f"commitments.{NEEDS}.enabled": True})
+    assert "switch" in str(again.problems(example_plan)[0])
+
+
+def test_the_apps_say_the_rule_in_words(example_plan):
+    """The scenario explorer refuses to drop what a funded commitment needs (and a link doing so),
+    with titles, before any figure is worked out."""
+    from planlib.levers import baseline_settings, funding_problem
+    from planlib.ui.view_link import explorer_settings
+
+    titles = {c.id: c.title for c in example_plan.commitments}
+    message = funding_problem(example_plan, {**baseline_settings(example_plan).funded, NEEDED: False})
+    assert titles[NEEDS] in message and titles[NEEDED] in message and NEEDED not in message
+    assert funding_problem(example_plan, {**baseline_settings(example_plan).funded, NEEDED: False, NEEDS: False}) is None
+    settings, said = explorer_settings(example_plan, f"drop={NEEDED}")
+    assert settings == baseline_settings(example_plan) and "depends on" in said
+
+
+def test_a_plan_whose_statutory_duty_depends_on_a_switched_off_commitment_is_refused(plan_copy):
+    folder = plan_copy()
+    text = (folder / "commitments.yaml").read_text()
+    text = text.replace("    mandatory: true\n", "    mandatory: true\n    depends_on: [C02]\n")
+    (folder / "commitments.yaml").write_text(text.replace("    depends_on: [C01]\n", "    depends_on: [C01]\n    enabled: false\n"))
+    for command in ("validate", "optimise", "appraise"):
+        out = CliRunner().invoke(main, [command, str(folder)])
+        assert out.exit_code == 1, out.output
+        assert re.search(r"commitments\.yaml:\d+: commitments\.C03\.depends_on: .*C03 is a statutory duty, "
+                         r"so keep 'C02' on", out.output), out.output
+        assert "unexpected error" not in out.output
+
+
+def test_the_optimiser_refuses_a_statutory_duty_without_what_it_needs(minimal_plan):
+    """A plan made in Python (not read from files, so not checked) gets a clear message, not a crash."""
+    commitments = tuple(c.model_copy(update={"enabled": False}) if c.id == "C01" else
+                        c.model_copy(update={"depends_on": ("C01",)}) if c.mandatory else c
+                        for c in minimal_plan.commitments if c.id != "C02")
+    plan = minimal_plan.model_copy(update={"commitments": commitments})
+    with pytest.raises(planlib.errors.PlanlibError, match="statutory duty and depends on .* switched off"):
+        candidates(plan, samples=100)
+
+
+def test_what_keeping_a_commitment_would_take_is_worked_out_for_those_nearest_to_being_chosen(example_plan,
+                                                                                                  monkeypatch):
+    """Beyond the limit (thousands of commitments) the answer works out the trade-offs of the
+    nearest only, says so for the others, and tells its progress; within it, nothing changes."""
+    import sys
+
+    solve_module = sys.modules["planlib.portfolio.solve"]   # the package's `solve` is the function
+    from planlib.present.portfolio_words import left_out_reason
+
+    steps = []
+    full = optimise(example_plan, samples=SAMPLES, progress=lambda step, done, total: steps.append((step, done, total)))
+    left = full.commitments[~full.commitments["selected"]]
+    assert len(left) > 2 and left["weighed"].all()
+    assert {"the efficient frontier", "what keeping each left out would take"} <= {s for s, _, _ in steps}
+    assert ("what keeping each left out would take", len(left), len(left)) in steps
+    limited = solve_module.trade_offs.__defaults__[:1] + (2,) + solve_module.trade_offs.__defaults__[2:]
+    monkeypatch.setattr(solve_module.trade_offs, "__defaults__", limited)
+    monkeypatch.setattr("planlib.present.portfolio_words.TRADE_OFF_LIMIT", 2)
+    some = optimise(example_plan, samples=SAMPLES)
+    assert some.selected == full.selected
+    rows = some.commitments.set_index("id")
+    weighed = rows.index[~rows["selected"] & rows["weighed"]]
+    assert len(weighed) == 2
+    for cid in weighed:   # the nearest two: as in the full answer
+        assert left_out_reason(some, rows.loc[cid]) == left_out_reason(full, full.commitments.set_index("id").loc[cid])
+    other = rows[~rows["selected"] & ~rows["weighed"]].iloc[0]
+    assert "worked out for the 2 left out nearest to being chosen" in left_out_reason(some, other)
+
+
+@pytest.fixture
+def empty_plan(plan_copy):
+    folder = plan_copy()
+    (folder / "commitments.yaml").write_text("commitments: []\n")
+    (folder / "commitment_costs.csv").write_text(
+        (folder / "commitment_costs.csv").read_text().splitlines()[0] + "\n")
+    grants = (folder / "grants.yaml").read_text()
+    (folder / "grants.yaml").write_text(re.sub(r"commitment_id: \w+", "commitment_id: null", grants))
+    return folder
+
+
+@pytest.mark.parametrize("args, code, said", [
+    (["appraise"], 0, "The plan has no commitments switched on, so there is nothing to appraise."),
+    (["appraise", "--format", "json"], 0, '"commitment": "NOT_VALUED"'),
+    (["appraise", "--format", "csv"], 0, "baseline,VALUED,"),
+    (["optimise"], 1, "nothing to optimise: Minimal test plan has no commitments switched on"),
+    (["optimise", "--format", "json"], 1, "nothing to optimise"),
+])
+def test_a_plan_with_no_commitments_gets_an_answer_not_an_unexpected_error(empty_plan, args, code, said):
+    out = CliRunner().invoke(main, [*args, str(empty_plan), "--samples", "100"] if args[0] == "appraise"
+                             else [*args, str(empty_plan)])
+    assert out.exit_code == code, out.output
+    assert said in out.output and "unexpected error" not in out.output
 
 
 def test_planlib_optimise_says_when_mandatory_costs_exceed_the_envelope(tmp_path):

@@ -42,6 +42,7 @@ True
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -158,7 +159,7 @@ def _valued_rows(model: AppraisalModel, table: pd.DataFrame, valued: list[int]) 
     return rows[VALUED_COLUMNS].reset_index(drop=True)
 
 
-def _group_total(model: AppraisalModel, rows: pd.DataFrame, npv_draws: np.ndarray, valued: list[int]) -> pd.Series:
+def _group_total(model: AppraisalModel, rows: pd.DataFrame, draws: np.ndarray, valued: list[int]) -> pd.Series:
     """The valued group's measures: sums, its own ratios and payback, and its Monte Carlo interval."""
     total = {c: float(rows[c].sum()) for c in VALUED_COLUMNS if c.startswith("pv_") or c == "npv"}
     total["net_present_public_value"] = total["npv"]
@@ -167,7 +168,6 @@ def _group_total(model: AppraisalModel, rows: pd.DataFrame, npv_draws: np.ndarra
     fiscal = np.array(model.line_value_type) == "fiscal"
     flows = benefit_flows(model, model.central, lines=fiscal)[valued].sum(axis=0)
     total["payback_period"] = payback_period(flows, model.cost_flows[valued].sum(axis=0), model.factors)
-    draws = npv_draws[valued].sum(axis=0)
     total["npv_p5"], total["npv_p50"], total["npv_p95"] = np.quantile(draws, [0.05, 0.5, 0.95]) if valued else (np.nan,) * 3
     total["prob_npv_positive"] = float((draws > 0).mean()) if valued else float("nan")
     return pd.Series({"commitment": "valued", **total})[VALUED_COLUMNS]
@@ -212,41 +212,70 @@ def break_even_unit(plan: Plan, commitment_id: str) -> BreakEvenUnit | None:
     >>> found.unit_value > 0 and "objective" in found.basis
     True
     """
-    commitment = plan.commitment(commitment_id)
-    enabled = [c for c in plan.commitments if c.enabled and c.benefits and c.id != commitment_id]
-    kpis = {k.id: k for k in plan.kpis}
-    offence_kpis = {k for k in commitment.kpis if k in kpis and "offence" in kpis[k].unit.lower()}
-    objectives = {o.id: o.title for o in plan.objectives}
-    groups = [
-        ([c for c in enabled if offence_kpis & set(c.kpis)],
-         "the offences the plan values for commitments measured by the same KPI"),
-        ([c for c in enabled if c.objective_id == commitment.objective_id],
-         f"the outcome the plan values most often for the other commitments under the objective "
-         f"'{objectives.get(commitment.objective_id, commitment.objective_id)}'"),
-    ]
-    for peers, basis in groups:
-        lines = [b for c in peers for b in c.benefits]
-        if not lines:
-            continue
-        key = Counter(b.crime_type or b.unit_value for b in lines).most_common(1)[0][0]
-        line = next(b for b in lines if (b.crime_type or b.unit_value) == key)
-        if line.crime_type is not None:
-            value = unit_cost_in_first_year_prices(plan, line.crime_type)
-            return BreakEvenUnit(f"offences of {line.crime_type.replace('_', ' ')}", "prevent", value, basis,
-                                 line.crime_type)
-        register = {a.id: a for a in plan.assumptions}
-        volume_unit = register[line.volume].unit.removesuffix(" a year").strip()
-        return BreakEvenUnit(volume_unit, "achieve", float(register[key].central), basis, None)
-    return None
+    return _BreakEven(plan)(commitment_id)
+
+
+class _BreakEven:
+    """:func:`break_even_unit` for many commitments of one plan: the valued commitments indexed
+    once by KPI and objective, and each answer kept for the next commitment with the same KPIs
+    and objective (a plan of thousands of commitments is answered in linear time)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.by_id = {c.id: c for c in plan.commitments}
+        self.position = {c.id: k for k, c in enumerate(plan.commitments)}
+        self.kpis = {k.id: k for k in plan.kpis}
+        self.objectives = {o.id: o.title for o in plan.objectives}
+        self.register = {a.id: a for a in plan.assumptions}
+        self.valued = [c for c in plan.commitments if c.enabled and c.benefits]
+        self.by_kpi: dict[str, list] = {}
+        self.by_objective: dict[str, list] = {}
+        for c in self.valued:
+            for k in dict.fromkeys(c.kpis):
+                self.by_kpi.setdefault(k, []).append(c)
+            self.by_objective.setdefault(c.objective_id, []).append(c)
+        self.answers: dict[tuple, BreakEvenUnit | None] = {}
+
+    def __call__(self, commitment_id: str) -> BreakEvenUnit | None:
+        commitment = self.by_id[commitment_id]
+        offence_kpis = sorted(k for k in set(commitment.kpis) if k in self.kpis and "offence" in self.kpis[k].unit.lower())
+        key = (tuple(offence_kpis), commitment.objective_id, commitment_id if commitment.benefits else None)
+        if key not in self.answers:
+            self.answers[key] = self._find(commitment_id, offence_kpis, commitment.objective_id)
+        return self.answers[key]
+
+    def _find(self, commitment_id: str, offence_kpis: list[str], objective_id: str) -> BreakEvenUnit | None:
+        sharing = {c.id: c for k in offence_kpis for c in self.by_kpi.get(k, [])}
+        groups = [
+            (sorted(sharing.values(), key=lambda c: self.position[c.id]),
+             "the offences the plan values for commitments measured by the same KPI"),
+            (self.by_objective.get(objective_id, []),
+             f"the outcome the plan values most often for the other commitments under the objective "
+             f"'{self.objectives.get(objective_id, objective_id)}'"),
+        ]
+        for peers, basis in groups:
+            lines = [b for c in peers if c.id != commitment_id for b in c.benefits]
+            if not lines:
+                continue
+            key = Counter(b.crime_type or b.unit_value for b in lines).most_common(1)[0][0]
+            line = next(b for b in lines if (b.crime_type or b.unit_value) == key)
+            if line.crime_type is not None:
+                value = unit_cost_in_first_year_prices(self.plan, line.crime_type)
+                return BreakEvenUnit(f"offences of {line.crime_type.replace('_', ' ')}", "prevent", value, basis,
+                                     line.crime_type)
+            volume_unit = self.register[line.volume].unit.removesuffix(" a year").strip()
+            return BreakEvenUnit(volume_unit, "achieve", float(self.register[key].central), basis, None)
+        return None
 
 
 def _not_valued_rows(plan: Plan, model: AppraisalModel, not_valued: list[int]) -> pd.DataFrame:
     plan_factors = model.factors[:len(plan.years)]
     rows = []
+    finder = _BreakEven(plan)
     for i in not_valued:
         cid = model.commitments[i]
         per_year = annual_equivalent(float(model.pv_costs[i]), plan_factors)
-        found = break_even_unit(plan, cid) if per_year > 0 else None
+        found = finder(cid) if per_year > 0 else None
         unit, verb, value, basis, _ = found if found else ("", "", float("nan"), "", None)
         rows.append({"commitment": cid, "pv_costs": float(model.pv_costs[i]), "cost_a_year": per_year,
                      "unit": unit, "verb": verb, "unit_value": value,
@@ -254,7 +283,8 @@ def _not_valued_rows(plan: Plan, model: AppraisalModel, not_valued: list[int]) -
     return pd.DataFrame(rows, columns=NOT_VALUED_COLUMNS)
 
 
-def appraisal_cases(plan: Plan, samples: int | None = None, seed: int | None = None) -> AppraisalCases:
+def appraisal_cases(plan: Plan, samples: int | None = None, seed: int | None = None,
+                    progress: Callable[[str, int, int], None] | None = None) -> AppraisalCases:
     """The appraisal of ``plan`` split into valued and not valued commitments, with both cases.
 
     One Monte Carlo (:func:`planlib.appraisal.table.appraisal_run`) serves both the whole table
@@ -266,7 +296,7 @@ def appraisal_cases(plan: Plan, samples: int | None = None, seed: int | None = N
     >>> bool(t["npv_p5"] <= t["npv_p50"] <= t["npv_p95"]), bool(abs(t["npv"] - cases.table.set_index("commitment").at["VALUED", "npv"]) < 1e-6)
     (True, True)
     """
-    model, table, sim = appraisal_run(plan, samples, seed)
+    model, table, sim = appraisal_run(plan, samples, seed, progress)
     body = table[~table["commitment"].isin(GROUPS)]
     valued = [i for i, m in enumerate(body["monetised"]) if m > 0]
     not_valued = [i for i, m in enumerate(body["monetised"]) if m <= 0]
@@ -275,7 +305,7 @@ def appraisal_cases(plan: Plan, samples: int | None = None, seed: int | None = N
     plan_factors = model.factors[:len(plan.years)]
     others_cost = float(others["pv_costs"].sum())
     return AppraisalCases(
-        valued=rows, not_valued=others, valued_total=_group_total(model, rows, sim.npv, valued),
+        valued=rows, not_valued=others, valued_total=_group_total(model, rows, sim.group_draws["VALUED"], valued),
         not_valued_total=pd.Series({"pv_costs": others_cost,
                                     "cost_a_year": annual_equivalent(others_cost, plan_factors)}),
         table=table, plan_years=len(plan.years), horizon_years=len(model.factors), samples=int(table["samples"].iloc[0]),

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planlib.appraisal.green_book import bcr, discount_factors, payback_year, roi
+from planlib.appraisal.green_book import bcr, discount_factors, roi
 from planlib.finance import cost_line_grid, pay_per_fte
 from planlib.model import Assumption, BenefitLine, Plan
 from planlib.types import FinancialYear
@@ -265,22 +265,25 @@ def _benefit_inputs(plan: Plan, lines: list[BenefitLine]) -> tuple[list[str], li
     return inputs, central, register, line_inputs
 
 
-def line_pv_benefits(model: AppraisalModel, values: np.ndarray) -> np.ndarray:
-    """PV of each benefit line for each set of input values.
+def line_pv_benefits(model: AppraisalModel, values: np.ndarray, lines: np.ndarray | None = None) -> np.ndarray:
+    """PV of each benefit line (or of the ``lines`` given, by index) for each set of input values.
 
     ``values`` has one row per input (``model.inputs``) and one column per sample; the result has
     one row per benefit line and one column per sample.
     """
-    v = values[model.line_inputs]                       # lines x 7 x samples
-    volume, unit, share, dw, attr, disp, drop = (v[:, j] for j in range(len(_FACTORS)))
-    yearly = volume * unit * share * (1 - dw) * attr * (1 - disp) * model.line_adjust[:, None]
+    which = model.line_inputs if lines is None else model.line_inputs[lines]
+    adjust = model.line_adjust if lines is None else model.line_adjust[lines]
+    volume, unit, share, dw, attr, disp, drop = (values[which[:, j]] for j in range(len(_FACTORS)))
+    yearly = volume * unit * share * (1 - dw) * attr * (1 - disp) * adjust[:, None]
     # time profile: full effect while active, then (1 - drop_off) ** d in the d-th year after the
     # plan; the discounted sum is a polynomial in (1 - drop_off), evaluated by Horner's rule.
+    decay_pv = model.line_decay_pv if lines is None else model.line_decay_pv[lines]
+    full_pv = model.line_full_pv if lines is None else model.line_full_pv[lines]
     keep = 1 - drop
     tail = np.zeros_like(keep)
-    for d in range(model.line_decay_pv.shape[1], 0, -1):
-        tail = (tail + model.line_decay_pv[:, d - 1][:, None]) * keep
-    return yearly * (model.line_full_pv[:, None] + tail)
+    for d in range(decay_pv.shape[1], 0, -1):
+        tail = (tail + decay_pv[:, d - 1][:, None]) * keep
+    return yearly * (full_pv[:, None] + tail)
 
 
 def clip_shares(model: AppraisalModel, values: np.ndarray) -> np.ndarray:
@@ -296,30 +299,42 @@ def deterministic(model: AppraisalModel, values: np.ndarray | None = None) -> pd
     vals = (model.central if values is None else values)[:, None]
     pv_lines = line_pv_benefits(model, vals)[:, 0]
     n = len(model.commitments)
-    pv_benefits = np.bincount(model.line_commitment, weights=pv_lines, minlength=n)
+    pvc = np.asarray(model.pv_costs, dtype=float)
+    pvb = np.bincount(model.line_commitment, weights=pv_lines, minlength=n)
     by_type = {vt: np.bincount(model.line_commitment, weights=pv_lines * (np.array(model.line_value_type) == vt), minlength=n)
                for vt in VALUE_TYPES}
     by_who = {b: np.bincount(model.line_commitment, weights=pv_lines * (np.array(model.line_beneficiary) == b), minlength=n)
               for b in BENEFICIARIES}
-    rows = []
-    for i, cid in enumerate(model.commitments):
-        pvc, pvb = model.pv_costs[i], pv_benefits[i]
-        # yearly benefit flows for the payback year: spread each line's PV by its time weights
-        rows.append({
-            "commitment": cid,
-            "pv_costs": pvc,
-            "pv_benefits": pvb,
-            **{f"pv_{vt}": by_type[vt][i] for vt in VALUE_TYPES},
-            **{f"pv_to_{b}": by_who[b][i] for b in BENEFICIARIES},
-            "npv": pvb - pvc,
-            "bcr": bcr(pvb, pvc),
-            "fiscal_roi": roi(by_type["fiscal"][i], pvc),
-            "public_value_roi": roi(pvb, pvc),
-            "monetised": float(bool(np.any(model.line_commitment == i))),
-        })
-    table = pd.DataFrame(rows)
-    table["payback_year"] = [_payback(model, i, vals) for i in range(n)]
-    return table
+    return pd.DataFrame({
+        "commitment": list(model.commitments),
+        "pv_costs": pvc,
+        "pv_benefits": pvb,
+        **{f"pv_{vt}": by_type[vt] for vt in VALUE_TYPES},
+        **{f"pv_to_{b}": by_who[b] for b in BENEFICIARIES},
+        "npv": pvb - pvc,
+        "bcr": [bcr(b, c) for b, c in zip(pvb, pvc)],
+        "fiscal_roi": [roi(f, c) for f, c in zip(by_type["fiscal"], pvc)],
+        "public_value_roi": [roi(b, c) for b, c in zip(pvb, pvc)],
+        "monetised": (np.bincount(model.line_commitment, minlength=n) > 0).astype(float),
+        "payback_year": _payback_years(model, vals),
+    })
+
+
+def _payback_years(model: AppraisalModel, values: np.ndarray) -> np.ndarray:
+    """Each commitment's payback year (its start, as a number; NaN if it never pays back), as
+    :func:`~planlib.appraisal.green_book.payback_year` finds it, for every commitment at once."""
+    flows = benefit_flows(model, values) - model.cost_flows
+    n, horizon = flows.shape
+    if not n:
+        return np.zeros(0)
+    cumulative = np.cumsum(flows * model.factors[:horizon], axis=1)
+    negative = cumulative < 0
+    last_negative = horizon - 1 - np.argmax(negative[:, ::-1], axis=1)
+    nonzero = flows != 0
+    first_nonzero = np.argmax(nonzero, axis=1)
+    year = np.where(negative.any(axis=1), last_negative + 1, np.where(nonzero.any(axis=1), first_nonzero, horizon))
+    starts = np.array([float(y.start) for y in model.years] + [float("nan")])
+    return starts[np.minimum(year, horizon)]
 
 
 def benefit_flows(model: AppraisalModel, values: np.ndarray, lines: np.ndarray | None = None) -> np.ndarray:
@@ -336,9 +351,3 @@ def benefit_flows(model: AppraisalModel, values: np.ndarray, lines: np.ndarray |
     flows = np.zeros((len(model.commitments), len(model.factors)))
     np.add.at(flows, model.line_commitment, yearly[:, None] * weights)
     return flows
-
-
-def _payback(model: AppraisalModel, i: int, values: np.ndarray) -> float:
-    flows = benefit_flows(model, values)[i] - model.cost_flows[i]
-    year = payback_year(flows, model.factors)
-    return float("nan") if year is None else float(model.years[year].start)

@@ -17,6 +17,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -56,7 +58,8 @@ GROUPS = (VALUED, NOT_VALUED)
 """The group rows that end an appraisal table (never one total of both)."""
 
 
-def appraisal_table(plan: Plan, samples: int | None = None, seed: int | None = None) -> pd.DataFrame:
+def appraisal_table(plan: Plan, samples: int | None = None, seed: int | None = None,
+                    progress: Callable[[str, int, int], None] | None = None) -> pd.DataFrame:
     """Net benefit per enabled commitment, then the :data:`VALUED` and :data:`NOT_VALUED` groups
     (wide).
 
@@ -65,27 +68,28 @@ def appraisal_table(plan: Plan, samples: int | None = None, seed: int | None = N
     its interval that of its summed draws; the not-valued group carries its costs only. A reader
     is shown the two apart (:func:`planlib.appraisal.cases.appraisal_cases`), never a sum of both.
     """
-    return appraisal_run(plan, samples, seed)[1]
+    return appraisal_run(plan, samples, seed, progress)[1]
 
 
-def appraisal_run(plan: Plan, samples: int | None = None, seed: int | None = None
+def appraisal_run(plan: Plan, samples: int | None = None, seed: int | None = None,
+                  progress: Callable[[str, int, int], None] | None = None
                   ) -> tuple[AppraisalModel, pd.DataFrame, Simulation]:
     """The model, the table of :func:`appraisal_table` and the Monte Carlo behind it, made once,
     for those (such as :func:`planlib.appraisal.cases.appraisal_cases`) that need the draws too.
 
     >>> import planlib
     >>> model, table, sim = appraisal_run(planlib.load_plan(planlib.DEFAULT_PLAN), samples=200)
-    >>> sim.npv.shape == (len(model.commitments), 200) and len(table) == len(model.commitments) + 2
+    >>> sim.group_draws["VALUED"].shape == (200,) and len(table) == len(model.commitments) + 2
     True
     """
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = DEFAULT_SEED if seed is None else seed
     model = build_model(plan)
     table = deterministic(model)
-    sim = simulate(model, samples, seed)
+    valued = (table["monetised"] > 0).to_numpy()
+    sim = simulate(model, samples, seed, groups={VALUED: valued}, progress=progress)
     for name, values in sim.summary().items():
         table[name] = values[:-1]                   # the last is the sum of all: never shown
-    valued = (table["monetised"] > 0).to_numpy()
     table.loc[len(table)] = _valued_row(model, table, sim, valued)
     table.loc[len(table)] = {"commitment": NOT_VALUED, "monetised": 0.0,
                              **{c: float(table.loc[:len(valued) - 1, c][~valued].sum())
@@ -105,7 +109,7 @@ def _valued_row(model: AppraisalModel, table: pd.DataFrame, sim: Simulation, val
         return row
     flows = (benefit_flows(model, model.central)[valued].sum(axis=0) - model.cost_flows[valued].sum(axis=0))
     year = payback_year(flows, model.factors)
-    draws = sim.npv[valued].sum(axis=0)
+    draws = sim.group_draws[VALUED]
     p5, p50, p95 = np.quantile(draws, [0.05, 0.5, 0.95])
     return {**row, "bcr": bcr(pvb, pvc), "fiscal_roi": roi(total["pv_fiscal"], pvc), "public_value_roi": roi(pvb, pvc),
             "payback_year": float("nan") if year is None else float(model.years[year].start),
@@ -113,7 +117,8 @@ def _valued_row(model: AppraisalModel, table: pd.DataFrame, sim: Simulation, val
             "bcr_p50": (p50 + pvc) / pvc if pvc > 0 else float("nan")}
 
 
-def appraise(plan: Plan, scenario: str = "baseline", samples: int | None = None, seed: int | None = None) -> pd.DataFrame:
+def appraise(plan: Plan, scenario: str = "baseline", samples: int | None = None, seed: int | None = None,
+             progress: Callable[[str, int, int], None] | None = None) -> pd.DataFrame:
     """The appraisal as a long DataFrame: ``scenario, commitment, measure, value, unit``.
 
     >>> import planlib
@@ -124,7 +129,7 @@ def appraise(plan: Plan, scenario: str = "baseline", samples: int | None = None,
     >>> bool(row["npv_p5"] <= row["npv_p50"] <= row["npv_p95"])
     True
     """
-    wide = appraisal_table(plan, samples, seed)
+    wide = appraisal_table(plan, samples, seed, progress)
     long = wide.melt(id_vars="commitment", var_name="measure", value_name="value")
     order = {m: i for i, m in enumerate(MEASURES)}
     rows = {c: i for i, c in enumerate(wide["commitment"])}

@@ -3,17 +3,42 @@ consult, optimise."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import click
 
 from planlib.present.text import json_text
 
-if TYPE_CHECKING:
-    pass
-
 from planlib.cli.base import (PLAN_ARGUMENT, _friendly, _plan_and_scenario, _scenario_option, _shown, _table_or_json, main)
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr for long work, only when stderr is a terminal (as ``batch`` shows
+    one): yields ``progress(step, done, total)`` for the engines to call, or None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    bar: Any = tqdm(total=1, file=sys.stderr, leave=False, unit="step")
+
+    def progress(step: str, done: int, total: int) -> None:
+        if bar.desc.rstrip(": ") != step:
+            bar.set_description(step, refresh=False)
+            bar.reset(total=max(total, 1))
+        bar.total = max(total, 1)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield progress
+    finally:
+        bar.close()
 
 
 @main.command("horizon")
@@ -102,7 +127,8 @@ def optimise_command(plan: Path | None, scenario_file: Path | None, objective: s
     from planlib.present.portfolio_words import CLI_NAMES
 
     _shown_plan, baseline, applied, name = _plan_and_scenario(plan, scenario_file)
-    result = optimise(applied, objective=CLI_NAMES.get(objective, objective))
+    with progress_bar() as progress:
+        result = optimise(applied, objective=CLI_NAMES.get(objective, objective), progress=progress)
     if output_format == "json":
         click.echo(json_text(portfolio_json(result), ascii=False))
     else:

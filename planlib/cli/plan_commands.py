@@ -89,6 +89,7 @@ def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int
     """Net benefit of the commitments whose benefits are valued, with 90% intervals and the financial
     and economic cases; the cost of the others and what each would need to achieve. Never a sum of both."""
     from planlib.appraisal import appraisal_cases, appraise
+    from planlib.cli.analysis_commands import progress_bar
     from planlib.present.appraisal import appraisal_rows, cases_text
     from planlib.present.labels import commitment_titles
     from planlib.present.text import table_csv, table_json
@@ -97,10 +98,15 @@ def appraise_command(plan: Path | None, scenario_file: Path | None, samples: int
     _shown_plan, _baseline, loaded, name = _plan_and_scenario(plan, scenario_file, finance_xlsx)
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = _seed(seed)
+    with progress_bar() as progress:
+        if output_format == "table":
+            cases = appraisal_cases(loaded, samples, seed, progress)
+        else:
+            table = appraise(loaded, name, samples, seed, progress)
     if output_format == "table":
-        click.echo(cases_text(appraisal_cases(loaded, samples, seed), loaded.name, name, commitment_titles(loaded)))
+        click.echo(cases_text(cases, loaded.name, name, commitment_titles(loaded)))
         return
-    rows = appraisal_rows(appraise(loaded, name, samples, seed))
+    rows = appraisal_rows(table)
     if output_format == "csv":
         click.echo(table_csv(rows, float_format="%.10g"), nl=False)
     else:

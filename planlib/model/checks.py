@@ -148,6 +148,7 @@ def commitment_problems(plan: Plan) -> Found:
     commitments = {c.id for c in plan.commitments}
     crime_types = {u.crime_type for u in plan.unit_costs}
     assumptions = {a.id: a for a in plan.assumptions if a.id is not None}
+    switched_off = {c.id: c.title for c in plan.commitments if not c.enabled}
     problems: Found = []
     for i, c in enumerate(plan.commitments):
         loc: Loc = ("commitments", i)
@@ -159,9 +160,24 @@ def commitment_problems(plan: Plan) -> Found:
         problems += _unknown(c.depends_on, commitments, (*loc, "depends_on"), "commitment")
         if c.id in c.depends_on:
             problems.append(((*loc, "depends_on"), f"{c.id} depends on itself"))
+        problems += _switched_off_dependencies(c, loc, switched_off)
         problems += _cost_line_problems(c, loc, plan)
         problems += _benefit_line_problems(c, loc, plan, crime_types, assumptions)
     return problems + _cycles(plan.commitments)
+
+
+def _switched_off_dependencies(c: Commitment, loc: Loc, switched_off: dict[str, str]) -> Found:
+    """An enabled commitment that depends on one switched off (``enabled: false``): refused, in a
+    plan and in a scenario alike, rather than counting costs and benefits that cannot be had or
+    switching other commitments off unasked. The message names the change that would fix it."""
+    if not c.enabled:
+        return []
+    fix = (f"{c.id} is a statutory duty, so keep {{off}} on" if c.mandatory else
+           f"switch {c.id} off too (commitments.{c.id}.enabled: false), or keep {{off}} on")
+    return [((*loc, "depends_on"), f"{c.title} ({c.id}) depends on {off_title} ({off!r}), which is switched off. "
+             "A commitment cannot run without what it depends on, and planlib switches nothing off unasked: "
+             + fix.format(off=repr(off)))
+            for off, off_title in ((d, switched_off[d]) for d in c.depends_on if d in switched_off)]
 
 
 def finance_problems(plan: Plan) -> Found:

@@ -78,6 +78,7 @@ from planlib.portfolio.problem import (
     SCALE,
     TIME_LIMIT,
     TOLERANCE,
+    TRADE_OFF_LIMIT,
     WEIGHT_OBJECTIVES,
     Candidates,
     Solution,
@@ -91,7 +92,7 @@ from planlib.portfolio.solve import (
     trade_offs,
     with_free_options,
 )
-from planlib.portfolio.synthetic import synthetic
+from planlib.portfolio.synthetic import synthetic, synthetic_plan
 
 __all__ = [
     "BRUTE_FORCE_LIMIT",
@@ -101,6 +102,7 @@ __all__ = [
     "SCALE",
     "TIME_LIMIT",
     "TOLERANCE",
+    "TRADE_OFF_LIMIT",
     "WEIGHT_OBJECTIVES",
     "Candidates",
     "PlanCandidates",
@@ -115,6 +117,7 @@ __all__ = [
     "solve",
     "switching_values",
     "synthetic",
+    "synthetic_plan",
     "trade_offs",
     "with_free_options",
 ]

@@ -216,6 +216,17 @@ def _objective_values(objective: str, owner: np.ndarray, delay: np.ndarray, weig
     return counted, second, 1.0
 
 
+def _check_dependencies(plan: Plan, commitments: list[Commitment], index: dict[str, int]) -> None:
+    """A statutory duty that depends on a commitment switched off cannot be kept: PlanlibError
+    saying so (a plan or scenario read from files is refused before this, by the plan's checks)."""
+    titles = {c.id: c.title for c in plan.commitments}
+    for c in commitments:
+        off = [d for d in c.depends_on if d not in index]
+        if c.mandatory and off:
+            raise PlanlibError(f"commitments.{c.id}.depends_on: {c.title} is a statutory duty and depends on "
+                               f"{titles.get(off[0], off[0])} ({off[0]}), which is switched off: keep it on")
+
+
 def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = None, *, max_delay: int | None = None,
                samples: int | None = None, seed: int | None = None, weights: Mapping[str, float] | None = None,
                min_officers: Mapping[str, float] | None = None, min_share: Mapping[str, float] | None = None,
@@ -239,8 +250,12 @@ def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = N
     samples = DEFAULT_SAMPLES if samples is None else samples
     seed = DEFAULT_SEED if seed is None else seed
     commitments = [c for c in plan.commitments if c.enabled]
+    if not commitments:
+        raise PlanlibError(f"nothing to optimise: {plan.name} has no commitments switched on, so there is no "
+                           "portfolio to choose")
     ids = [c.id for c in commitments]
     index = {cid: i for i, cid in enumerate(ids)}
+    _check_dependencies(plan, commitments, index)
     model = build_model(plan)  # its commitments are ``ids``: the enabled ones, in plan order
     env = _envelope(plan, envelope, reserves, model.costs.revenue.sum(axis=0))
     latest = _latest_delays(plan, commitments, max_delay)
@@ -264,7 +279,7 @@ def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = N
     pledged = np.array([c.pledged for c in commitments], dtype=bool)
     # the pledges objective keeps the pledges as it keeps the statutory duties (a pledge that needs
     # a commitment switched off cannot be kept, and the answer says so)
-    kept = statutory | (pledged & np.array([i not in blocked for i in range(len(ids))])
+    kept = statutory | (pledged & np.array([i not in blocked for i in range(len(ids))], dtype=bool)
                         if objective == "pledges" and not pledges_first else statutory)
     # pledges first: when they cannot all be kept, each pledge outweighs every other commitment
     # together, so the answer keeps as many pledges as fit and then as much of the rest as it can

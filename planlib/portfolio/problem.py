@@ -42,6 +42,11 @@ as a plan's 30 commitments, are solved exactly in practice; ``tolerance=0`` insi
 TIME_LIMIT = 30.0
 """Seconds before the search returns the best portfolio found, with the gap it has proved."""
 
+TRADE_OFF_LIMIT = 40
+"""The most commitments left out for which the answer works out what keeping each would take
+(one more search each): those nearest to being chosen. A plan's few dozen are all worked out;
+for thousands, one search each would take hours, and no reader weighs thousands of reasons."""
+
 BRUTE_FORCE_LIMIT = 5_000_000
 """The most portfolios :func:`brute_force` will enumerate."""
 
@@ -99,14 +104,39 @@ class Candidates:
     statutory: np.ndarray | None = None
     """Per commitment: which of the ``mandatory`` ones are statutory duties (the others are pledges
     kept by the objective). None: every mandatory commitment is statutory."""
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """What is worked out once per problem (each commitment's options, the rules' matrix); a copy
+    made with :func:`dataclasses.replace` starts with none, :meth:`with_envelope` keeps them."""
 
     @property
     def n_options(self) -> int:
         return len(self.owner)
 
+    @property
+    def options_of(self) -> list[np.ndarray]:
+        """Per commitment: the indices of its options, in order (found once, not per commitment)."""
+        if "options_of" not in self.cache:
+            order = np.argsort(self.owner, kind="stable")
+            bounds = np.searchsorted(self.owner[order], np.arange(len(self.ids) + 1))
+            self.cache["options_of"] = [order[bounds[i]:bounds[i + 1]] for i in range(len(self.ids))]
+        return self.cache["options_of"]
+
+    @property
+    def needs(self) -> dict[int, list[int]]:
+        """Per commitment that depends on others: the commitments it needs."""
+        if "needs" not in self.cache:
+            found: dict[int, list[int]] = {}
+            for a, b in self.depends_on:
+                found.setdefault(a, []).append(b)
+            self.cache["needs"] = found
+        return self.cache["needs"]
+
     def with_envelope(self, envelope: np.ndarray) -> Candidates:
-        """The same problem with another envelope."""
-        return dataclasses.replace(self, envelope=np.asarray(envelope, dtype=float))
+        """The same problem with another envelope (the rules' matrix, which does not hold the
+        envelope, is kept if it was built)."""
+        other = dataclasses.replace(self, envelope=np.asarray(envelope, dtype=float))
+        other.cache.update(self.cache)
+        return other
 
 
 @dataclass(frozen=True)
@@ -122,12 +152,12 @@ class Solution:
 def forced_in(c: Candidates) -> np.ndarray:
     """Commitments that must be in: the mandatory ones and everything they depend on."""
     forced = c.mandatory.copy()
-    changed = True
-    while changed:
-        changed = False
-        for a, b in c.depends_on:
-            if forced[a] and not forced[b]:
-                forced[b] = changed = True
+    todo = list(np.flatnonzero(forced))
+    while todo:
+        for b in c.needs.get(int(todo.pop()), []):
+            if not forced[b]:
+                forced[b] = True
+                todo.append(b)
     return forced
 
 
@@ -137,7 +167,8 @@ def _over(c: Candidates, forced: np.ndarray) -> tuple[np.ndarray, np.ndarray, li
     # the cheapest option of each forced commitment, year by year (a lower bound on its cost)
     least = np.zeros(len(c.years))
     for i in np.flatnonzero(forced):
-        least += c.cost[c.owner == i].min(axis=0)
+        if len(c.options_of[i]):
+            least += c.cost[c.options_of[i]].min(axis=0)
     over = least - c.envelope
     return least, over, [k for k in range(len(c.years)) if over[k] > 1e-6 * SCALE]
 

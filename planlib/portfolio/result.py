@@ -11,7 +11,7 @@ True
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,14 +115,14 @@ class PortfolioResult:
 
 
 def _left_out_facts(pc: PlanCandidates, i: int, kept: Solution | None, chosen: np.ndarray,
-                    headroom_left: np.ndarray) -> dict[str, Any]:
+                    headroom_left: np.ndarray, chosen_owners: set[int] | None = None) -> dict[str, Any]:
     """What keeping commitment ``i`` (left out) would take: ``displaces``, the commitments the best
     portfolio that keeps it gives up (None if it cannot be kept at all), ``brings``, those it would
     bring in with it (what it depends on, say), ``short_in``, the years in
     which its planned cost exceeds what the answer leaves unspent, and ``over_by``, where it cannot
     be kept, the years in which what must be in would then exceed the envelope, and by how much."""
     c = pc.problem
-    own = np.flatnonzero(c.owner == i)
+    own = c.options_of[i]
     planned = own[np.argmin(c.delay[own])] if len(own) else None
     short = ([c.years[k] for k in range(len(c.years)) if c.cost[planned, k] > headroom_left[k] + 1.0]
              if planned is not None else [])
@@ -131,7 +131,7 @@ def _left_out_facts(pc: PlanCandidates, i: int, kept: Solution | None, chosen: n
                                      statutory=c.mandatory | (np.arange(len(c.ids)) == i))
         over = dict(infeasible(forced).shortfall) if len(own) else {}
         return {"displaces": None, "short_in": short, "over_by": over, "brings": []}
-    before = set(c.owner[np.flatnonzero(chosen)].tolist())
+    before = set(c.owner[np.flatnonzero(chosen)].tolist()) if chosen_owners is None else chosen_owners
     after = set(c.owner[np.flatnonzero(kept.chosen)].tolist())
     return {"displaces": [c.ids[j] for j in sorted(before - after)], "short_in": short, "over_by": {},
             "brings": [c.ids[j] for j in sorted(after - before - {i})]}
@@ -143,9 +143,9 @@ def _by_year(pc: PlanCandidates, chosen_options: np.ndarray) -> pd.DataFrame:
     pledged = np.zeros(len(c.ids), bool) if pc.pledged is None else pc.pledged & ~statutory
 
     def cost_of(which: np.ndarray) -> np.ndarray:
-        return c.cost[[o for o in chosen_options if which[c.owner[o]]]].sum(axis=0)
+        return c.cost[chosen_options[which[c.owner[chosen_options]]]].sum(axis=0)
 
-    planned = np.array([o for o in range(c.n_options) if c.delay[o] == 0], dtype=int)
+    planned = np.flatnonzero(c.delay == 0)
     chosen_cost = c.cost[chosen_options].sum(axis=0)
     mandatory_cost, pledged_cost = cost_of(statutory), cost_of(pledged)
     plan_cost = c.cost[planned].sum(axis=0)
@@ -158,7 +158,8 @@ def _by_year(pc: PlanCandidates, chosen_options: np.ndarray) -> pd.DataFrame:
 
 
 def _describe(pc: PlanCandidates, solution: Solution, frontier: pd.DataFrame,
-              kept: dict[int, Solution | None], pledges_over: dict[str, float]) -> PortfolioResult:
+              kept: dict[int, Solution | None], pledges_over: dict[str, float],
+              worked_out: bool = True) -> PortfolioResult:
     c = pc.problem
     chosen_options = np.flatnonzero(solution.chosen)
     option_of = {int(c.owner[o]): int(o) for o in chosen_options}
@@ -166,11 +167,14 @@ def _describe(pc: PlanCandidates, solution: Solution, frontier: pd.DataFrame,
     switching = switching_values(c, solution, kept=kept) if kept else {}
     bonus = np.zeros(c.n_options) if pc.bonus is None else pc.bonus
     statutory = c.mandatory if c.statutory is None else c.statutory
+    by_id = {commitment.id: commitment for commitment in pc.plan.commitments}
+    chosen_owners = set(option_of)
+    headroom_left = by_year["headroom_left"].to_numpy()
     rows = []
     for i, cid in enumerate(c.ids):
-        own = np.flatnonzero(c.owner == i)
+        own = c.options_of[i]
         o = option_of.get(i, int(own[0]) if len(own) else -1)
-        commitment = pc.plan.commitment(cid)
+        commitment = by_id[cid]
         selected = i in option_of
         row: dict[str, Any] = {
             "id": cid, "title": pc.titles[i], "objective_id": commitment.objective_id,
@@ -185,9 +189,10 @@ def _describe(pc: PlanCandidates, solution: Solution, frontier: pd.DataFrame,
             "no_cost": bool(o >= 0 and not c.cost[own].any()),
             "npv_to_enter": switching.get(i, float("nan")) if not selected else float("nan"),
             "displaces": None, "brings": [], "short_in": [], "over_by": {},
+            "weighed": selected or i in kept or not worked_out,
         }
         if not selected and i in kept:
-            row.update(_left_out_facts(pc, i, kept[i], solution.chosen, by_year["headroom_left"].to_numpy()))
+            row.update(_left_out_facts(pc, i, kept[i], solution.chosen, headroom_left, chosen_owners))
         for k, y in enumerate(c.years):
             row[f"cost_{y}"] = float(c.cost[o, k]) if o >= 0 else 0.0
         rows.append(row)
@@ -204,7 +209,8 @@ def optimise(plan: Plan, scenario: Any = None, objective: str = DEFAULT_OBJECTIV
              max_delay: int | None = None, samples: int | None = None, seed: int | None = None,
              weights: Mapping[str, float] | None = None, min_officers: Mapping[str, float] | None = None,
              min_share: Mapping[str, float] | None = None, reserves: Any = None,
-             frontier: bool = True, tolerance: float = TOLERANCE) -> PortfolioResult:
+             frontier: bool = True, tolerance: float = TOLERANCE,
+             progress: Callable[[str, int, int], None] | None = None) -> PortfolioResult:
     """The best affordable set of commitments, and when each starts.
 
     Parameters
@@ -241,6 +247,10 @@ def optimise(plan: Plan, scenario: Any = None, objective: str = DEFAULT_OBJECTIV
         Stop once the answer is proved within this share of the best possible value
         (default :data:`TOLERANCE`, 0.1%; 0 for the exact optimum). The weight objectives are
         always solved exactly.
+    progress : callable, optional
+        Called as ``progress(step, done, total)`` as the work goes on (``step`` in words: the
+        search, the frontier, what keeping each commitment left out would take), for a progress
+        bar; nothing is printed here.
 
     Raises
     ------
@@ -256,14 +266,20 @@ def optimise(plan: Plan, scenario: Any = None, objective: str = DEFAULT_OBJECTIV
     >>> list(res.by_year.columns[:3]), len(res.by_year) == len(plan.years)
     (['year', 'envelope', 'mandatory_cost'], True)
     """
+    def tell(step: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(step, done, total)
+
     if scenario is not None:
         plan = scenario.apply(plan)
+    tell("valuing the options", 0, 1)
     settings = {"max_delay": max_delay, "samples": samples, "seed": seed, "weights": weights,
                 "min_officers": min_officers, "min_share": min_share, "reserves": reserves}
     pc = candidates(plan, objective, envelope, **settings)
     if objective in WEIGHT_OBJECTIVES:
         tolerance = 0.0   # weights are small whole-ish numbers: a 0.1% gap could hide a whole commitment
     pledges_over: dict[str, float] = {}
+    tell("searching for the best portfolio", 0, 1)
     try:
         best = solve(pc.problem, tolerance=tolerance)
     except PortfolioInfeasible as exc:
@@ -274,10 +290,14 @@ def optimise(plan: Plan, scenario: Any = None, objective: str = DEFAULT_OBJECTIV
         pc = candidates(plan, objective, envelope, pledges_first=True, **settings)
         best = solve(pc.problem, tolerance=tolerance)
     best = with_free_options(pc.problem, best)
-    table = efficient_frontier(pc.problem, tolerance=tolerance, report=pc.bonus) if frontier else pd.DataFrame(
-        columns=["envelope_share", "envelope_total", "objective_value", "selected_count", "feasible"])
-    kept = trade_offs(pc.problem, best, tolerance) if frontier else {}
-    return _describe(pc, best, table, kept, pledges_over)
+    table = efficient_frontier(pc.problem, tolerance=tolerance, report=pc.bonus,
+                               progress=lambda done, total: tell("the efficient frontier", done, total)) \
+        if frontier else pd.DataFrame(columns=["envelope_share", "envelope_total", "objective_value",
+                                               "selected_count", "feasible"])
+    kept = trade_offs(pc.problem, best, tolerance,
+                      progress=lambda done, total: tell("what keeping each left out would take", done, total)) \
+        if frontier else {}
+    return _describe(pc, best, table, kept, pledges_over, worked_out=frontier)
 
 
 def compare_objectives(plan: Plan, scenario: Any = None, objectives: Sequence[str] = OBJECTIVES,

@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from planlib.portfolio.problem import (
     SCALE,
     TIME_LIMIT,
     TOLERANCE,
+    TRADE_OFF_LIMIT,
     Candidates,
     Solution,
     infeasible,
@@ -73,37 +74,64 @@ _SLACK = 1e-9
 
 def _rules(c: Candidates, force_in: int | None) -> Any:
     """The rules as one sparse linear constraint: one option at most per commitment (exactly one
-    for those that must be in), each year's cost within the envelope, dependencies, minimums."""
+    for those that must be in), each year's cost within the envelope, dependencies, minimums.
+    The matrix is built once per problem (every search of the frontier and of the trade-offs
+    shares it); only the bounds change."""
     from scipy.optimize import LinearConstraint
-    from scipy.sparse import csr_matrix, vstack
 
-    n, n_c, n_y = c.n_options, len(c.ids), len(c.years)
-    rows: list[Any] = []
-    lower: list[np.ndarray] = []
-    upper: list[np.ndarray] = []
+    n_c, n_y = len(c.ids), len(c.years)
     must = c.mandatory.astype(float).copy()
     if force_in is not None:
         must[force_in] = 1.0
-    rows.append(csr_matrix((np.ones(n), (c.owner, np.arange(n))), shape=(n_c, n)))
-    lower.append(must)
-    upper.append(np.ones(n_c))
-    rows.append(csr_matrix(c.cost.T / SCALE))
-    lower.append(np.full(n_y, -np.inf))
-    upper.append(c.envelope / SCALE)
-    # dependencies: a needs b, and a starts no earlier than b
-    for a, b in c.depends_on:
-        in_a, in_b = (c.owner == a).astype(float), (c.owner == b).astype(float)
-        rows.append(csr_matrix(in_a - in_b))
-        lower.append(np.array([-np.inf]))
-        upper.append(np.array([0.0]))
-        rows.append(csr_matrix(in_b * c.start - in_a * c.start + n_y * in_a))
-        lower.append(np.array([-np.inf]))
-        upper.append(np.array([float(n_y)]))
+    lower = [must, np.full(n_y, -np.inf)]
+    upper = [np.ones(n_c), c.envelope / SCALE]
+    if c.depends_on:
+        lower.append(np.full(2 * len(c.depends_on), -np.inf))
+        upper.append(np.tile([0.0, float(n_y)], len(c.depends_on)))
     if len(c.minimum_rhs):
-        rows.append(csr_matrix(c.minimum_rows / SCALE))
         lower.append(c.minimum_rhs / SCALE)
         upper.append(np.full(len(c.minimum_rhs), np.inf))
-    return LinearConstraint(vstack(rows).tocsr(), np.concatenate(lower), np.concatenate(upper))
+    return LinearConstraint(_rule_matrix(c), np.concatenate(lower), np.concatenate(upper))
+
+
+def _rule_matrix(c: Candidates) -> Any:
+    """The rules' rows (see :func:`_rules`), kept on the problem once built."""
+    from scipy.sparse import csr_matrix, vstack
+
+    if "rules" in c.cache:
+        return c.cache["rules"]
+    n, n_c = c.n_options, len(c.ids)
+    rows: list[Any] = [csr_matrix((np.ones(n), (c.owner, np.arange(n))), shape=(n_c, n)), csr_matrix(c.cost.T / SCALE)]
+    if c.depends_on:
+        rows.append(_dependency_rows(c))
+    if len(c.minimum_rhs):
+        rows.append(csr_matrix(c.minimum_rows / SCALE))
+    c.cache["rules"] = vstack(rows).tocsr()
+    return c.cache["rules"]
+
+
+def _dependency_rows(c: Candidates) -> Any:
+    """Two rows per dependency (a needs b): a's options less b's at most 0 (a only with b), and
+    b's start less a's plus the years for a's options at most the years (a starts no earlier than
+    b). Built from each commitment's options, not a row as long as every option per dependency."""
+    from scipy.sparse import csr_matrix
+
+    n_y = len(c.years)
+    row_ids, cols, values = [], [], []
+    for k, (a, b) in enumerate(c.depends_on):
+        opt_a, opt_b = c.options_of[a], c.options_of[b]
+        for row, (entries, coefficients) in enumerate((
+                (np.concatenate([opt_a, opt_b]), np.concatenate([np.ones(len(opt_a)), -np.ones(len(opt_b))])),
+                (np.concatenate([opt_b, opt_a]), np.concatenate([c.start[opt_b], n_y - c.start[opt_a]]).astype(float)))):
+            keep = coefficients != 0
+            row_ids.append(np.full(int(keep.sum()), 2 * k + row))
+            cols.append(entries[keep])
+            values.append(coefficients[keep])
+    matrix = csr_matrix((np.concatenate(values), (np.concatenate(row_ids), np.concatenate(cols))),
+                        shape=(2 * len(c.depends_on), c.n_options))
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    return matrix
 
 
 def _milp(c: Candidates, gain: np.ndarray, constraints: list[Any], tolerance: float, time_limit: float) -> Solution:
@@ -182,7 +210,8 @@ def brute_force(c: Candidates) -> Solution:
 
 
 def efficient_frontier(c: Candidates, shares: Sequence[float] = FRONTIER_SHARES,
-                       tolerance: float = TOLERANCE, report: np.ndarray | None = None) -> pd.DataFrame:
+                       tolerance: float = TOLERANCE, report: np.ndarray | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """The best value for envelopes scaled by each of ``shares`` (NaN where nothing fits), less
     ``report @ chosen`` if given (a part of the value that only orders the choice).
 
@@ -200,10 +229,13 @@ def efficient_frontier(c: Candidates, shares: Sequence[float] = FRONTIER_SHARES,
             rows.append((share, float(scaled.envelope.sum()), value, int(s.chosen.sum()), True))
         except PortfolioInfeasible:
             rows.append((share, float(scaled.envelope.sum()), float("nan"), 0, False))
+        if progress is not None:
+            progress(len(rows), len(shares))
     return pd.DataFrame(rows, columns=["envelope_share", "envelope_total", "objective_value", "selected_count", "feasible"])
 
 
-def trade_offs(c: Candidates, best: Solution, tolerance: float = TOLERANCE) -> dict[int, Solution | None]:
+def trade_offs(c: Candidates, best: Solution, tolerance: float = TOLERANCE, limit: int | None = TRADE_OFF_LIMIT,
+               progress: Callable[[int, int], None] | None = None) -> dict[int, Solution | None]:
     """For each commitment left out of ``best`` (that has an option): the best portfolio that keeps
     it, or None if it cannot be fitted in at all. Comparing the two says what keeping it would cost
     (the commitments it would push out) and the value it would need (:func:`switching_values`).
@@ -218,15 +250,27 @@ def trade_offs(c: Candidates, best: Solution, tolerance: float = TOLERANCE) -> d
     {'B': [0, 1]}
     """
     chosen_owners = set(c.owner[np.flatnonzero(best.chosen)].tolist())
+    left_out = [i for i in range(len(c.ids)) if i not in chosen_owners and len(c.options_of[i])]
+    if limit is not None and len(left_out) > limit:
+        left_out = sorted(_nearest(c, left_out)[:limit])
     found: dict[int, Solution | None] = {}
-    for i in range(len(c.ids)):
-        if i in chosen_owners or not (c.owner == i).any():
-            continue
+    for done, i in enumerate(left_out):
         try:
             found[i] = with_free_options(c, solve(c, force_in=i, tolerance=tolerance))
         except PortfolioInfeasible:
             found[i] = None
+        if progress is not None:
+            progress(done + 1, len(left_out))
     return found
+
+
+def _nearest(c: Candidates, left_out: list[int]) -> list[int]:
+    """``left_out`` nearest first to being chosen: by the value of their best option per pound of
+    its cost (the most value for the money first; a free one first of all)."""
+    def density(i: int) -> float:
+        options = c.options_of[i]
+        return max(float(c.value[o]) / max(float(c.cost[o].sum()), 1.0) for o in options)
+    return sorted(left_out, key=lambda i: (-density(i), i))
 
 
 def switching_values(c: Candidates, best: Solution, tolerance: float = TOLERANCE,
@@ -272,15 +316,14 @@ def with_free_options(c: Candidates, best: Solution) -> Solution:
     [1, 1]
     """
     chosen = best.chosen.copy()
+    free = [o for o in np.flatnonzero((c.delay == 0) & ~(c.cost != 0).any(axis=1) & (c.value >= 0))]
+    start_of = {int(c.owner[o]): int(c.start[o]) for o in np.flatnonzero(chosen)}
     changed = True
     while changed:
         changed = False
-        start_of = {int(c.owner[o]): int(c.start[o]) for o in np.flatnonzero(chosen)}
-        for o in range(c.n_options):
+        for o in free:
             i = int(c.owner[o])
-            needs = [b for a, b in c.depends_on if a == i]
-            if (i in start_of or c.delay[o] != 0 or (c.cost[o] != 0).any() or c.value[o] < 0
-                    or any(b not in start_of or start_of[b] > c.start[o] for b in needs)):
+            if i in start_of or any(b not in start_of or start_of[b] > c.start[o] for b in c.needs.get(i, [])):
                 continue
             chosen[o] = 1
             start_of[i] = int(c.start[o])

@@ -1,4 +1,5 @@
-"""Random portfolio problems of any size, for benchmarks and tests (their figures are synthetic).
+"""Random portfolio problems of any size, and plans of any number of commitments, for benchmarks
+and tests (their figures are synthetic).
 
 >>> c = synthetic(5, seed=1, max_delay=0)
 >>> len(c.ids), c.n_options
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from planlib.model import Plan
 from planlib.portfolio.problem import Candidates
 from planlib.types import FinancialYear
 
@@ -44,3 +46,30 @@ def synthetic(n: int, n_years: int = 4, *, seed: int = 0, max_delay: int = 3, ti
     return Candidates(ids=[f"c{i:03d}" for i in range(n)], years=[str(FinancialYear(2021) + k) for k in range(n_years)],
                       owner=np.array(owner), start=np.array(start), delay=np.array(delay), cost=np.array(cost),
                       value=np.array(values), mandatory=mandatory, depends_on=depends, envelope=envelope)
+
+
+def synthetic_plan(plan: Plan, n: int) -> Plan:
+    """``plan`` with ``n`` commitments, made by copying its own (for scale benchmarks and tests;
+    the copies are synthetic): copy ``k`` of a commitment is ``<id>_<k>`` and depends on copy
+    ``k`` of what the original depends on, and every copy's cost lines are divided by the number
+    of copies, so that the plan costs about what it did and the same rules bind. Grants, which
+    name commitments, are dropped.
+
+    >>> import planlib
+    >>> big = synthetic_plan(planlib.load_plan(planlib.DEFAULT_PLAN), 100)
+    >>> len(big.commitments), big.commitments[-1].id.endswith("_3")
+    (100, True)
+    """
+    base = list(plan.commitments)
+    copies = -(-n // len(base))
+    scaled = ("non_pay_gbp", "capital_gbp", "officer_fte", "staff_fte")
+    found = []
+    for k in range(copies):
+        for c in base[:n - len(found)]:
+            name = (lambda cid: cid) if k == 0 else (lambda cid, k=k: f"{cid}_{k}")
+            costs = tuple(line.model_copy(update={f: getattr(line, f) / copies for f in scaled}) for line in c.costs)
+            found.append(c.model_copy(update={"id": name(c.id), "costs": costs,
+                                              "depends_on": tuple(name(d) for d in c.depends_on)}))
+    kept = {c.id for c in found}
+    found = [c.model_copy(update={"depends_on": tuple(d for d in c.depends_on if d in kept)}) for c in found]
+    return plan.model_copy(update={"commitments": tuple(found), "grants": ()})

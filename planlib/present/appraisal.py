@@ -151,6 +151,8 @@ def cases_headline(cases: AppraisalCases) -> str:
     total, others = cases.valued_total, cases.not_valued_total
     n = n_valued + n_other
     cost = f"{money(others['pv_costs'])} (present value; {money(others['cost_a_year'], thousands=True)} a year)"
+    if n == 0:
+        return "The plan has no commitments switched on, so there is nothing to appraise."
     if n_valued == 0:
         return (f"None of the {n} commitments has benefits valued in money, so no net benefit is given. Together they "
                 f"cost {cost}; each is listed with what it would need to achieve to pay for itself.")

@@ -33,6 +33,7 @@ from planlib.levers import (
     PRECEPT_STEP,
     Settings,
     baseline_settings,
+    funding_problem,
     levers,
 )
 from planlib.model import Plan
@@ -183,6 +184,9 @@ class LeverControls:
             raise ValueError("A commitment is either funded or not.")
         if cid in self.levers.mandatory and not funded:
             raise ValueError(f"“{self.titles[cid]}” is a statutory duty: it is always funded and cannot be dropped.")
+        problem = funding_problem(self.plan, {**{c: box.value for c, box in self.funded.items()}, cid: funded})
+        if problem:
+            raise ValueError(problem)
         return cid
 
     def restore(self, settings: Settings) -> None:

@@ -61,6 +61,7 @@ from planlib.levers import (
     PRECEPT_STEP,
     Settings,
     baseline_settings,
+    funding_problem,
     levers,
 )
 from planlib.model import Plan
@@ -216,6 +217,8 @@ def _explorer_settings(plan: Plan, base: Settings, fields: dict[str, str]) -> Se
                 if cid not in funded:
                     raise LinkError("it names a commitment this plan does not have")
                 funded[cid] = value
+    if funding_problem(plan, funded):
+        raise LinkError("it drops a commitment that another commitment it funds depends on")
     return base.replace(precept_increase=precept, grant_change_pct=grant, pay_award_change_pp=pay,
                         neighbourhood_officers=officers, funded=funded)
 
