@@ -289,6 +289,44 @@ def check_login(host: str, env: Mapping[str, str]) -> Login:
 # --------------------------------------------------------------------------- in the server
 
 
+LOGIN_PAGE = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Log in: the board apps</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem; color: #1b1b1b; }}
+label {{ display: block; font-weight: 600; margin: 1rem 0 .25rem; }}
+input {{ font-size: 1rem; padding: .5rem; width: 100%; box-sizing: border-box; }}
+button {{ margin-top: 1rem; font-size: 1rem; padding: .5rem 1.25rem; }} .problem {{ color: #8a1c00; font-weight: 600; }}</style>
+</head><body><main>
+<h1>Log in to the board apps</h1>
+<p>Type the password or token that the office of the Police and Crime Commissioner gave you.</p>{problem}
+<form action="{action}" method="post">{xsrf}
+<label for="password">Password or token</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required autofocus>
+<button type="submit">Log in</button>
+</form></main></body></html>"""
+"""planlib's login page, in place of Jupyter Server's (which speaks to a Jupyter user of tokens,
+``jupyter server list`` and password set-up): plain words, nothing loaded from elsewhere."""
+
+
+def _login_handler_class() -> type:
+    import html
+
+    from voila.voila_identity_provider import VoilaLoginHandler
+
+    class PlanlibLoginHandler(VoilaLoginHandler):
+        """Jupyter Server's login form handler with :data:`LOGIN_PAGE` as its page."""
+
+        def _render(self, message: Any = None) -> None:
+            from tornado.escape import url_escape
+
+            problem = '\n<p class="problem" role="alert">That password or token is not right.</p>' if message else ""
+            action = f"{self.base_url}login?next={url_escape(self.get_argument('next', default=self.base_url))}"
+            self.write(LOGIN_PAGE.format(problem=problem, action=html.escape(action),
+                                         xsrf=self.xsrf_form_html()))
+
+    return PlanlibLoginHandler
+
+
 def _identity_provider_class() -> type:
     from jupyter_server.auth.identity import PasswordIdentityProvider
     from tornado import web
@@ -299,7 +337,7 @@ def _identity_provider_class() -> type:
         (never a token made up on the spot), no password change from the page, and the Host check."""
 
         def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
+            super().__init__(**{**kwargs, "login_handler_class": _login_handler_class()})
             self._login  # refuse at once to serve beyond loopback without a login  # noqa: B018
 
         @default("token")
@@ -361,7 +399,8 @@ class QuietLog(logging.Filter):
 
     ROUTINE = ("Using ", "Storing connection files", "Serving static files", "Kernel started:",
                "Kernel shutdown:", "Culling kernels with idle", "Kernel pool of ", "Connecting to kernel",
-               "Starting buffering for", "Discarding ", "Notebook ", "Adapting from protocol version")
+               "Starting buffering for", "Discarding ", "Notebook ", "Adapting from protocol version",
+               "301 ", "302 ", "304 ")  # redirects to the login page and cached files, request by request
     """How the routine lines start (the notebooks' "is not trusted": Voila runs them whatever
     their signature, so the warning says nothing to an operator)."""
 

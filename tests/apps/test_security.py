@@ -206,7 +206,7 @@ class GuardedServer:
             connection.putheader(name, value)
         connection.endheaders(data)
         response = connection.getresponse()
-        response.read()
+        response.body = response.read().decode("utf-8", errors="replace")
         connection.close()
         return response
 
@@ -249,7 +249,9 @@ def test_beyond_loopback_every_page_asks_for_the_login(guarded: GuardedServer):
         assert response.status == 302 and response.getheader("Location").startswith("/login"), path
     assert guarded.request(f"/?token={TOKEN}").status == 200
     # The password works on the login form, and a wrong one does not.
-    login_page = guarded.request("/login")
+    login_page = guarded.request("/login?next=%2Fvoila%2Frender%2Fplan_overview.ipynb")
+    assert "Log in to the board apps" in login_page.body and 'lang="en-GB"' in login_page.body
+    assert "http" not in login_page.body.replace('"http-equiv', "")  # nothing from elsewhere, no Jupyter links
     xsrf = next(part.split("=", 1)[1] for part in login_page.getheader("Set-Cookie").split(";")
                 if part.strip().startswith("_xsrf="))
     form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"_xsrf={xsrf}"}
