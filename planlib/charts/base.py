@@ -16,6 +16,8 @@ from typing import Any
 
 import altair as alt
 
+from planlib.io.cache import read_cached, write_cached
+
 EMBED_OPTIONS = {"actions": False}
 """vega-embed options for every chart: no action menu (no export to external websites)."""
 
@@ -81,6 +83,46 @@ def enable_notebook_charts() -> None:
     if NOTEBOOK_RENDERER not in alt.renderers.names():
         alt.renderers.register(NOTEBOOK_RENDERER, notebook_mimebundle)
     alt.renderers.enable(NOTEBOOK_RENDERER)
+
+
+def enable_offline_widgets() -> None:
+    """Let live chart widgets (altair's ``JupyterChart``) draw offline, with Vega from vl-convert.
+
+    altair builds that JavaScript bundle by starting vl-convert's JavaScript engine in the
+    process, which costs every board app's kernel seconds of work and some 80 MiB that stay with
+    it. The bundle is the same for given versions of altair, Vega-Lite and vl-convert, so it is
+    built once and kept in planlib's cache (:mod:`planlib.io.cache`) under a name made of those
+    versions and a digest of altair's own source; a kernel that finds it there uses it as is.
+    """
+    from altair.jupyter import JupyterChart
+
+    if getattr(JupyterChart, "_is_offline", False):
+        return
+    name = _offline_bundle_name()
+    bundle = read_cached(name) if name else None
+    if bundle is None:
+        JupyterChart.enable_offline()
+        if name:
+            write_cached(name, JupyterChart._esm)
+        return
+    JupyterChart._esm = bundle  # what enable_offline() would have built, from the cache
+    JupyterChart._is_offline = True
+
+
+def _offline_bundle_name() -> str | None:
+    """The cache name of the offline chart bundle for the installed libraries (None if unknown)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from altair.jupyter.jupyter_chart import load_js_src
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    try:
+        vl_convert = version("vl-convert-python")
+    except PackageNotFoundError:
+        return None
+    digest = hashlib.sha256(load_js_src().encode()).hexdigest()[:16]
+    return f"jupyter-chart-altair{alt.__version__}-vl{vl_version_for_vl_convert()}-vlc{vl_convert}-{digest}.js"
 
 
 def year_axis(years: Sequence[str], *, title: str = "Financial year") -> alt.X:

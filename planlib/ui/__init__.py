@@ -26,7 +26,7 @@ from typing import Any, Callable
 import altair as alt
 import ipywidgets as widgets
 
-from planlib.charts import EMBED_OPTIONS
+from planlib.charts.base import EMBED_OPTIONS, enable_offline_widgets
 from planlib.present.html import heading, note as note_html
 
 log = logging.getLogger("planlib.ui")
@@ -52,6 +52,7 @@ def log_to_server() -> None:
 
 def enable_charts() -> None:
     """Render altair charts offline (Vega from the local vl-convert bundle, not a CDN)."""
+    enable_offline_widgets()
     alt.renderers.enable("jupyter", offline=True, embed_options=EMBED_OPTIONS)
 
 
@@ -131,7 +132,7 @@ def validate_choice(value: Any, choices: list[str] | tuple[str, ...], what: str)
 
 def live_chart(chart: alt.TopLevelMixin) -> alt.JupyterChart:
     """A chart widget that can be redrawn in place (``widget.chart = new_chart``), offline."""
-    alt.JupyterChart.enable_offline()
+    enable_offline_widgets()  # the bundle from planlib's cache, not built again in every kernel
     return alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
 
 

@@ -45,7 +45,6 @@ from planlib.ui.scenario_controls import LeverControls, guard, note
 from planlib.ui.scenario_store_panel import StorePanel
 from planlib.ui.scenario_suggestion import SuggestionPanel
 from planlib.ui.view_link import LinkControl, explorer_query, explorer_settings
-from planlib.io.excel.results import results_workbook_bytes
 from planlib.present import scenario_figures as tables
 from planlib.ui.download import DownloadButton
 from planlib.ui.kit import chart_block, download_link
@@ -337,6 +336,8 @@ class ScenarioExplorer:
     def comparison_workbook(self) -> bytes:
         """The comparison (the baseline, your settings and the saved scenarios compared) as an Excel
         workbook, made in memory: scenarios by their labels, measures by their titles."""
+        from planlib.io.excel.results import results_workbook_bytes  # openpyxl, only when the workbook is asked for
+
         return results_workbook_bytes(self._comparison_table(), plan=self.plan, baseline=BASELINE_LABEL)
 
     def _officers_funded(self, settings: Settings) -> bool:

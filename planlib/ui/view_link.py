@@ -11,7 +11,7 @@ message saying why (never echoing the value, never an error); keys the app does 
 ignored. Nothing in a link becomes code, a file path or SQL.
 
 Voila passes the query string to the kernel; with preheated kernels the notebook reads it with
-``voila.utils.get_query_string()``, which waits for the visitor's request. The notebook hands it
+:func:`planlib.ui.page_request.query_string`, which waits for the visitor's request. The notebook hands it
 to :func:`when_page_opens`, which waits in a background thread when the kernel was preheated (a
 cell that waited would run into Voila's cell timeout) and applies the link when it comes.
 
@@ -294,7 +294,7 @@ def commitment_link(explorer: Any) -> LinkControl:
 def when_page_opens(read_query: Callable[[], str | None], apply: Callable[[str | None], None]) -> None:
     """Call ``apply(read_query())`` once the visitor's request has come.
 
-    ``read_query`` is ``voila.utils.get_query_string``: in a kernel Voila preheated it waits for
+    ``read_query`` is :func:`planlib.ui.page_request.query_string`: in a kernel Voila preheated it waits for
     the request, which may come long after the notebook ran, so it is waited for in a background
     thread (a cell that waited would run into Voila's cell timeout); otherwise (a kernel started
     for the request, a notebook run outside Voila) it answers at once and ``apply`` runs now.
