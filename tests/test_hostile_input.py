@@ -226,6 +226,16 @@ def test_a_plan_file_that_is_not_an_ordinary_file_inside_the_folder_is_refused(
     assert not any("root:" in p.message for p in problems)  # /etc/passwd is never echoed
 
 
+def test_implications_are_held_to_the_bounds_too(tmp_path: Path) -> None:
+    folder = tmp_path / "plan"
+    shutil.copytree(planlib.DEFAULT_PLAN, folder)
+    _replace(folder, "implications.yaml", "2023/24: 109000000.0", "2023/24: 1.0e308")
+    problems = plan_folder.validate(folder)
+    assert [(Path(p.file).name, p.line, p.field) for p in problems] == [
+        ("implications.yaml", 55, "reserves_strategy.values")]  # a year is shown by its line
+    assert "1e+308 is far beyond any plausible amount in GBP" in problems[0].message
+
+
 def test_a_scenario_file_that_is_a_device_is_refused() -> None:
     with pytest.raises(PlanError, match="a device, not a file"):
         Scenario.from_yaml("/dev/zero")
