@@ -226,14 +226,24 @@ def test_a_plan_file_that_is_not_an_ordinary_file_inside_the_folder_is_refused(
     assert not any("root:" in p.message for p in problems)  # /etc/passwd is never echoed
 
 
-def test_implications_are_held_to_the_bounds_too(tmp_path: Path) -> None:
+# A side file of the example plan: (file, text replaced, replacement, line, field, words)
+SIDE_FILE_CASES = {
+    "implications_1e308": ("implications.yaml", "2023/24: 109000000.0", "2023/24: 1.0e308", 55,
+                           "reserves_strategy.values", "1e+308 is far beyond any plausible amount in GBP"),
+    "response_escape_sequence": ("consultation/responses.csv", "thirty years, get weapons", "thirty years\x1b[2J, get",
+                                 2, "text", "contains a control character (U+001B) at character 31"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SIDE_FILE_CASES))
+def test_side_files_are_held_to_the_same_rules(tmp_path: Path, case: str) -> None:
+    file, old, new, line, field, words = SIDE_FILE_CASES[case]
     folder = tmp_path / "plan"
     shutil.copytree(planlib.DEFAULT_PLAN, folder)
-    _replace(folder, "implications.yaml", "2023/24: 109000000.0", "2023/24: 1.0e308")
+    _replace(folder, file, old, new)
     problems = plan_folder.validate(folder)
-    assert [(Path(p.file).name, p.line, p.field) for p in problems] == [
-        ("implications.yaml", 55, "reserves_strategy.values")]  # a year is shown by its line
-    assert "1e+308 is far beyond any plausible amount in GBP" in problems[0].message
+    assert [(Path(p.file).name, p.line, p.field) for p in problems] == [(Path(file).name, line, field)], problems
+    assert words in problems[0].message
 
 
 def test_a_scenario_file_that_is_a_device_is_refused() -> None:
