@@ -229,6 +229,8 @@ def test_nothing_is_left_when_writing_fails(tmp_path, monkeypatch):
     (["--first-year", "21/22"], "--first-year", "is not a financial year"),
     (["--years", "0"], "--years", "1 to 10 financial years (got 0)"),
     (["--years", "11"], "--years", "1 to 10 financial years (got 11)"),
+    (["--first-year", "1950/51"], "--first-year", "1950/51 is before 2000/01, the first year a plan may cover"),
+    (["--first-year", "2098/99"], "--years", "a plan of 4 years from 2098/99 runs past 2099/00"),
     (["--billing-authority", "Dudley", "--billing-authority", " dudley"], "--billing-authority", "'dudley' is given twice"),
     (["--billing-authority", ""], "--billing-authority", "name is empty"),
 ])

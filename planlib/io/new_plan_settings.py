@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planlib.errors import PlanError, Problem
+from planlib.model.bounds import FIRST_YEAR, LAST_YEAR
 from planlib.types import FinancialYear
 
 MAX_YEARS = 10
@@ -164,11 +165,11 @@ def new_plan_settings(area: str, first_year: str | FinancialYear | None = None, 
     problem("first_year", message)
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
         problem("years", f"the plan must cover 1 to {MAX_YEARS} financial years (got {years!r})")
-    elif year is not None:
-        try:
-            year + (years - 1)
-        except ValueError:
-            problem("years", f"a plan of {years} years from {year} runs past the years planlib knows")
+    elif year is not None and FIRST_YEAR <= year.start and year.start + years - 1 > LAST_YEAR:
+        problem("years", f"a plan of {years} years from {year} runs past {FinancialYear(LAST_YEAR)}, "
+                         "the last year a plan may cover")
+    if year is not None and year.start < FIRST_YEAR:
+        problem("first_year", f"{year} is before {FinancialYear(FIRST_YEAR)}, the first year a plan may cover")
     names: list[str] = []
     seen: set[str] = set()
     for raw in billing_authorities:
