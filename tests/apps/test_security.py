@@ -10,6 +10,7 @@ where an ``execute_request`` must not run while the page goes on working.
 from __future__ import annotations
 
 import asyncio
+import html
 import http.client
 import json
 import subprocess
@@ -183,6 +184,54 @@ def test_no_workbook_turns_free_text_into_a_live_formula(writer: str, tmp_path: 
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = {str(c.value) for c in cells if c.data_type == "s"}
     assert all(any(t.startswith(text) for t in texts) for text in written), written  # written, as text
+
+
+MARKUP = "<img src=x onerror=alert(1)>"
+"""Markup that would run script if an app showed it as HTML rather than as text."""
+
+
+@pytest.fixture(scope="module")
+def hostile_folder():
+    folder = planlib.load_folder(planlib.DEFAULT_PLAN)
+
+    def marked(records):
+        return tuple(r.model_copy(update={"title": MARKUP + r.title}) for r in records)
+
+    plan = folder.plan.model_copy(update={"name": MARKUP + folder.plan.name, "commitments": marked(folder.plan.commitments),
+                                          "objectives": marked(folder.plan.objectives)})
+    return plan, folder.horizon
+
+
+def _shown_html(widget, seen: set[int] | None = None) -> Iterator[str]:
+    """Every piece of HTML an app's widgets would put on the page."""
+    import ipywidgets
+
+    seen = set() if seen is None else seen
+    if id(widget) in seen:
+        return
+    seen.add(id(widget))
+    if isinstance(widget, (ipywidgets.HTML, ipywidgets.HTMLMath)):
+        yield widget.value
+    if isinstance(widget, ipywidgets.Output):
+        yield from (str(output.get("data", {}).get("text/html", "")) for output in widget.outputs)
+    for child in getattr(widget, "children", None) or ():
+        yield from _shown_html(child, seen)
+
+
+@pytest.mark.parametrize("app", ["overview", "scenario_explorer", "compliance", "net_benefit"])
+def test_the_apps_show_plan_titles_as_text_never_as_markup(hostile_folder, app: str):
+    from planlib.apps import header_html
+    from planlib.ui.compliance import ComplianceApp
+    from planlib.ui.net_benefit import NetBenefitExplorer
+    from planlib.ui.overview import PlanOverview
+    from planlib.ui.scenario_explorer import ScenarioExplorer
+
+    plan, horizon = hostile_folder
+    make = {"overview": lambda: PlanOverview(plan, horizon), "scenario_explorer": lambda: ScenarioExplorer(plan, None),
+            "compliance": lambda: ComplianceApp(plan), "net_benefit": lambda: NetBenefitExplorer(plan, samples=100)}[app]
+    shown = "\n".join([header_html(plan), *_shown_html(make().widget)])
+    assert MARKUP not in shown
+    assert html.escape(MARKUP, quote=False) in shown or html.escape(MARKUP) in shown  # shown, as text
 
 
 # --------------------------------------------------------------------------- one guarded server
