@@ -46,7 +46,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, PrivateAttr, ValidationError
 
 from planlib.errors import PlanError, Problem, ScenarioError
-from planlib.io.problems import field_name
+from planlib.io.problems import field_name, problem_order
 from planlib.io.scenarios import ScenarioLines, read_scenario, scenario_from_text, scenario_yaml
 from planlib.io.store import ScenarioStore as _Store
 from planlib.model import (Assumption, Commitment, CostLine, FinanceAssumptions, Plan, Quantity, Record, YearSeries,
@@ -223,14 +223,20 @@ def _new_reference_problems(baseline: Plan, changed: Plan, scenario: Scenario) -
     where = scenario._where()
     raw = changed.model_dump(mode="json")
     problems = []
+    blamed: dict[tuple[str, str], list[str]] = {}  # one problem per change and message, however many fields
     for loc, message in found:
         field = field_name(loc, raw)
         if (field, message) in before:
             continue
         path = _culprit(scenario.changes, field, message)
-        problems.append(Problem(where.file, where.of(path) if path else where.line, path or field,
-                                f"{field}: {message}" if path else message))
-    return problems
+        if path:
+            blamed.setdefault((path, message), []).append(field)
+        else:
+            problems.append(Problem(where.file, where.line, field, message))
+    for (path, message), fields in blamed.items():
+        more = f" and {len(fields) - 2} more" if len(fields) > 2 else ""
+        problems.append(Problem(where.file, where.of(path), path, f"{', '.join(fields[:2])}{more}: {message}"))
+    return sorted(problems, key=problem_order)
 
 
 # --------------------------------------------------------------------------- one change at a time
