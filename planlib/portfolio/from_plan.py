@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,14 +154,21 @@ def _minimums(plan: Plan, commitments: list[Commitment], owner: np.ndarray, last
     return minimum_rows, minimum_rhs, minimum_names
 
 
-def _options(model: AppraisalModel, latest: list[int], samples: int, seed: int) -> dict[str, np.ndarray]:
+def _options(model: AppraisalModel, latest: list[int], samples: int, seed: int,
+             progress: Callable[[str, int, int], None] | None = None) -> dict[str, np.ndarray]:
     """Every option, by commitment then delay: ``owner`` and ``delay``, its cash revenue ``cost``
     by year, ``npv_p5``, ``npv_p50`` and ``pv_costs`` as the appraisal gives them for the
     commitments started that much later, and ``last_officers`` (officer FTE in the plan's last year)."""
     found: dict[tuple[int, int], tuple[np.ndarray, float, float, float, float]] = {}
-    for delay in range(max(latest, default=0) + 1):
+    starts = max(latest, default=0) + 1
+    for delay in range(starts):
         later = started_later(model, delay)
-        summary = simulate(later, samples, seed).summary()
+
+        def tell(_step: str, done: int, total: int, delay: int = delay) -> None:
+            if progress is not None:
+                progress("valuing the options", delay * total + done, starts * total)
+
+        summary = simulate(later, samples, seed, progress=tell).summary()
         revenue = later.costs.revenue
         for i, most in enumerate(latest):
             if delay <= most:
@@ -230,7 +237,8 @@ def _check_dependencies(plan: Plan, commitments: list[Commitment], index: dict[s
 def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = None, *, max_delay: int | None = None,
                samples: int | None = None, seed: int | None = None, weights: Mapping[str, float] | None = None,
                min_officers: Mapping[str, float] | None = None, min_share: Mapping[str, float] | None = None,
-               reserves: Any = None, pledges_first: bool = False) -> PlanCandidates:
+               reserves: Any = None, pledges_first: bool = False,
+               progress: Callable[[str, int, int], None] | None = None) -> PlanCandidates:
     """The options of ``plan``'s enabled commitments, their costs and values (see :func:`optimise`).
 
     An option is a commitment started as planned or some years later; its cost by year and its
@@ -262,7 +270,7 @@ def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = N
     found = _weights(plan, weights)
     weight = np.array([found[cid] for cid in ids], dtype=float)
 
-    options = _options(model, latest, samples, seed)
+    options = _options(model, latest, samples, seed, progress)
     owner, delay_arr, cost = options["owner"], options["delay"], options["cost"]
     pvc = options["pv_costs"]
     first = plan.period.first

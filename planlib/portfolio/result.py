@@ -272,10 +272,9 @@ def optimise(plan: Plan, scenario: Any = None, objective: str = DEFAULT_OBJECTIV
 
     if scenario is not None:
         plan = scenario.apply(plan)
-    tell("valuing the options", 0, 1)
     settings = {"max_delay": max_delay, "samples": samples, "seed": seed, "weights": weights,
                 "min_officers": min_officers, "min_share": min_share, "reserves": reserves}
-    pc = candidates(plan, objective, envelope, **settings)
+    pc = candidates(plan, objective, envelope, progress=progress, **settings)
     if objective in WEIGHT_OBJECTIVES:
         tolerance = 0.0   # weights are small whole-ish numbers: a 0.1% gap could hide a whole commitment
     pledges_over: dict[str, float] = {}
@@ -287,7 +286,7 @@ def optimise(plan: Plan, scenario: Any = None, objective: str = DEFAULT_OBJECTIV
             raise
         # the pledges cannot all be kept: keep as many as fit (an error only if the statutory duties do not)
         pledges_over = dict(exc.shortfall)
-        pc = candidates(plan, objective, envelope, pledges_first=True, **settings)
+        pc = candidates(plan, objective, envelope, pledges_first=True, progress=progress, **settings)
         best = solve(pc.problem, tolerance=tolerance)
     best = with_free_options(pc.problem, best)
     table = efficient_frontier(pc.problem, tolerance=tolerance, report=pc.bonus,

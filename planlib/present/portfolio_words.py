@@ -202,10 +202,10 @@ def left_out_reason(result: PortfolioResult, row: Any) -> str:
     >>> left_out_reason(res, row)
     'does not fit: with the statutory duties and the pledges it would exceed the headroom in 2023/24 by £3.9m and in 2024/25 by £1.7m'
     """
-    enabled = {c.id for c in result.plan.commitments if c.enabled}
     if not row.get("weighed", True):
         return (f"left out: what the money buys instead counts for more (what keeping a commitment would take is "
                 f"worked out for the {TRADE_OFF_LIMIT} left out nearest to being chosen)")
+    enabled = {c.id for c in result.plan.commitments if c.enabled}
     if row["npv"] != row["npv"]:
         off = joined(_titles(result, [d for d in row["depends_on"] if d not in enabled]))
         return f"cannot be chosen: it needs {off}, which is switched off"
