@@ -179,19 +179,22 @@ def _walked(record_type: type[BaseModel]) -> tuple[str, ...]:
                  if name not in _NOT_NUMBERS and _may_hold_numbers(info.annotation))
 
 
-def _numbers(node: Any, loc: Loc) -> Any:
-    """Every number under ``node`` with its place: records' fields, list items, mapping values."""
+def _numbers(node: Any, loc: Loc, place: str, found: list[tuple[Loc, str, float]]) -> None:
+    """Every number under ``node`` into ``found``, with its location and its place (the location
+    as dotted text, list positions as 0, for :data:`PLAN_FIELDS`): records' fields, list items,
+    mapping values."""
     if isinstance(node, BaseModel):
         for name in _walked(type(node)):
-            yield from _numbers(getattr(node, name), (*loc, name))
+            _numbers(getattr(node, name), (*loc, name), f"{place}.{name}" if place else name, found)
     elif isinstance(node, (tuple, list)):
         for i, item in enumerate(node):
-            yield from _numbers(item, (*loc, i))
+            _numbers(item, (*loc, i), f"{place}.0", found)
     elif isinstance(node, dict):
         for key, item in node.items():
-            yield from _numbers(item, (*loc, key if isinstance(key, int) else str(key)))
+            part = "0" if isinstance(key, int) else str(key)
+            _numbers(item, (*loc, key if isinstance(key, int) else part), f"{place}.{part}", found)
     elif isinstance(node, (int, float)) and not isinstance(node, bool):
-        yield loc, node
+        found.append((loc, place, node))
 
 
 def bound_problems(record: Any, prefix: Loc = (), fields: tuple[tuple[str, str], ...] = PLAN_FIELDS) -> list[tuple[Loc, str]]:
@@ -213,11 +216,11 @@ def bound_problems(record: Any, prefix: Loc = (), fields: tuple[tuple[str, str],
     >>> [(loc, message[:40]) for loc, message in bound_problems(q, ("finance", "pay_award"))]
     [(('finance', 'pay_award', 'value'), '1e+06 is far beyond any plausible rate a')]
     """
+    numbers: list[tuple[Loc, str, float]] = []
+    _numbers(record, prefix, ".".join("0" if isinstance(part, int) else str(part) for part in prefix), numbers)
     found, fields = [], tuple(fields)
-    for loc, value in _numbers(record, prefix):
-        place = ".".join("0" if isinstance(part, int) else part for part in loc)  # few places, cached
-        bound = BOUNDS[_kind(place, fields)]
-        message = bound.message(value)
+    for loc, place, value in numbers:
+        message = BOUNDS[_kind(place, fields)].message(value)
         if message is not None:
             found.append((loc, message))
     return found
