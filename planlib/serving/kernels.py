@@ -16,10 +16,11 @@ adds what a board meeting needs:
   waited longer than the idle timeout was culled as it was handed out). A pooled kernel that died
   or was restarted while it waited is replaced rather than handed out.
 - **Kernels released promptly.** A page's kernel is released ``release_after`` seconds (30) after
-  its page closes or loses its connection, and ``connect_timeout`` seconds (30) after it was
-  handed out if no page ever connects (a plain GET of an app, a crawler, ``curl``); the culler
-  looks every ``cull_interval`` seconds (10 in ``voila.json``), so either takes well under a
-  minute. A connected page's kernel is never culled.
+  its page closes or loses its connection, and ``connect_timeout`` seconds (60) after it was
+  handed out if no page ever connects (a plain GET of an app, a crawler, ``curl``; a page on a
+  busy machine can take several seconds to load its scripts and connect); the culler looks every
+  ``cull_interval`` seconds (10 in ``voila.json``), so a closed page's kernel goes within about
+  40 s. A connected page's kernel is never culled.
 - **A cap** (:func:`page_kernel_cap`): at most ``max(10, 2 N)`` kernels held by pages at once
   (two apps open per expected viewer, and never fewer than 10). Beyond it an app page is the
   template's polite ``503.html`` ("The server is busy: try again in a minute", HTTP 503). With
@@ -101,7 +102,7 @@ class PlanlibKernelManager(LoggingConfigurable):
     viewers = Integer(1, config=True, help="People expected to open the apps at once (sizes the pools and the cap).")
     max_page_kernels = Integer(None, allow_none=True, config=True,
                                help="Most kernels held by pages at once; by default max(10, 2 x viewers).")
-    connect_timeout = Float(30.0, config=True,
+    connect_timeout = Float(60.0, config=True,
                             help="Seconds a page's kernel waits for its page to connect before it is released.")
     release_after = Float(30.0, config=True,
                           help="Seconds after its page closes (or loses its connection) that a kernel is released.")
@@ -126,6 +127,7 @@ class PlanlibKernelManager(LoggingConfigurable):
     def __init__(self, **kwargs: Any) -> None:
         self._pages: dict[str, PageKernel] = {}
         self._stale: set[str] = set()  # pooled kernels restarted while they waited
+        self._long_waits: set[str] = set()  # pooled kernels logged as kept past the idle timeout
         self._reserved = 0  # pages being given a kernel right now
         self._slots: asyncio.Semaphore | None = None
         super().__init__(**kwargs)
@@ -147,6 +149,8 @@ class PlanlibKernelManager(LoggingConfigurable):
     def _hand_to_page(self, kernel_id: str) -> None:
         now = _utcnow()
         self._pages[kernel_id] = PageKernel(handed_at=now)
+        self.log.info("Kernel %s handed to a page (%d of at most %d)", kernel_id, len(self._pages),
+                      self.page_kernel_limit)
         kernel = self._kernels.get(kernel_id)
         if kernel is not None:
             # Its idle clock starts now: the time it waited in the pool is not the page's idleness.
@@ -221,6 +225,15 @@ class PlanlibKernelManager(LoggingConfigurable):
                     waiting.add(task.result()["kernel_id"])
         return waiting
 
+    def _note_long_wait(self, kernel_id: str) -> None:
+        """Log, once, that a pooled kernel has waited longer than the idle timeout (and is kept)."""
+        kernel = self._kernels.get(kernel_id)
+        if kernel is None or kernel_id in self._long_waits or self.cull_idle_timeout <= 0:
+            return
+        if _utcnow() - kernel.last_activity > timedelta(seconds=self.cull_idle_timeout):
+            self._long_waits.add(kernel_id)
+            self.log.info("Kernel %s has waited in its pool longer than the idle timeout: kept for a page", kernel_id)
+
     # ------------------------------------------------------------------ connections and release
 
     def notify_connect(self, kernel_id: str) -> None:
@@ -238,12 +251,13 @@ class PlanlibKernelManager(LoggingConfigurable):
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
         self._pages.pop(kernel_id, None)
         self._stale.discard(kernel_id)
+        self._long_waits.discard(kernel_id)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
         """Never cull a pooled kernel; release a page's kernel soon after its page has gone."""
         if kernel_id in self._pooled_kernel_ids():
-            self.log.debug("Kernel %s waits in a pool: kept", kernel_id)
+            self._note_long_wait(kernel_id)
             return None
         page = self._pages.get(kernel_id)
         kernel = self._kernels.get(kernel_id)

@@ -416,6 +416,8 @@ class QuietLog(logging.Filter):
 def _log_request(handler: Any) -> None:
     from jupyter_server.log import log_request
 
+    if handler.get_status() == 503:
+        return  # the busy page: planlib.serving.kernels logs it as a warning, without the request's headers
     log_request(handler, record_prometheus_metrics=False)
 
 

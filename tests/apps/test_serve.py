@@ -140,3 +140,50 @@ def test_serve_plan_shows_that_plan_in_the_apps(unused_port: int, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+# --------------------------------------------------------------------------- how many viewers to expect
+
+
+@pytest.mark.parametrize("args, viewers, flag", [
+    (["--viewers", "12"], 12, "--PlanlibKernelManager.viewers=12"),
+    ([], None, None),
+], ids=["twelve viewers", "default"])
+def test_serve_viewers_reaches_the_kernel_manager(args, viewers, flag, monkeypatch):
+    from click.testing import CliRunner
+
+    from planlib import apps
+    from planlib.cli import main
+
+    started = []
+    monkeypatch.setattr(apps, "serve", lambda **kwargs: started.append(kwargs) or 0)
+    assert CliRunner().invoke(main, ["serve", *args]).exit_code == 0
+    assert started[0]["viewers"] == viewers
+    command = apps.voila_command(viewers=started[0]["viewers"])
+    assert (flag in command) if flag else not any("viewers" in part for part in command)
+
+
+@pytest.mark.parametrize("viewers", [0, 101, True, 2.5])
+def test_a_number_of_viewers_out_of_range_is_refused(viewers):
+    from click.testing import CliRunner
+
+    from planlib import apps
+    from planlib.cli import main
+
+    with pytest.raises(ValueError, match="viewers must be a whole number from 1 to 100"):
+        apps.voila_command(viewers=viewers)
+    if isinstance(viewers, int) and not isinstance(viewers, bool):
+        result = CliRunner().invoke(main, ["serve", "--viewers", str(viewers)])
+        assert result.exit_code == 2 and "--viewers" in result.output and "Traceback" not in result.output
+
+
+def test_the_pools_and_the_cap_follow_the_viewers():
+    from planlib.io.paths import APPS_DIR
+    from planlib.serving.kernels import BOARD_APP, page_kernel_cap, pool_sizes
+
+    notebooks = sorted(path.name for path in APPS_DIR.glob("*.ipynb"))
+    sizes = pool_sizes(12, notebooks)
+    assert BOARD_APP in notebooks and sizes[BOARD_APP] == 12
+    assert {name: size for name, size in sizes.items() if name != BOARD_APP} == dict.fromkeys(
+        [name for name in notebooks if name != BOARD_APP], 1)
+    assert page_kernel_cap(12) == 24 and page_kernel_cap(1) == 10
