@@ -30,6 +30,7 @@ import hashlib
 import ipaddress
 import logging
 import os
+import re
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -381,10 +382,17 @@ def _identity_provider_class() -> type:
                                  "(add it to %s if board members use it)", request.method, request.path,
                                  request.remote_ip, request.host, ALLOWED_HOSTS_VARIABLE)
                 handler.current_user = handler._jupyter_current_user = None  # as Jupyter's own Host check
-                raise web.HTTPError(403)
+                # A plain answer (Finish): Jupyter's error page cannot be drawn for a websocket.
+                handler.clear()
+                handler.set_status(403)
+                handler.set_header("Content-Type", "text/plain; charset=UTF-8")
+                raise web.Finish("403: this server does not answer to that name.\n")
             return super().get_user(handler)
 
     return PlanlibIdentityProvider
+
+
+_TOKEN_IN_ADDRESS = re.compile(r"([?&]token=)[^&\s]+")
 
 
 class QuietLog(logging.Filter):
@@ -405,9 +413,11 @@ class QuietLog(logging.Filter):
     their signature, so the warning says nothing to an operator)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "token=" in message:  # tornado logs some requests' addresses whole
+            record.msg, record.args = _TOKEN_IN_ADDRESS.sub(r"\1[secret]", message), None
         if record.levelno > logging.WARNING:
             return True
-        message = record.getMessage()
         if record.levelno == logging.WARNING:
             return not (message.startswith("Notebook ") and message.endswith("is not trusted"))
         return not message.startswith(self.ROUTINE)
@@ -438,11 +448,15 @@ def configure(config: Any) -> Any:
     config.Voila.kernel_websocket_connection_class = page_message_filter_class()
     # Unix sockets beside each kernel's connection file, in Voila's private connection folder.
     config.KernelManager.transport = "ipc"
+    # Voila serves images beside the notebooks at /voila/files/ without a login; the apps use none.
+    config.VoilaConfiguration.file_allowlist = []
     # Jupyter Server's request log, which hides tokens in addresses (tornado's would log them);
     # ping timeout equal to the interval (tornado warns on the first page when it is longer).
     config.Voila.tornado_settings = {"log_function": _log_request, "ws_ping_timeout": 30_000}
     config.Voila.logging_config = {
         "filters": {"planlib_quiet": {"()": f"{__name__}.QuietLog"}},
         "handlers": {"console": {"filters": ["planlib_quiet"]}},
+        # tornado's own warnings (refused requests, errors) through the same filter, tokens hidden
+        "loggers": {"tornado": {"level": "WARNING", "handlers": ["console"], "propagate": False}},
     }
     return config

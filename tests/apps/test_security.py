@@ -156,6 +156,8 @@ def test_the_log_keeps_what_an_operator_needs():
     assert shown(logging.INFO, "Voilà is running at:\nhttp://127.0.0.1:8866/")
     assert shown(logging.WARNING, "Notebook plan_overview.ipynb could not be read")
     assert shown(logging.ERROR, "Kernel started: but failed")
+    hidden = logging.LogRecord("tornado.general", logging.WARNING, "", 0, "403 GET /x?token=%s&a=1 (::1)", ("abc",), None)
+    assert QuietLog().filter(hidden) and hidden.getMessage() == "403 GET /x?token=[secret]&a=1 (::1)"
 
 
 HOSTILE = ['=HYPERLINK("http://evil.example","Open")', "+1+1", "-2+3", "@SUM(A1:A2)"]
@@ -297,6 +299,7 @@ def test_beyond_loopback_every_page_asks_for_the_login(guarded: GuardedServer):
         response = guarded.request(path)
         assert response.status == 302 and response.getheader("Location").startswith("/login"), path
     assert guarded.request(f"/?token={TOKEN}").status == 200
+    assert guarded.request(f"/voila/files/plan_overview.png?token={TOKEN}").status == 403  # no files served beside the apps
     # The password works on the login form, and a wrong one does not.
     login_page = guarded.request("/login?next=%2Fvoila%2Frender%2Fplan_overview.ipynb")
     assert "Log in to the board apps" in login_page.body and 'lang="en-GB"' in login_page.body
