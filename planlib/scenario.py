@@ -263,7 +263,8 @@ def _year_map(path: str, value: Any, plan: Plan) -> dict[FinancialYear, Any]:
 
 def _number(path: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ScenarioError(path, f"expected a number, got {value!r}")
+        shown = repr(value)
+        raise ScenarioError(path, f"expected a number, got {shown if len(shown) <= 60 else shown[:56] + ' ...'}")
     try:
         number = float(value)
     except OverflowError:  # a whole number too large for a float; it would be far beyond any bound
