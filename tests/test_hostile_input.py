@@ -57,6 +57,8 @@ PLAN_CASES: dict[str, tuple[str, str, str, int, str, str]] = {
                          "commitments.C01.title", "control character (U+0000)"),
     "key_escape_sequence": ("plan.yaml", "name: Minimal test plan", 'name: Minimal test plan\n"title\\e[2J": x', 4, "",
                             "a key contains a control character (U+001B)"),
+    "long_text_not_echoed": ("grants.yaml", "    status: illustrative", "    status: " + "x" * 5000, 10, "grants.G1.status",
+                             "(got 'xxxxxxxx"),
     "csv_clear_screen": ("commitment_costs.csv", "C01,2021/22,1000000,0,20,0,test figure",
                          "C01,2021/22,1000000,0,20,0,test \x1b[2J figure", 2, "source", "control character (U+001B)"),
 }
@@ -83,7 +85,7 @@ def test_an_absurd_number_or_a_control_character_in_a_plan_is_named_by_file_line
     _replace(plan_copy, file, old, new)
     problems = validate(plan_copy)
     assert [(Path(p.file).name, p.line, p.field) for p in problems] == [(file, line, field)], problems
-    assert words in problems[0].message
+    assert words in problems[0].message and len(problems[0].message) < 300
 
 
 # A scenario of the default plan: change -> (field of the message, words)

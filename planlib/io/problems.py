@@ -93,6 +93,15 @@ _EXPECTED = {
 }
 
 
+def _cut(text: str, most: int = 60) -> str:
+    """``text`` cut short for a message: a value read from a file may be thousands of characters.
+
+    >>> _cut("'" + "x" * 100 + "'")[-8:]
+    'xxxx ...'
+    """
+    return text if len(text) <= most else text[:most - 4] + " ..."
+
+
 def pydantic_message(err: Mapping[str, Any]) -> str:
     """One pydantic error (an item of ``ValidationError.errors()``) in words for the person who wrote the file.
 
@@ -103,15 +112,15 @@ def pydantic_message(err: Mapping[str, Any]) -> str:
     """
     kind = err["type"]
     given = err.get("input")
-    shown = _TYPE_NAMES.get(type(given), repr(given))
+    shown = _TYPE_NAMES.get(type(given)) or _cut(repr(given))
     if kind == "extra_forbidden":
         return "unknown field (check the spelling; data/README.md lists the fields)"
     if kind == "missing":
         return "required field is missing"
     if kind == "finite_number":
-        return f"must be a finite number, not NaN or infinity (got {given!r})"
+        return f"must be a finite number, not NaN or infinity (got {shown})"
     if kind == "greater_than_equal" and err.get("ctx", {}).get("ge") == 0:
-        return f"must not be negative (got {given!r})"
+        return f"must not be negative (got {shown})"
     if kind in _EXPECTED:
         return f"{_EXPECTED[kind]} (got {shown})"
     msg = err["msg"]
