@@ -8,19 +8,24 @@ adds what a board meeting needs:
 - **Pools sized from the audience** (``--viewers N``, :func:`pool_sizes`): the scenario
   explorer, the app a board opens together, keeps N kernels ready; every other app keeps one
   (they are opened one person at a time, and each kernel holds a few hundred MiB). A pool is
-  refilled as pages take its kernels, one kernel at a time (``preheat_concurrency``), so that
-  preheating never takes both cores from the pages being served.
+  refilled as pages take its kernels, one kernel at a time (``preheat_concurrency``) and
+  ``fill_delay`` seconds (5) after a page took one, so that preheating never takes both cores from
+  the pages being served.
 - **No dead page.** A kernel waiting in a pool is never culled, however long it has waited. When
   a page takes it, its idle clock starts again, so the culler cannot stop it in the second
   between the page's HTML and the page's connection (the race Voila leaves open: a kernel that
   waited longer than the idle timeout was culled as it was handed out). A pooled kernel that died
   or was restarted while it waited is replaced rather than handed out.
-- **Kernels released promptly.** A page's kernel is released ``release_after`` seconds (30) after
+- **Kernels released promptly.** A page's kernel is released ``release_after`` seconds (15) after
   its page closes or loses its connection, and ``connect_timeout`` seconds (60) after it was
   handed out if no page ever connects (a plain GET of an app, a crawler, ``curl``; a page on a
   busy machine can take several seconds to load its scripts and connect); the culler looks every
   ``cull_interval`` seconds (10 in ``voila.json``), so a closed page's kernel goes within about
-  40 s. A connected page's kernel is never culled.
+  25 s (the page's own client retries a lost connection for 10 s first). A connected page's
+  kernel is never culled.
+- **A word when ready**: once every pool is full and its kernels have run their apps, the log
+  says "The apps are ready, with preheated kernels: ..." (each app and its number); a board can
+  be let in from then.
 - **A cap** (:func:`page_kernel_cap`): at most ``max(10, 2 N)`` kernels held by pages at once
   (two apps open per expected viewer, and never fewer than 10). Beyond it an app page is the
   template's polite ``503.html`` ("The server is busy: try again in a minute", HTTP 503). With
@@ -104,7 +109,7 @@ class PlanlibKernelManager(LoggingConfigurable):
                                help="Most kernels held by pages at once; by default max(10, 2 x viewers).")
     connect_timeout = Float(60.0, config=True,
                             help="Seconds a page's kernel waits for its page to connect before it is released.")
-    release_after = Float(30.0, config=True,
+    release_after = Float(15.0, config=True,
                           help="Seconds after its page closes (or loses its connection) that a kernel is released.")
     preheat_concurrency = Integer(1, config=True, help="Kernels preheated at the same time.")
 
@@ -131,6 +136,21 @@ class PlanlibKernelManager(LoggingConfigurable):
         self._reserved = 0  # pages being given a kernel right now
         self._slots: asyncio.Semaphore | None = None
         super().__init__(**kwargs)
+        pools = getattr(self, "_pools", {})
+        if any(pools.values()):
+            self._ready_task = asyncio.get_event_loop().create_task(self._say_when_ready(pools))
+
+    async def _say_when_ready(self, pools: dict[str, list]) -> None:
+        """Log once, when every pool has been filled and its apps run, that the apps are ready."""
+        sizes = {name: len(pool) for name, pool in pools.items() if pool}
+        for pool in [list(pool) for pool in pools.values()]:
+            for task in pool:
+                try:
+                    await (await task)["task"]
+                except Exception:  # noqa: BLE001 - a kernel that failed to preheat is replaced when taken
+                    self.log.warning("A kernel failed to preheat; the page that takes its place starts another")
+        self.log.info("The apps are ready, with preheated kernels: %s",
+                      ", ".join(f"{name.removesuffix('.ipynb')} {size}" for name, size in sorted(sizes.items())))
 
     # ------------------------------------------------------------------ the cap
 
@@ -268,8 +288,8 @@ class PlanlibKernelManager(LoggingConfigurable):
         since = max(page.left_at or page.handed_at, kernel.last_activity)
         limit = self.release_after if page.connected else self.connect_timeout
         if _utcnow() - since > timedelta(seconds=limit):
-            why = "its page closed" if page.connected else "no page connected to it in"
-            self.log.info("Released kernel %s: %s %.0f s", kernel_id, why, limit)
+            why = f"its page closed {limit:.0f} s ago" if page.connected else f"no page connected to it in {limit:.0f} s"
+            self.log.info("Released kernel %s: %s", kernel_id, why)
             await self.shutdown_kernel(kernel_id)
         return None
 

@@ -41,6 +41,7 @@ SETTINGS = [
     "--MappingKernelManager.cull_interval=1",
     f"--PlanlibKernelManager.connect_timeout={CONNECT_TIMEOUT}",
     "--PlanlibKernelManager.release_after=3",
+    "--VoilaKernelManager.fill_delay=1",
     "--PlanlibKernelManager.max_page_kernels=2",
     *[f"--VoilaKernelManager.preheat_denylist={name}" for name in NOT_POOLED],
 ]
@@ -180,9 +181,9 @@ def test_a_page_whose_kernel_dies_says_so_and_reloads_and_a_closed_page_frees_it
         assert header.is_visible() and page.locator(".planlib-lost").count() == 0
         new_kernel = kernel_of(reloaded.value.text())
         assert new_kernel != kernel_id and kernel_exists(server, new_kernel)
-        log_match(server, rf"Released kernel {kernel_id}: its page closed")
+        log_match(server, rf"Released kernel {kernel_id}: its page closed 3 s ago")
     finally:
         context.close()
-    log_match(server, rf"Released kernel {new_kernel}: its page closed", timeout=30)
+    log_match(server, rf"Released kernel {new_kernel}: its page closed 3 s ago", timeout=30)
     gone(server, new_kernel)
     assert record.external_requests() == []
