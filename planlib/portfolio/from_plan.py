@@ -198,6 +198,7 @@ class PlanCandidates:
     pledged: np.ndarray | None = None    # per commitment: the plan marks it as a pledge
     valued: np.ndarray | None = None     # per commitment: some of its benefits are valued in money
     bonus: np.ndarray | None = None      # per option: what ``value`` adds to put pledges first (not reported)
+    options: dict[str, np.ndarray] | None = None   # every option as valued (before any is blocked), for reuse
 
 
 def _objective_values(objective: str, owner: np.ndarray, delay: np.ndarray, weight: np.ndarray,
@@ -238,13 +239,16 @@ def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = N
                samples: int | None = None, seed: int | None = None, weights: Mapping[str, float] | None = None,
                min_officers: Mapping[str, float] | None = None, min_share: Mapping[str, float] | None = None,
                reserves: Any = None, pledges_first: bool = False,
-               progress: Callable[[str, int, int], None] | None = None) -> PlanCandidates:
+               progress: Callable[[str, int, int], None] | None = None,
+               valued: dict[str, np.ndarray] | None = None) -> PlanCandidates:
     """The options of ``plan``'s enabled commitments, their costs and values (see :func:`optimise`).
 
     An option is a commitment started as planned or some years later; its cost by year and its
     NPV are the appraisal's for the commitment started then (:func:`~planlib.appraisal.started_later`).
     ``pledges_first`` (the ``pledges`` objective, when the pledges cannot all be kept) keeps only
     the statutory duties for certain and puts each pledge before every other commitment.
+    ``valued`` is the options as valued before for the same plan and settings
+    (:attr:`PlanCandidates.options`), so that the Monte Carlo is not run twice.
 
     >>> import planlib
     >>> pc = candidates(planlib.load_plan(planlib.DEFAULT_PLAN), samples=500)
@@ -270,7 +274,7 @@ def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = N
     found = _weights(plan, weights)
     weight = np.array([found[cid] for cid in ids], dtype=float)
 
-    options = _options(model, latest, samples, seed, progress)
+    options = valued if valued is not None else _options(model, latest, samples, seed, progress)
     owner, delay_arr, cost = options["owner"], options["delay"], options["cost"]
     pvc = options["pv_costs"]
     first = plan.period.first
@@ -307,4 +311,4 @@ def candidates(plan: Plan, objective: str = DEFAULT_OBJECTIVE, envelope: Any = N
     )
     return PlanCandidates(problem=problem, plan=plan, objective=objective, npv=npv[keep], pv_costs=pvc[keep],
                           titles=[c.title for c in commitments], weight=weight, pledged=pledged, bonus=bonus[keep],
-                          valued=np.array([bool(c.benefits) for c in commitments], dtype=bool))
+                          valued=np.array([bool(c.benefits) for c in commitments], dtype=bool), options=options)

@@ -286,7 +286,7 @@ def optimise(plan: Plan, scenario: Any = None, objective: str = DEFAULT_OBJECTIV
             raise
         # the pledges cannot all be kept: keep as many as fit (an error only if the statutory duties do not)
         pledges_over = dict(exc.shortfall)
-        pc = candidates(plan, objective, envelope, pledges_first=True, progress=progress, **settings)
+        pc = candidates(plan, objective, envelope, pledges_first=True, valued=pc.options, **settings)
         best = solve(pc.problem, tolerance=tolerance)
     best = with_free_options(pc.problem, best)
     table = efficient_frontier(pc.problem, tolerance=tolerance, report=pc.bonus,
