@@ -1,4 +1,8 @@
-"""Run every benchmark module (``bench_*.py``), or those named (``apps`` or ``bench_apps``), and print the ratios."""
+"""Run every benchmark module (``bench_*.py``), or those named (``apps`` or ``bench_apps``), and print the ratios.
+
+A module may also offer ``details()``, lines printed under the table once every case has run
+(``bench_serve``: each page's time, the median and maximum, and the server's memory).
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,16 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"no benchmark {', '.join(unknown)}; there are {', '.join(known)}", file=sys.stderr)
         return 2
-    cases = []
+    cases, modules = [], []
     for module in known:
         if wanted and module not in wanted:
             continue
-        cases += importlib.import_module(f"benchmarks.{module}").cases()
+        modules.append(importlib.import_module(f"benchmarks.{module}"))
+        cases += modules[-1].cases()
     print_rows(run(cases))
+    for module in modules:
+        for line in getattr(module, "details", list)():
+            print(line)
     return 0
 
 
