@@ -10,7 +10,7 @@ adds what a board meeting needs:
   (they are opened one person at a time, and each kernel holds a few hundred MiB). A pool is
   refilled as pages take its kernels, one kernel at a time (``preheat_concurrency``) and
   ``fill_delay`` seconds (5) after a page took one, so that preheating never takes both cores from
-  the pages being served.
+  the pages being served (as the server starts, one per core: ``startup_concurrency``).
 - **No dead page.** A kernel waiting in a pool is never culled, however long it has waited. When
   a page takes it, its idle clock starts again, so the culler cannot stop it in the second
   between the page's HTML and the page's connection (the race Voila leaves open: a kernel that
@@ -43,6 +43,7 @@ Settings live under ``PlanlibKernelManager`` in ``voila.json`` or on Voila's com
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -111,7 +112,9 @@ class PlanlibKernelManager(LoggingConfigurable):
                             help="Seconds a page's kernel waits for its page to connect before it is released.")
     release_after = Float(15.0, config=True,
                           help="Seconds after its page closes (or loses its connection) that a kernel is released.")
-    preheat_concurrency = Integer(1, config=True, help="Kernels preheated at the same time.")
+    preheat_concurrency = Integer(1, config=True, help="Kernels preheated at the same time once the apps are ready.")
+    startup_concurrency = Integer(0, config=True,
+                                  help="Kernels preheated at the same time as the server starts (0: one per core).")
 
     @default("kernel_pools_config")
     def _kernel_pools_from_viewers(self) -> dict[str, Any]:
@@ -134,10 +137,12 @@ class PlanlibKernelManager(LoggingConfigurable):
         self._stale: set[str] = set()  # pooled kernels restarted while they waited
         self._long_waits: set[str] = set()  # pooled kernels logged as kept past the idle timeout
         self._reserved = 0  # pages being given a kernel right now
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: dict[bool, asyncio.Semaphore] | None = None  # for starting up (True), then refilling
+        self._ready = False  # every pool filled once and its apps run
         super().__init__(**kwargs)
         pools = getattr(self, "_pools", {})
-        if any(pools.values()):
+        self._ready = not any(pools.values())
+        if not self._ready:
             self._ready_task = asyncio.get_event_loop().create_task(self._say_when_ready(pools))
 
     async def _say_when_ready(self, pools: dict[str, list]) -> None:
@@ -149,6 +154,7 @@ class PlanlibKernelManager(LoggingConfigurable):
                     await (await task)["task"]
                 except Exception:  # noqa: BLE001 - a kernel that failed to preheat is replaced when taken
                     self.log.warning("A kernel failed to preheat; the page that takes its place starts another")
+        self._ready = True
         self.log.info("The apps are ready, with preheated kernels: %s",
                       ", ".join(f"{name.removesuffix('.ipynb')} {size}" for name, size in sorted(sizes.items())))
 
@@ -223,8 +229,10 @@ class PlanlibKernelManager(LoggingConfigurable):
     async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> dict:
         """Preheat a kernel (start it and run its app), a few at a time."""
         if self._slots is None:
-            self._slots = asyncio.Semaphore(max(self.preheat_concurrency, 1))
-        slots = self._slots
+            starting = self.startup_concurrency or os.cpu_count() or 1
+            self._slots = {True: asyncio.Semaphore(max(starting, 1)),
+                           False: asyncio.Semaphore(max(self.preheat_concurrency, 1))}
+        slots = self._slots[not self._ready]
         await slots.acquire()
         try:
             content = await super()._initialize(notebook_path, kernel_id, **kwargs)
