@@ -306,7 +306,7 @@ def deterministic(model: AppraisalModel, values: np.ndarray | None = None) -> pd
     by_who = {b: np.bincount(model.line_commitment, weights=pv_lines * (np.array(model.line_beneficiary) == b), minlength=n)
               for b in BENEFICIARIES}
     return pd.DataFrame({
-        "commitment": list(model.commitments),
+        "commitment": pd.Series(list(model.commitments), dtype="str"),   # text even when there are none
         "pv_costs": pvc,
         "pv_benefits": pvb,
         **{f"pv_{vt}": by_type[vt] for vt in VALUE_TYPES},
