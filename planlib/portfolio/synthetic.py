@@ -50,10 +50,10 @@ def synthetic(n: int, n_years: int = 4, *, seed: int = 0, max_delay: int = 3, ti
 
 def synthetic_plan(plan: Plan, n: int) -> Plan:
     """``plan`` with ``n`` commitments, made by copying its own (for scale benchmarks and tests;
-    the copies are synthetic): copy ``k`` of a commitment is ``<id>_<k>`` and depends on copy
-    ``k`` of what the original depends on, and every copy's cost lines are divided by the number
-    of copies, so that the plan costs about what it did and the same rules bind. Grants, which
-    name commitments, are dropped.
+    the copies are synthetic): copy ``k`` of a commitment is ``<id>_<k>``, titled "<title> (copy
+    k)", and depends on copy ``k`` of what the original depends on, and every copy's cost lines
+    are divided by the number of copies, so that the plan costs about what it did and the same
+    rules bind. Grants, which name commitments, are dropped.
 
     >>> import planlib
     >>> big = synthetic_plan(planlib.load_plan(planlib.DEFAULT_PLAN), 100)
@@ -69,6 +69,7 @@ def synthetic_plan(plan: Plan, n: int) -> Plan:
             name = (lambda cid: cid) if k == 0 else (lambda cid, k=k: f"{cid}_{k}")
             costs = tuple(line.model_copy(update={f: getattr(line, f) / copies for f in scaled}) for line in c.costs)
             found.append(c.model_copy(update={"id": name(c.id), "costs": costs,
+                                              "title": c.title if k == 0 else f"{c.title} (copy {k})",
                                               "depends_on": tuple(name(d) for d in c.depends_on)}))
     kept = {c.id for c in found}
     found = [c.model_copy(update={"depends_on": tuple(d for d in c.depends_on if d in kept)}) for c in found]
