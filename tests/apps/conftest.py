@@ -3,7 +3,12 @@
 One Voila server (started with :func:`planlib.apps.voila_command`, exactly as ``planlib serve``
 starts it) and one headless Chromium serve the whole test session. Pages are visited through
 :func:`visit`, which records every request the page makes, its console messages and script
-errors, so that tests can assert that nothing left the machine.
+errors, so that tests can assert that nothing left the machine, and which can go on to take
+the page through named steps (a filter, a pick, the keyboard checks) in the same load.
+
+Opening an app costs a kernel (and the server's pool runs the notebook again to refill), so
+each app is opened as few times as possible: tests/apps/pages.py holds the session's one page
+load of each app, whose steps gather what every test of that app reads.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -198,10 +204,24 @@ class Visit:
     failed_requests: list[str] = field(default_factory=list)
     served_html: str = ""
     text: str = ""
+    seen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What ``until`` (``"opened"``) and each step returned, with the page's text after the step."""
+    failed: dict[str, BaseException] = field(default_factory=dict)
+    """The steps that failed, with what stopped them."""
 
     def external_requests(self) -> list[str]:
         """Requests (and websockets) the page made to anywhere but this machine."""
         return [url for url in [*self.requests, *self.websockets] if not is_local(url)]
+
+    def after(self, step: str) -> dict[str, Any]:
+        """What ``step`` saw (``"opened"``: what ``until`` returned); raises what stopped it if it failed."""
+        if step in self.failed:
+            raise self.failed[step]
+        return self.seen[step]
+
+
+Step = Callable[[object], "dict[str, Any] | None"]
+"""A step of a visit: it acts on the open page and returns what it saw (or None)."""
 
 
 def recorded_page(browser: object, url: str, viewport: dict[str, int]) -> tuple[object, object, Visit]:
@@ -223,28 +243,46 @@ def recorded_page(browser: object, url: str, viewport: dict[str, int]) -> tuple[
     return context, page, record
 
 
+def full_screenshot(page: object, name: str) -> None:
+    """Save the whole page, however long, as ``test-artifacts/NAME``."""
+    # Voila scrolls inside #rendered_cells, so a "full page" screenshot would stop at the
+    # window's edge: make the window as tall as the tallest scrolled content.
+    height = page.evaluate(_CONTENT_HEIGHT_JS)
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(height, 16_000)})
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
 @pytest.fixture(scope="session")
 def visit(browser: object) -> Callable[..., Visit]:
     """Open a URL in a fresh browser page, call ``until(page)``, and return what happened.
 
-    ``until`` waits for whatever shows the page is ready (a chart, a table cell); the page
-    is closed afterwards. ``screenshot`` names a PNG to save in ``test-artifacts/``.
+    ``until`` waits for whatever shows the page is ready (a chart, a table cell) and may return
+    what it read (kept as ``seen["opened"]``). ``screenshot`` names a PNG to save in
+    ``test-artifacts/``. ``steps`` (name: function of the page) then run in order in the same
+    page, each with the window at :data:`VIEWPORT`: what each returns, and the page's text
+    after it, are kept in ``seen[name]``; a step that fails is kept in ``failed[name]``
+    (:meth:`Visit.after` raises it in the test that reads it) and the next steps still run.
+    The page is closed afterwards.
     """
 
-    def _visit(url: str, until: Callable[[object], None], screenshot: str | None = None) -> Visit:
+    def _visit(url: str, until: Callable[[object], Any], screenshot: str | None = None,
+               steps: Mapping[str, Step] | None = None) -> Visit:
         context, page, record = recorded_page(browser, url, VIEWPORT)
         try:
             response = page.goto(url, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
-            until(page)
+            record.seen["opened"] = until(page) or {}
             record.served_html = response.text() if response is not None else ""
             record.text = page.inner_text("body")
             if screenshot:
-                # Voila scrolls inside #rendered_cells, so a "full page" screenshot would stop
-                # at the window's edge: make the window as tall as the tallest scrolled content.
-                height = page.evaluate(_CONTENT_HEIGHT_JS)
-                page.set_viewport_size({"width": VIEWPORT["width"], "height": min(height, 16_000)})
-                ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+                full_screenshot(page, screenshot)
+            for name, step in (steps or {}).items():
+                try:
+                    page.set_viewport_size(dict(VIEWPORT))
+                    record.seen[name] = {**(step(page) or {})}
+                    record.seen[name].setdefault("text", page.inner_text("body"))
+                except (Exception, pytest.fail.Exception) as stopped:  # noqa: BLE001 - fails the tests that read it
+                    record.failed[name] = stopped
         finally:
             context.close()
         return record
@@ -258,23 +296,5 @@ def example_plan_for_apps() -> planlib.Plan:
     return planlib.load_plan(planlib.DEFAULT_PLAN)
 
 
-@pytest.fixture(scope="session")
-def overview(
-    voila_server: VoilaServer, visit: Callable[..., Visit], example_plan_for_apps: planlib.Plan
-) -> Visit:
-    """The plan overview app, opened once, after its chart and commitments table have rendered."""
-    title = example_plan_for_apps.commitments[0].title
-
-    def rendered(page: object) -> None:
-        page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(
-            state="visible", timeout=RENDER_TIMEOUT_MS
-        )
-        page.locator("table.planlib-table td", has_text=title).first.wait_for(
-            state="visible", timeout=RENDER_TIMEOUT_MS
-        )
-
-    return visit(
-        voila_server.url + "voila/render/plan_overview.ipynb",
-        until=rendered,
-        screenshot="plan_overview.png",
-    )
+# The session's one page load of each app (overview, compliance_page, consultation_page, net_benefit_page).
+from .pages import compliance_page, consultation_page, net_benefit_page, overview  # noqa: F401

@@ -1,35 +1,19 @@
-"""The compliance and performance app, opened in a real browser as a board member would open it."""
+"""The compliance and performance app, opened in a real browser as a board member would open it.
+
+The app is opened once for the session (``compliance_page``, tests/apps/pages.py): these tests
+read what it showed when it opened, and after a KPI was picked; the tests at the end build the
+app without a browser.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import pytest
 
 from planlib import compliance, performance
 
-from .conftest import RENDER_TIMEOUT_MS, Visit, VoilaServer
+from .conftest import Visit
+from .pages import ERROR_MARKERS, KNIFE
 from .test_offline import external_urls
-from .test_plan_overview import ERROR_MARKERS, laptop_screenshot
-
-URL_PATH = "voila/render/compliance_and_performance.ipynb"
-KNIFE = "kpi_knife_crime"
-"""A KPI with figures by local authority, picked in the interaction test."""
-
-
-@pytest.fixture(scope="module")
-def compliance_page(voila_server: VoilaServer, visit: Callable[..., Visit]) -> Visit:
-    """The app, opened once, after its checklist, trajectory chart and Gantt chart have rendered."""
-
-    def rendered(page) -> None:
-        page.locator(".planlib-checklist td", has_text="Having regard to the Strategic Policing Requirement").first.wait_for(
-            state="visible", timeout=RENDER_TIMEOUT_MS)
-        page.locator(".planlib-trajectory-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
-        page.locator(".planlib-gantt-chart svg text", has_text="How the plan was made").first.wait_for(
-            state="visible", timeout=RENDER_TIMEOUT_MS)
-        laptop_screenshot(page, "compliance_and_performance_1366x768.png")
-
-    return visit(voila_server.url + URL_PATH, until=rendered, screenshot="compliance_and_performance.png")
 
 
 @pytest.mark.browser
@@ -81,27 +65,15 @@ def test_the_page_loads_nothing_from_outside_this_machine_and_shows_no_error(com
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_picking_a_kpi_redraws_its_trajectory_and_local_authorities(voila_server, visit, example_plan_for_apps):
-    kpi = next(k for k in example_plan_for_apps.kpis if k.id == KNIFE)
-    seen: dict[str, str] = {}
-
-    def pick(page) -> None:
-        page.locator(".planlib-trajectory-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
-        seen["before"] = page.locator(".planlib-breakdown").inner_text()
-        page.locator(".widget-dropdown", has_text="KPI").locator("select").select_option(label=kpi.title)
-        page.locator(".planlib-trajectory-chart svg text", has_text=kpi.title).first.wait_for(timeout=RENDER_TIMEOUT_MS)
-        page.locator(".planlib-breakdown td", has_text="Birmingham").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-        seen["after"] = page.locator(".planlib-breakdown").inner_text()
-        laptop_screenshot(page, "compliance_kpi_1366x768.png", scroll_to=".planlib-trajectory-chart")
-
-    record = visit(voila_server.url + URL_PATH, until=pick)
-    assert "No figures by local authority" in seen["before"]  # the first KPI has none
+def test_picking_a_kpi_redraws_its_trajectory_and_local_authorities(compliance_page: Visit):
+    before, after = compliance_page.after("opened")["breakdown"], compliance_page.after("pick")
+    assert "No figures by local authority" in before  # the first KPI has none
     # Birmingham: 1,702 knife crimes in 2021/22 and 1,656 in 2022/23, when the force recorded 3,600 (46%).
-    birmingham = next(line for line in seen["after"].splitlines() if line.startswith("Birmingham"))
+    birmingham = next(line for line in after["after"].splitlines() if line.startswith("Birmingham"))
     assert birmingham.split("\t") == ["Birmingham", "1,702", "1,656", "46%", "\u22122.7%", "improving"]
     for marker in ERROR_MARKERS:
-        assert marker not in record.text
-    assert record.page_errors == [] and record.external_requests() == []
+        assert marker not in after["text"]
+    assert compliance_page.page_errors == [] and compliance_page.external_requests() == []
 
 
 def test_a_kpi_the_list_does_not_offer_gets_a_message(example_plan_for_apps):

@@ -1,8 +1,10 @@
-"""The consultation app, opened in a real browser as a board member would open it."""
+"""The consultation app, opened in a real browser as a board member would open it.
+
+The app is opened once for the session (``consultation_page``, tests/apps/pages.py): these
+tests read what it showed when it opened, and after a theme was chosen.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import pytest
 
@@ -10,31 +12,16 @@ import planlib
 from planlib import consultation
 from planlib.io.plan_folder import load_folder
 
-from .conftest import RENDER_TIMEOUT_MS, Visit, VoilaServer
-from .test_plan_overview import ERROR_MARKERS, laptop_screenshot
+from .conftest import Visit
+from .pages import DRUG_HARM, ERROR_MARKERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-URL = "voila/render/consultation.ipynb"
 
 
 @pytest.fixture(scope="module")
 def results() -> consultation.ConsultationResults:
     folder = load_folder(planlib.DEFAULT_PLAN, parts=["consultation"])
     return consultation.analyse(folder.plan, folder.consultation)
-
-
-@pytest.fixture(scope="module")
-def consultation_page(voila_server: VoilaServer, visit: Callable[..., Visit]) -> Visit:
-    """The consultation app, opened once, after its charts and trace table have rendered."""
-
-    def rendered(page) -> None:
-        page.locator(".planlib-themes-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
-        page.locator(".planlib-representation-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
-        page.locator(".planlib-trace-table td").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
-        laptop_screenshot(page, "consultation_1366x768.png")
-
-    return visit(voila_server.url + URL, until=rendered, screenshot="consultation.png")
 
 
 def test_the_app_shows_themes_weights_and_the_trace(consultation_page: Visit, results, example_plan_for_apps):
@@ -66,24 +53,11 @@ def test_the_app_shows_no_error_and_no_code(consultation_page: Visit):
     assert "load_folder" not in consultation_page.served_html
 
 
-def test_choosing_a_theme_redraws_the_chart_and_the_quotes(voila_server, visit, results):
-    theme = results.themes.set_index("theme").loc["theme_drug_harm"]
-    seen: dict[str, str] = {}
-
-    def choose_drug_harm(page) -> None:
-        page.locator(".planlib-theme-area-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
-        page.locator(".widget-dropdown", has_text="Theme").locator("select").select_option(label=theme["title"])
-        page.locator(".planlib-theme-area-chart svg text",
-                     has_text=f"{theme['title']}: share of responses by local authority").first.wait_for(
-            timeout=RENDER_TIMEOUT_MS)
-        page.locator(".planlib-quotes", has_text=f"What people wrote: {theme['title']}").wait_for(
-            timeout=RENDER_TIMEOUT_MS)
-        seen["quotes"] = page.locator(".planlib-quotes").inner_text()
-        laptop_screenshot(page, "consultation_theme_1366x768.png", scroll_to=".planlib-theme-area-chart")
-
-    record = visit(voila_server.url + URL, until=choose_drug_harm)
+def test_choosing_a_theme_redraws_the_chart_and_the_quotes(consultation_page: Visit, results):
+    theme = results.themes.set_index("theme").loc[DRUG_HARM]
+    seen = consultation_page.after("choose")
     assert theme["examples"][0] in seen["quotes"]
     assert f"{theme['responses']} responses" in seen["quotes"]
     for marker in ERROR_MARKERS:
-        assert marker not in record.text
-    assert record.page_errors == [] and record.external_requests() == []
+        assert marker not in seen["text"]
+    assert consultation_page.page_errors == [] and consultation_page.external_requests() == []

@@ -1,4 +1,8 @@
-"""The plan overview app, opened in a real browser as a board member would open it."""
+"""The plan overview app, opened in a real browser as a board member would open it.
+
+The app is opened once for the session (``overview``, tests/apps/pages.py): these tests read
+what it showed when it opened (with the horizon register), and after the filter.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,13 @@ import html
 import pytest
 
 import planlib
-from planlib.present import tables
 from planlib.formats import money
-from planlib.ui import FRIENDLY_ERROR
+from planlib.present import tables
 
-from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS
+from .conftest import Visit
+from .pages import ERROR_MARKERS, LAPTOP, laptop_screenshot  # noqa: F401 - other app tests import them from here
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-LAPTOP = {"width": 1366, "height": 768}
-"""The screen the board members' laptops have: every app must read well on it."""
-
-ERROR_MARKERS = ("Traceback", "Error loading script", "JavaScript Error", "There was an error", FRIENDLY_ERROR,
-                 "not one of the choices")
-
-
-def laptop_screenshot(page, name: str, scroll_to: str | None = None) -> None:
-    """Save what a 1366x768 laptop screen shows (scrolled to ``scroll_to``) in test-artifacts/."""
-    page.set_viewport_size(LAPTOP)
-    if scroll_to:
-        page.locator(scroll_to).first.evaluate("element => element.scrollIntoView({block: 'start'})")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name))
 
 
 def test_overview_shows_the_plan_chart_and_tables(overview, example_plan_for_apps: planlib.Plan):
@@ -65,34 +54,17 @@ def test_overview_shows_no_error_and_no_code(overview):
     assert "PlanOverview" not in overview.served_html
 
 
-def test_the_filter_narrows_the_commitments_and_redraws_the_chart(voila_server, visit, example_plan_for_apps):
+def test_the_filter_narrows_the_commitments_and_redraws_the_chart(overview: Visit, example_plan_for_apps):
     plan = example_plan_for_apps
     partnership = [c for c in plan.commitments if c.workstream == "partnership"]
     others = [c for c in plan.commitments if c.workstream != "partnership"]
-    seen: dict[str, str] = {}
-
-    def filter_by_workstream(page) -> None:
-        page.locator(".planlib-resources-chart svg").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
-        table = page.locator(".planlib-commitments-table")
-        seen["before"] = table.inner_text()
-        laptop_screenshot(page, "plan_overview_1366x768.png")
-        page.locator(".widget-dropdown", has_text="Workstream").locator("select").select_option(label="Partnership")
-        page.locator(".planlib-selection", has_text=f"Showing {len(partnership)} of {len(plan.commitments)}").wait_for(
-            timeout=RENDER_TIMEOUT_MS)
-        page.locator(".planlib-resources-chart svg text", has_text="Workstream: Partnership").first.wait_for(
-            timeout=RENDER_TIMEOUT_MS)
-        table.locator("td", has_text=others[0].title).first.wait_for(state="detached", timeout=RENDER_TIMEOUT_MS)
-        seen["after"] = table.inner_text()
-        laptop_screenshot(page, "plan_overview_filtered_1366x768.png", scroll_to=".planlib-filters")
-
-    record = visit(voila_server.url + "voila/render/plan_overview.ipynb", until=filter_by_workstream,
-                   screenshot="plan_overview_filtered.png")
-    assert all(c.title in seen["before"] for c in plan.commitments)
-    assert all(c.title in seen["after"] for c in partnership)
-    assert not any(c.title in seen["after"] for c in others)
+    before, after = overview.after("opened")["table"], overview.after("filter")
+    assert all(c.title in before for c in plan.commitments)
+    assert all(c.title in after["after"] for c in partnership)
+    assert not any(c.title in after["after"] for c in others)
     for marker in ERROR_MARKERS:
-        assert marker not in record.text
-    assert record.page_errors == [] and record.external_requests() == []
+        assert marker not in after["text"]
+    assert overview.page_errors == [] and overview.external_requests() == []
 
 
 def test_plan_text_reaches_the_page_as_text(overview, example_plan_for_apps: planlib.Plan):
@@ -101,24 +73,14 @@ def test_plan_text_reaches_the_page_as_text(overview, example_plan_for_apps: pla
     assert title in overview.text and html.escape(title) not in overview.text
 
 
-def test_horizon_scanning_risk_matrix_and_register(voila_server, visit, example_plan_for_apps: planlib.Plan):
+def test_horizon_scanning_risk_matrix_and_register(overview: Visit, example_plan_for_apps: planlib.Plan):
     from planlib import horizon
     from planlib.io.plan_folder import load_folder
 
     plan = example_plan_for_apps
     ranked = horizon.rank(load_folder(planlib.DEFAULT_PLAN, parts=["horizon"]).horizon, plan)
-    seen: dict[str, str] = {}
-
-    def matrix_drawn(page) -> None:
-        chart = page.locator(".planlib-horizon-chart svg")
-        chart.first.wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
-        page.locator(".planlib-horizon-chart svg text", has_text="Horizon scanning: likelihood and impact").first.wait_for(
-            state="attached", timeout=RENDER_TIMEOUT_MS)
-        seen["chart"] = " ".join(chart.first.locator("text").all_text_contents())
-        seen["table"] = page.locator(".planlib-horizon-table").inner_text()
-        laptop_screenshot(page, "plan_overview_horizon_1366x768.png", scroll_to=".planlib-horizon-chart")
-
-    record = visit(voila_server.url + "voila/render/plan_overview.ipynb", until=matrix_drawn)
+    opened = overview.after("opened")
+    seen = {"chart": opened["horizon chart"], "table": opened["horizon table"]}
     # The matrix shows the rank of the top item in its cell, on the 1-5 axes.
     assert "Likelihood (1 rare to 5 almost certain)" in seen["chart"]
     assert f"{len(ranked)} items, by rank; 0 gaps" in seen["chart"]
@@ -130,6 +92,6 @@ def test_horizon_scanning_risk_matrix_and_register(voila_server, visit, example_
     fraud = next(c.title for c in plan.commitments if c.id == "fraud_and_cyber_crime")
     assert fraud in seen["table"]
     for marker in ERROR_MARKERS:
-        assert marker not in record.text
-    assert record.page_errors == [], (record.page_errors, record.console[-20:])
-    assert record.external_requests() == []
+        assert marker not in overview.text
+    assert overview.page_errors == [], (overview.page_errors, overview.console[-20:])
+    assert overview.external_requests() == []
