@@ -359,3 +359,27 @@ def scenario_report_render(folder: Path) -> Render:
     return Render(f"scenario-report/{folder.name}/seed{REPORT_SEED}/pdf",
                   lambda out: planlib_cli("report", folder, "-s", report_scenario(folder), "--out", out, "--pdf",
                                           "--seed", REPORT_SEED))
+
+
+NOTEBOOK_RUN = """
+import json, sys
+import papermill
+path, out, folder, cwd = sys.argv[1:]
+error = None
+try:
+    papermill.execute_notebook(path, out, parameters={"plan_folder": folder}, kernel_name="python3", cwd=cwd,
+                               progress_bar=False)
+except papermill.PapermillExecutionError as stopped:
+    error = {"ename": stopped.ename, "evalue": stopped.evalue}
+with open(out + ".error.json", "w", encoding="utf-8") as handle:
+    json.dump(error, handle)
+"""
+
+
+def notebook_render(path: Path, folder: Path) -> Render:
+    """The notebook ``path`` run by papermill with ``plan_folder`` set to ``folder``, in a new
+    kernel: the executed notebook (same name) and, in ``<name>.error.json``, the error that
+    stopped it (null if none). tests/test_notebooks.py reads every such run and
+    tests/test_notebook_export.py exports one to HTML."""
+    return Render(f"notebook/{path.stem}/{folder.name}",
+                  lambda out: run_python(NOTEBOOK_RUN, path, out / path.name, folder, path.parent))

@@ -4,9 +4,11 @@ The finance officer runs ``jupyter nbconvert --to html`` on an executed notebook
 file. planlib's notebooks draw charts with :func:`planlib.charts.enable_notebook_charts` (the
 Vega-Lite chart for Jupyter and the same chart as SVG), and ``make install`` sets nbconvert's
 HTML template to ``planlib_offline`` (``planlib/templates/nbconvert/``), which leaves out the
-scripts JupyterLab's template fetches from the internet. One notebook is executed (the others
-run in tests/test_notebooks.py); the export must name no address on the internet that a
-browser would load and must hold a described SVG image for every chart.
+scripts JupyterLab's template fetches from the internet. One notebook is exported: the run of
+the finance notebook on the example that tests/test_notebooks.py reads too (the session renders
+it once, in the background: tests/conftest.py), exported to HTML in the background as well; the
+export must name no address on the internet that a browser would load and must hold a described
+SVG image for every chart.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
+
+import planlib
+from tests.conftest import Render, notebook_render, session_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "01_finance_scenarios.ipynb"
@@ -27,10 +31,19 @@ XML_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink", 
 SVG_IMAGE = re.compile(r'<img\b[^>]*\bsrc="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"[^>]*>')
 
 
-def _nbconvert(*args: str, cwd: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
+def _export(out: Path) -> None:
+    """The session's run of :data:`NOTEBOOK` on the example, exported to HTML by ``jupyter
+    nbconvert --to html`` in ``out`` (``finance.ipynb`` and ``finance.html``)."""
+    made = session_documents().get(RUN) / NOTEBOOK.name
+    error = json.loads(Path(f"{made}.error.json").read_text(encoding="utf-8"))
+    assert error is None, f"the notebook stopped: {error}"
+    shutil.copyfile(made, out / "finance.ipynb")
+    session_documents().run(["-m", "nbconvert", "--to", "html", "finance.ipynb"], cwd=out)  # jupyter nbconvert
+
+
+RUN = notebook_render(NOTEBOOK, planlib.DEFAULT_PLAN)
+EXPORT = Render("notebook-export/01_finance_scenarios/html", _export)
+RENDERS = [RUN, EXPORT]
 
 
 def _without_comments(page: str) -> str:
@@ -39,12 +52,10 @@ def _without_comments(page: str) -> str:
 
 
 @pytest.mark.slow
-def test_an_exported_notebook_shows_every_chart_as_svg_with_nothing_from_the_internet(tmp_path: Path):
-    executed = tmp_path / "finance.ipynb"
-    executed.write_text(NOTEBOOK.read_text(encoding="utf-8"), encoding="utf-8")
-    _nbconvert("--to", "notebook", "--execute", "--inplace", executed.name, cwd=tmp_path)
-    _nbconvert("--to", "html", executed.name, cwd=tmp_path)
-    page = (tmp_path / "finance.html").read_text(encoding="utf-8")
+def test_an_exported_notebook_shows_every_chart_as_svg_with_nothing_from_the_internet(documents):
+    folder = documents.get(EXPORT)
+    executed = folder / "finance.ipynb"
+    page = (folder / "finance.html").read_text(encoding="utf-8")
 
     outputs = [o for cell in json.loads(executed.read_text(encoding="utf-8"))["cells"] for o in cell.get("outputs", [])]
     charts = [o for o in outputs if VEGA_LITE in o.get("data", {})]

@@ -18,7 +18,7 @@ import papermill
 import pytest
 
 import planlib
-from tests.conftest import MINIMAL, ROOT, Render, run_python
+from tests.conftest import MINIMAL, ROOT, Render, notebook_render
 
 EXAMPLE_TEXT = {"01_finance_scenarios.ipynb": "precept_plus_15",
                 "02_net_benefit.ipynb": "10,000 Monte Carlo draws, seed 20211122",
@@ -86,26 +86,9 @@ def test_a_board_app_reads_the_served_plan_and_names_no_plan_folder(path: Path):
     assert "DEFAULT_PLAN" not in code and "data/" not in code
 
 
-_RUN = """
-import json, sys
-import papermill
-path, out, folder, cwd = sys.argv[1:]
-error = None
-try:
-    papermill.execute_notebook(path, out, parameters={"plan_folder": folder}, kernel_name="python3", cwd=cwd,
-                               progress_bar=False)
-except papermill.PapermillExecutionError as stopped:
-    error = {"ename": stopped.ename, "evalue": stopped.evalue}
-with open(out + ".error.json", "w", encoding="utf-8") as handle:
-    json.dump(error, handle)
-"""
-
-
 def _run(path: Path, folder: Path) -> Render:
-    """``path`` run by papermill with ``plan_folder`` set to ``folder``, in a new kernel: the executed
-    notebook and, in ``<name>.error.json``, the error that stopped it (null if none)."""
-    return Render(f"notebook/{path.stem}/{folder.name}",
-                  lambda out: run_python(_RUN, path, out / path.name, folder, path.parent))
+    """``path`` run by papermill with ``plan_folder`` set to ``folder`` (tests/conftest.py)."""
+    return notebook_render(path, folder)
 
 
 RENDERS = [_run(path, folder) for folder in PLAN_FOLDERS for path in ANALYSIS]
