@@ -117,8 +117,9 @@ def test_notebook_runs_top_to_bottom_on_the_plan_folder(path: Path, folder: Path
         assert EXAMPLE_TEXT[path.name] in text
 
 
-# The board apps in voila_apps/ are run on every plan folder in the browser, as Voila runs them:
-# tests/apps/test_every_plan.py opens each app on each plan folder other than the example (and a
-# folder made by planlib new) and checks it names the plan and shows no error, and each app's own
-# tests/apps/test_<app>.py opens it on the example. Running them here too, with nbclient, proved
-# nothing more (no error output, the plan's name shown) and cost a kernel for each app and folder.
+# The board apps in voila_apps/ are run on every plan folder as Voila's kernel runs them:
+# tests/apps/test_every_plan.py runs each app's cells on each plan folder other than the example
+# (and a folder made by planlib new) and checks it names the plan, shows no error and draws its
+# charts, and opens each app in the browser on the minimal plan; each app's own tests open it on
+# the example. Running them here too, with nbclient, proved nothing more (no error output, the
+# plan's name shown) and cost a kernel for each app and folder.
