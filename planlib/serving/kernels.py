@@ -16,13 +16,13 @@ adds what a board meeting needs:
   between the page's HTML and the page's connection (the race Voila leaves open: a kernel that
   waited longer than the idle timeout was culled as it was handed out). A pooled kernel that died
   or was restarted while it waited is replaced rather than handed out.
-- **Kernels released promptly.** A page's kernel is released ``release_after`` seconds (15) after
-  its page closes or loses its connection, and ``connect_timeout`` seconds (60) after it was
-  handed out if no page ever connects (a plain GET of an app, a crawler, ``curl``; a page on a
-  busy machine can take several seconds to load its scripts and connect); the culler looks every
-  ``cull_interval`` seconds (10 in ``voila.json``), so a closed page's kernel goes within about
-  25 s (the page's own client retries a lost connection for 10 s first). A connected page's
-  kernel is never culled.
+- **Kernels released promptly.** A page's kernel is released ``release_after`` seconds (40) after
+  its page closes or loses its connection (long enough for the page's client to reconnect on a
+  busy machine), and ``connect_timeout`` seconds (180) after it was handed out if no page ever
+  connects (a plain GET of an app, a crawler, ``curl``: generous, since a page that loads its
+  scripts slowly must not find its kernel gone; the cap bounds what such requests can hold). The
+  culler looks every ``cull_interval`` seconds (10 in ``voila.json``), so a closed page's kernel
+  goes within a minute. A connected page's kernel is never culled.
 - **A word when ready**: once every pool is full and its kernels have run their apps, the log
   says "The apps are ready, with preheated kernels: ..." (each app and its number); a board can
   be let in from then.
@@ -108,9 +108,9 @@ class PlanlibKernelManager(LoggingConfigurable):
     viewers = Integer(1, config=True, help="People expected to open the apps at once (sizes the pools and the cap).")
     max_page_kernels = Integer(None, allow_none=True, config=True,
                                help="Most kernels held by pages at once; by default max(10, 2 x viewers).")
-    connect_timeout = Float(60.0, config=True,
+    connect_timeout = Float(180.0, config=True,
                             help="Seconds a page's kernel waits for its page to connect before it is released.")
-    release_after = Float(15.0, config=True,
+    release_after = Float(40.0, config=True,
                           help="Seconds after its page closes (or loses its connection) that a kernel is released.")
     preheat_concurrency = Integer(1, config=True, help="Kernels preheated at the same time once the apps are ready.")
     startup_concurrency = Integer(0, config=True,
