@@ -86,7 +86,8 @@ def run_batch(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     (:mod:`planlib.reports.cluster`). Either way only this process writes into ``out_dir``,
     each report's files as it finishes. The output folder is checked first
     (:func:`planlib.io.atomic.check_out_folder`). A failing report is listed in the index with
-    its error and does not stop the others.
+    its error and does not stop the others. The workers are started afresh (multiprocessing's
+    spawn): a script that calls this needs the usual ``if __name__ == "__main__":`` guard.
     """
     from planlib.io.atomic import check_out_folder
 

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
@@ -47,14 +48,20 @@ def check_parameters(parameters: dict[str, Any], template: Path = SCENARIO_REPOR
 
     Every document planlib writes from a papermill template checks its parameters here.
     """
-    import papermill
-
-    declared = set(papermill.inspect_notebook(str(template)))
+    declared = _declared(str(template), Path(template).stat().st_mtime_ns)
     unknown = sorted((set(parameters) - declared) | (set(parameters) - set(allowed)))
     if unknown:
         raise PlanError([Problem(str(template), None, "parameters",
                                  f"unknown {what + ' ' if what else ''}parameter(s): {', '.join(unknown)}; "
                                  f"the template takes {', '.join(sorted(declared))}")])
+
+
+@functools.lru_cache(maxsize=16)
+def _declared(template: str, _mtime_ns: int) -> frozenset[str]:
+    """The parameters ``template`` declares (read again only when the file changes)."""
+    import papermill
+
+    return frozenset(papermill.inspect_notebook(template))
 
 
 def kernel_failed_to_start(exc: BaseException) -> bool:
@@ -83,7 +90,7 @@ def execute_notebook(parameters: dict[str, Any], output: Path, cwd: str, warm: b
             return papermill.execute_notebook(
                 str(template), str(output), parameters=parameters, kernel_name="python3",
                 execution_timeout=EXECUTION_TIMEOUT_S, start_timeout=START_TIMEOUT_S,
-                progress_bar=False, log_output=False, cwd=cwd, **engine,
+                progress_bar=False, log_output=False, cwd=cwd, request_save_on_cell_execute=False, **engine,
             )
         except Exception as exc:  # noqa: BLE001 - retried only when the kernel did not start
             if warm:

@@ -32,8 +32,10 @@ The checksums a footer shows (:func:`plan_checksum`, :func:`file_checksum`) are 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -282,18 +284,33 @@ def chart_figure(chart: Any, description: str, table: str = "") -> str:
     return _figure_of(spec, vl_convert.vegalite_to_svg(spec), {"description": description, "table": table})
 
 
+_SVGS: dict[str, str] = {}
+
+
+def _svg_of(spec: dict[str, Any]) -> str:
+    """The SVG of a Vega-Lite spec, drawn once per process: a batch's reports often share a chart
+    (the net benefit of the commitments a scenario leaves alone), and vl-convert takes up to
+    seconds for one."""
+    import vl_convert
+
+    key = json.dumps(spec, sort_keys=True)
+    if key not in _SVGS:
+        if len(_SVGS) >= 64:
+            _SVGS.clear()
+        _SVGS[key] = vl_convert.vegalite_to_svg(spec)
+    return _SVGS[key]
+
+
 def render_charts(nb: Any) -> int:
     """Turn every chart output into an accessible figure (``text/html``, :func:`figure_html`) with
     its SVG (vl-convert, no network); how many."""
-    import vl_convert
-
     count = 0
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             spec = next((v for k, v in data.items() if k.startswith("application/vnd.vegalite.")), None)
             if spec is not None and "image/svg+xml" not in data:
-                data["image/svg+xml"] = vl_convert.vegalite_to_svg(dict(spec))
+                data["image/svg+xml"] = _svg_of(dict(spec))
                 data["text/html"] = _figure_of(dict(spec), data["image/svg+xml"], dict(data.get(FIGURE_MIME, {})))
                 count += 1
     return count
@@ -429,21 +446,27 @@ def page_html(title: str, body: str, extra_css: str = "", *, running_head: str =
             f"{readable_text(scoped_headers(main))}\n</body>\n</html>\n")
 
 
-def notebook_to_html(nb: Any, title: str, *, running_head: str = "") -> str:
-    """A self-contained HTML page of an executed report: no code, nothing from the internet.
-
-    The nbconvert ``basic`` template gives the cells' outputs only; the page around them and
-    its style are ours (:func:`page_html`), so no MathJax, require.js or font is linked from a CDN.
-    """
+@functools.lru_cache(maxsize=1)
+def _html_exporter() -> Any:
+    """nbconvert's exporter for the reports, made once per process (its templates compile once:
+    most of a page's time in a batch otherwise)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {HEADLINE_TAG, "parameters", "injected-parameters"}
     config.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=config, template_name="basic", exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    return HTMLExporter(config=config, template_name="basic", exclude_input=True,
+                        exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def notebook_to_html(nb: Any, title: str, *, running_head: str = "") -> str:
+    """A self-contained HTML page of an executed report: no code, nothing from the internet.
+
+    The nbconvert ``basic`` template gives the cells' outputs only; the page around them and
+    its style are ours (:func:`page_html`), so no MathJax, require.js or font is linked from a CDN.
+    """
+    body, _ = _html_exporter().from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
     return page_html(title, _EXTERNAL.sub("", body), running_head=running_head)
 
