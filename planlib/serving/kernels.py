@@ -9,8 +9,9 @@ adds what a board meeting needs:
   explorer, the app a board opens together, keeps N kernels ready; every other app keeps one
   (they are opened one person at a time, and each kernel holds a few hundred MiB). A pool is
   refilled as pages take its kernels, one kernel at a time (``preheat_concurrency``) and
-  ``fill_delay`` seconds (5) after a page took one, so that preheating never takes both cores from
-  the pages being served (as the server starts, one per core: ``startup_concurrency``).
+  ``fill_delay`` seconds (15) after a page took one, so that a board opening the apps together has
+  both cores for its first seconds and one after (as the server starts, one per core:
+  ``startup_concurrency``).
 - **No dead page.** A kernel waiting in a pool is never culled, however long it has waited. When
   a page takes it, its idle clock starts again, so the culler cannot stop it in the second
   between the page's HTML and the page's connection (the race Voila leaves open: a kernel that
