@@ -156,6 +156,21 @@ def _kernel_memory(pid: int) -> list[tuple[int, int]]:
     return sizes
 
 
+def _cpu_by_pid(processes: list) -> dict[int, float]:
+    return {p.pid: _cpu_seconds([p]) for p in processes}
+
+
+def _cpu_since(processes: list, before: dict[int, float]) -> float:
+    """CPU seconds ``processes`` have used since ``before`` (by pid; a new process from its start;
+    one that has ended since is left out)."""
+    return sum(max(_cpu_seconds([p]) - before.get(p.pid, 0.0), 0.0) for p in processes)
+
+
+def _browser() -> list:
+    """Chromium's processes (started by this benchmark's Playwright driver)."""
+    return [p for p in _family(os.getpid()) if "chrom" in p.name().lower()]
+
+
 def _wait_released(pid: int, kernels_kept: int, timeout: float = 180.0) -> None:
     """Wait (at most ``timeout`` seconds) until the server has released the kernels of closed pages
     and holds only its pools' ``kernels_kept``."""
@@ -258,7 +273,10 @@ class Meeting:
         """Open ``count`` pages at once and time each page's first chart; keep them open until the
         pool has refilled behind them, then close them."""
         self.memory.phase = f"{label}: loading"
+        server_cpu, browser_cpu, t0 = _cpu_by_pid(_family(self.server.pid)), _cpu_by_pid(_browser()), time.perf_counter()
         times, contexts = self._run(self._open(count))
+        self.figures[f"cpu {label}"] = (_cpu_since(_family(self.server.pid), server_cpu),
+                                        _cpu_since(_browser(), browser_cpu), time.perf_counter() - t0)
         self.memory.phase = f"{label}: refilling"
         self.kernels = _wait_ready(self.server.pid, count, known=self.kernels)
         if count > 1:
@@ -322,6 +340,10 @@ def details() -> list[str]:
                          + (f"; {missing} never drew within {LOAD_TIMEOUT_S} s" if missing else ""))
         else:
             lines.append(f"  {label}: no page drew its chart within {LOAD_TIMEOUT_S} s")
+        if f"cpu {label}" in meeting.figures:
+            server_cpu, browser_cpu, wall = meeting.figures[f"cpu {label}"]
+            lines.append(f"    CPU while they loaded ({wall:.0f} s): server and kernels {server_cpu:.0f} s, "
+                         f"Chromium {browser_cpu:.0f} s (the browsers share this machine's cores)")
     if meeting.at_rest:
         mib = 2.0**20
         lines.append(f"  a waiting kernel (all {len(meeting.at_rest)} at rest): median RSS "
