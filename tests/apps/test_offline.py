@@ -149,12 +149,12 @@ def test_served_pages_reference_no_external_url(voila_server, overview):
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_a_url_cannot_switch_back_to_the_stock_template(voila_server):
-    # ?template=lab would bring back Voila's Font Awesome link to a CDN.
-    status, html = voila_server.get("voila/render/plan_overview.ipynb?template=lab")
-    assert status == 200
-    assert "/voila/templates/planlib/static/" in html
-    assert external_urls(html) == []
+def test_a_url_cannot_switch_back_to_the_stock_template(overview):
+    # ?template=lab would bring back Voila's Font Awesome link to a CDN. The session's overview
+    # is opened with it (tests/apps/pages.py), and drew as the other overview tests check.
+    assert overview.url.endswith("/voila/render/plan_overview.ipynb?template=lab")
+    assert "/voila/templates/planlib/static/" in overview.served_html
+    assert external_urls(overview.served_html) == []
 
 
 def test_voila_command_serves_only_the_apps_safely():
