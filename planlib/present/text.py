@@ -115,11 +115,29 @@ def table_json(table: pd.DataFrame, *, digits: int | None = None) -> str:
     return json_text(json.loads(table.to_json(orient="records", double_precision=digits)))
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a text cell begins that a spreadsheet would run as a formula (OWASP's CSV injection list)."""
+
+
 def table_csv(table: pd.DataFrame, *, float_format: str | None = None) -> str:
     """A table as CSV text: no index, ``\\n`` line ends, floats in ``float_format`` when given.
+
+    Text a spreadsheet would run as a formula (a scenario or commitment title beginning ``=``,
+    ``+``, ``-`` or ``@``) is made inert with a leading apostrophe; numbers are left alone.
 
     >>> import pandas as pd
     >>> table_csv(pd.DataFrame({"a": [0.5], "b": ["x"]}))
     'a,b\\n0.5,x\\n'
+    >>> print(table_csv(pd.DataFrame({"Name": ["=HYPERLINK(1)", "Victims"], "Cost": [-2.5, 3.0]})), end="")
+    Name,Cost
+    '=HYPERLINK(1),-2.5
+    Victims,3.0
     """
-    return table.to_csv(index=False, lineterminator="\n", float_format=float_format)
+    from pandas.api.types import is_numeric_dtype
+
+    safe = table.copy()
+    for column in safe.columns:
+        if not is_numeric_dtype(safe[column]):
+            safe[column] = [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
+                            for v in safe[column]]
+    return safe.to_csv(index=False, lineterminator="\n", float_format=float_format)

@@ -36,6 +36,7 @@ from planlib.errors import PlanError, Problem
 from planlib.io import write_atomic
 from planlib.formats import money
 from planlib.present.html import html_table
+from planlib.present.text import table_csv
 from planlib.reports.content import REPORT_SAMPLES
 from planlib.reports.execute import ReportResult, scenario_label, slugify, write_report_files
 from planlib.reports.kernels import error_text
@@ -288,7 +289,7 @@ def write_summary(out: Path, plan_path: str | os.PathLike[str], results: list[Re
     (the plan with the workbook's finance, if ``finance_xlsx`` is given)."""
     _, table, _ = _comparison(plan_path, results, finance_xlsx)
     target = out / "summary.csv"
-    write_atomic(target, table.to_csv(index=False, lineterminator="\n"))
+    write_atomic(target, table_csv(table))  # a scenario named "=..." stays text
     return target
 
 

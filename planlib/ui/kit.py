@@ -43,11 +43,11 @@ import pandas as pd
 import traitlets
 
 from planlib.formats import money as format_money
+from planlib.present.text import table_csv
 from planlib.ui import chart_widget, log, readable
 
 SHOW_TABLE = "Show the figures as a table"
 DOWNLOAD_CSV = "Download the figures (CSV)"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CURRENCY = {"£", "$", "€"}
 
 
@@ -273,18 +273,15 @@ def table_html(table: pd.DataFrame, caption: str = "", formats: Mapping[str, Cal
 
 
 def csv_text(table: pd.DataFrame) -> str:
-    """``table`` as CSV text, with text a spreadsheet would run as a formula made inert.
+    """``table`` as CSV text, with text a spreadsheet would run as a formula made inert
+    (:func:`planlib.present.text.table_csv`).
 
     >>> print(csv_text(pd.DataFrame({"Name": ["=HYPERLINK(1)", "Victims"], "Cost": [-2.5, 3.0]})), end="")
     Name,Cost
     '=HYPERLINK(1),-2.5
     Victims,3.0
     """
-    safe = table.copy()
-    for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in safe[column]]
-    return safe.to_csv(index=False, lineterminator="\n")
+    return table_csv(table)
 
 
 def csv_file_name(name: str) -> str:
