@@ -167,7 +167,7 @@ def test_voila_command_serves_only_the_apps_safely():
     assert voila["strip_sources"] is True and voila["show_tracebacks"] is False
     assert voila["template"] == apps.TEMPLATE
     assert voila["allow_template_override"] == "NO" and voila["allow_theme_override"] == "NO"
-    assert voila["preheat_kernel"] is True and voila["default_pool_size"] >= 1
+    assert voila["preheat_kernel"] is True and config["PlanlibKernelManager"]["viewers"] >= 1  # kernels kept ready
     assert config["VoilaExecutor"]["timeout"] > 0
     assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
     cold = apps.voila_command(port=8877, pool_size=0)
