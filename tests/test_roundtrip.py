@@ -27,6 +27,23 @@ grades = st.integers(1, 6)
 statuses = st.sampled_from(["verified", "estimate", "illustrative", "unverified"])
 
 
+def _switch_off_what_lost_its_dependencies(commitments: list[dict]) -> None:
+    """A plan never counts a commitment without what it depends on: a drawn plan that switched
+    off a dependency switches its dependants off too (and keeps what a statutory duty needs on)."""
+    by_id = {c["id"]: c for c in commitments}
+    needed = [c for c in commitments if c.get("mandatory")]
+    while needed:
+        c = needed.pop()
+        c["enabled"] = True
+        needed += [by_id[d] for d in c.get("depends_on", ()) if d in by_id and not by_id[d]["enabled"]]
+    changed = True
+    while changed:
+        changed = False
+        for c in commitments:
+            if c["enabled"] and any(d in by_id and not by_id[d]["enabled"] for d in c.get("depends_on", ())):
+                c["enabled"], changed = False, True
+
+
 @st.composite
 def plans(draw, base: Plan) -> Plan:
     data = base.model_dump()
@@ -46,6 +63,7 @@ def plans(draw, base: Plan) -> Plan:
             for y in chosen
         ]
         c["equality_impact"]["notes"] = draw(st.one_of(st.just(""), texts))
+    _switch_off_what_lost_its_dependencies(data["commitments"])
     for a in data["assumptions"]:
         low = draw(shares)
         a.update(low=low, high=draw(st.floats(low, 1)), value=None, source=draw(texts), status=draw(statuses))
@@ -71,7 +89,7 @@ def plans(draw, base: Plan) -> Plan:
         la["population"] = draw(st.floats(0, 1e8))
         la["status_note"] = draw(st.one_of(st.just(""), texts))
     for u in data["unit_costs"]:
-        u["unit_cost_gbp"] = draw(money)
+        u["unit_cost_gbp"] = draw(st.floats(0, 100e6))  # the bound of one offence's cost
         u["source"] = draw(texts)
     return Plan.model_validate(data)
 

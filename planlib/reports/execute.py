@@ -181,7 +181,7 @@ def check_replaceable(out_dir: str | os.PathLike[str], slug: str, scenario_path:
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     check_replaceable(folder, "precept_plus_15", "a/precept_plus_15.yaml")  # nothing there yet
+    ...     check_replaceable(folder, "higher_precept", "a/higher_precept.yaml")  # nothing there yet
     """
     out = Path(out_dir)
     existing = [out / f"{slug}.{ext}" for ext in ("ipynb", "html", "pdf") if (out / f"{slug}.{ext}").exists()]
