@@ -34,6 +34,7 @@ harness's warm-up call does the measured run and later calls report its figure (
 from __future__ import annotations
 
 import asyncio
+import collections
 import os
 import statistics
 import subprocess
@@ -58,7 +59,7 @@ SAMPLE_S = 0.2
 QUIET_CPU = 0.15
 """The server and its kernels count as quiet when together they use less than this share of one
 core over a second."""
-LOAD_TIMEOUT_S = 120
+LOAD_TIMEOUT_S = 240
 READY_TIMEOUT_S = 900
 
 
@@ -275,7 +276,10 @@ class Meeting:
         self.memory.phase = f"{label}: loading"
         server_cpu, browser_cpu, t0 = _cpu_by_pid(_family(self.server.pid)), _cpu_by_pid(_browser()), time.perf_counter()
         times, contexts = self._run(self._open(count))
-        self.figures[f"cpu {label}"] = (_cpu_since(_family(self.server.pid), server_cpu),
+        family = _family(self.server.pid)
+        kernels = [p for p in family if p.pid in {k.pid for k in _kernels(self.server.pid)}]
+        self.figures[f"cpu {label}"] = (_cpu_since([p for p in family if p not in kernels], server_cpu),
+                                        _cpu_since(kernels, server_cpu),
                                         _cpu_since(_browser(), browser_cpu), time.perf_counter() - t0)
         self.memory.phase = f"{label}: refilling"
         self.kernels = _wait_ready(self.server.pid, count, known=self.kernels)
@@ -341,9 +345,9 @@ def details() -> list[str]:
         else:
             lines.append(f"  {label}: no page drew its chart within {LOAD_TIMEOUT_S} s")
         if f"cpu {label}" in meeting.figures:
-            server_cpu, browser_cpu, wall = meeting.figures[f"cpu {label}"]
-            lines.append(f"    CPU while they loaded ({wall:.0f} s): server and kernels {server_cpu:.0f} s, "
-                         f"Chromium {browser_cpu:.0f} s (the browsers share this machine's cores)")
+            server_cpu, kernel_cpu, browser_cpu, wall = meeting.figures[f"cpu {label}"]
+            lines.append(f"    CPU while they loaded ({wall:.0f} s): Voila {server_cpu:.0f} s, its kernels {kernel_cpu:.0f} s "
+                         f"(refills included), Chromium {browser_cpu:.0f} s (the browsers share this machine's cores)")
     if meeting.at_rest:
         mib = 2.0**20
         lines.append(f"  a waiting kernel (all {len(meeting.at_rest)} at rest): median RSS "
@@ -356,6 +360,10 @@ def details() -> list[str]:
     released = log.count("no page connected to it")
     if released:
         lines.append(f"  the server released {released} kernels whose page had not connected in time (see its log)")
+    warnings = collections.Counter(line.split("|", 1)[-1].strip()[:90] for line in log.splitlines()
+                                   if ("WARNING" in line or "ERROR" in line) and line.split("|", 1)[-1].strip())
+    for text, times in warnings.most_common(4):
+        lines.append(f"  server log, {times} x: {text}")
     peaks = meeting.memory.peaks
     for phase, peak in peaks.items():
         lines.append(f"  server memory, {phase}: peak {peak / gib:.2f} GiB RSS summed over the server and "
