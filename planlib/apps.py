@@ -302,7 +302,8 @@ def check_plan(plan: str | os.PathLike[str]) -> None:
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | None = None,
-          plan: str | os.PathLike[str] | None = None, viewers: int | None = None) -> int:
+          plan: str | os.PathLike[str] | None = None, viewers: int | None = None,
+          environment: Mapping[str, str] | None = None) -> int:
     """Serve the board apps until Voila stops, the user presses Ctrl-C or the service is stopped.
 
     Parameters
@@ -313,6 +314,10 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | N
     plan : path, optional
         The plan folder the apps show (the embedded example by default); check it first with
         :func:`check_plan`.
+    environment : mapping, optional
+        The environment Voila starts from (this process's by default), e.g. with the login
+        variables of :func:`planlib.serving.security.login_environment` added; this process's
+        own environment is left as it is.
 
     Returns
     -------
@@ -329,7 +334,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int | N
     # to stop (SIGTERM), so kernels still being preheated are shut down by Voila rather than
     # interrupted mid-import.
     process = subprocess.Popen(voila_command(host=host, port=port, pool_size=pool_size, viewers=viewers),
-                               env=voila_env(plan=plan),
+                               env=voila_env(environment, plan=plan),
                                stderr=subprocess.PIPE, start_new_session=True)
     stopping = threading.Event()
     relay = threading.Thread(target=_relay_log, args=(process.stderr, stopping), daemon=True)

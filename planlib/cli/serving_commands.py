@@ -40,8 +40,9 @@ def serve_command(plan: Path | None, port: int, host: str, pool_size: int | None
         raise click.BadParameter(str(exc), param_hint="--host/--port") from None
     from planlib.serving.security import check_login, login_environment
 
-    os.environ.update(login_environment(token_file, password_file))  # files, not arguments: ps shows no secret
-    check_login(host, os.environ)  # off loopback without a login, exit 1 here
+    # files, not arguments: ps shows no secret; this process's own environment is left alone
+    environment = {**os.environ, **login_environment(token_file, password_file)}
+    check_login(host, environment)  # off loopback without a login, exit 1 here
     shown = _shown(plan)
     check_plan(shown)  # a missing or invalid plan exits 1 here, before Voila starts
-    sys.exit(serve(host=host, port=port, pool_size=pool_size, plan=shown, viewers=viewers))
+    sys.exit(serve(host=host, port=port, pool_size=pool_size, plan=shown, viewers=viewers, environment=environment))

@@ -13,6 +13,7 @@ import asyncio
 import html
 import http.client
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -130,10 +131,12 @@ def test_serve_refuses_a_host_beyond_loopback_without_a_good_login(tmp_path, mon
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    before = dict(os.environ)
     result = CliRunner().invoke(main, ["serve", *args])
     assert result.exit_code == 1, result.output
     assert words in result.output
     assert "Traceback" not in result.output
+    assert dict(os.environ) == before  # the login travels to Voila alone, not into this process
 
 
 def test_loopback_needs_no_login_and_a_login_is_read_from_files_not_arguments(tmp_path):
