@@ -120,23 +120,17 @@ def artifacts() -> Path:
 
 
 @contextmanager
-def running_voila(log: Path, store: str, pool_size: int | None = None,
-                  plan: Path | None = None) -> Iterator[VoilaServer]:
-    """Voila as ``planlib serve`` runs it, on a free port, with saved scenarios in ``store``
-    (and, with ``plan``, as ``planlib serve --plan`` runs it on that plan folder)."""
-    port = free_port()
+def voila_process(command: list[str], env: dict[str, str], log: Path,
+                  timeout: float = SERVER_START_TIMEOUT) -> Iterator[VoilaServer]:
+    """Voila started with ``command`` (from :func:`planlib.apps.voila_command`, whose port it
+    reads) in ``env``, its output in ``log``; yielded once it answers on 127.0.0.1, stopped after."""
+    port = command[command.index("--port") + 1]
     with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            apps.voila_command(host="127.0.0.1", port=port, pool_size=pool_size),
-            env={**apps.voila_env(plan=plan), "PLANLIB_STORE": store},
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=ROOT,
-        )
+        process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, cwd=ROOT)
     server = VoilaServer(url=f"http://127.0.0.1:{port}/", log=log, process=process)
     try:
-        _wait_until_answering(server, SERVER_START_TIMEOUT)
+        _wait_until_answering(server, timeout)
         yield server
     finally:
         # SIGTERM makes Voila shut its kernels down before it exits.
@@ -146,6 +140,16 @@ def running_voila(log: Path, store: str, pool_size: int | None = None,
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def running_voila(log: Path, store: str, pool_size: int | None = None,
+                  plan: Path | None = None) -> Iterator[VoilaServer]:
+    """Voila as ``planlib serve`` runs it, on a free port, with saved scenarios in ``store``
+    (and, with ``plan``, as ``planlib serve --plan`` runs it on that plan folder)."""
+    command = apps.voila_command(host="127.0.0.1", port=free_port(), pool_size=pool_size)
+    with voila_process(command, {**apps.voila_env(plan=plan), "PLANLIB_STORE": store}, log) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

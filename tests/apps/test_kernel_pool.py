@@ -27,8 +27,7 @@ from pathlib import Path
 import pytest
 
 from planlib import apps
-from tests.apps.conftest import (RENDER_TIMEOUT_MS, SERVER_START_TIMEOUT, VIEWPORT, VoilaServer, _wait_until_answering,
-                                 free_port, recorded_page)
+from tests.apps.conftest import RENDER_TIMEOUT_MS, VIEWPORT, VoilaServer, free_port, recorded_page, voila_process
 from tests.conftest import MINIMAL
 
 pytestmark = pytest.mark.slow
@@ -51,26 +50,12 @@ WAIT = 120.0
 
 @pytest.fixture(scope="module")
 def server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    import subprocess
-
-    port = free_port()
     log = artifacts / "voila_kernel_pool.log"
     store = tmp_path_factory.mktemp("pool_store") / "scenarios.db"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(apps.voila_command(port=port, viewers=1) + SETTINGS,
-                                   env={**apps.voila_env(plan=MINIMAL), "PLANLIB_STORE": f"sqlite:///{store}"},
-                                   stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    running = VoilaServer(url=f"http://127.0.0.1:{port}/", log=log, process=process)
-    try:
-        _wait_until_answering(running, SERVER_START_TIMEOUT)
+    command = apps.voila_command(port=free_port(), viewers=1) + SETTINGS
+    env = {**apps.voila_env(plan=MINIMAL), "PLANLIB_STORE": f"sqlite:///{store}"}
+    with voila_process(command, env, log) as running:
         yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def log_match(server: VoilaServer, pattern: str, after: int = 0, timeout: float = WAIT) -> tuple[re.Match, int]:

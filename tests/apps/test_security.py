@@ -14,8 +14,6 @@ import html
 import http.client
 import json
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -38,9 +36,9 @@ from tests.apps.conftest import (
     RENDER_TIMEOUT_MS,
     VIEWPORT,
     VoilaServer,
-    _wait_until_answering,
     free_port,
     recorded_page,
+    voila_process,
 )
 
 TOKEN = "board-" + uuid.uuid4().hex
@@ -279,22 +277,9 @@ def guarded(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterat
     env = {**apps.voila_env(), "PLANLIB_STORE": str(folder / "scenarios.db"),
            "JUPYTER_TOKEN_FILE": str(token_file), "PLANLIB_PASSWORD_FILE": str(password_file)}
     env.pop("JUPYTER_TOKEN", None)
-    with log.open("wb") as log_file:
-        # No preheated kernels: the test needs one kernel, and a pool would cost a core for a while.
-        process = subprocess.Popen(apps.voila_command(host="0.0.0.0", port=port, pool_size=0), env=env,
-                                   stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    server = VoilaServer(url=f"http://127.0.0.1:{port}/", log=log, process=process)
-    try:
-        _wait_until_answering(server, 60)
+    # No preheated kernels: the test needs one kernel, and a pool would cost a core for a while.
+    with voila_process(apps.voila_command(host="0.0.0.0", port=port, pool_size=0), env, log, timeout=60) as server:
         yield GuardedServer(server, port, token_file)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
 
 @pytest.mark.slow
 def test_beyond_loopback_every_page_asks_for_the_login(guarded: GuardedServer):
