@@ -412,6 +412,12 @@ class QuietLog(logging.Filter):
     """How the routine lines start (the notebooks' "is not trusted": Voila runs them whatever
     their signature, so the warning says nothing to an operator)."""
 
+    PING_SETTINGS = "The websocket_ping_timeout ("
+    """tornado's warning that the ping timeout is longer than the interval. Jupyter Server pings
+    the kernel websocket itself, with its own ``ws_ping_interval`` and ``ws_ping_timeout`` in
+    milliseconds; tornado reads the same handler properties as its own (seconds) settings and
+    warns about a pair that only Jupyter Server uses, and that is right for it."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if "token=" in message:  # tornado logs some requests' addresses whole
@@ -419,7 +425,8 @@ class QuietLog(logging.Filter):
         if record.levelno > logging.WARNING:
             return True
         if record.levelno == logging.WARNING:
-            return not (message.startswith("Notebook ") and message.endswith("is not trusted"))
+            return not ((message.startswith("Notebook ") and message.endswith("is not trusted"))
+                        or message.startswith(self.PING_SETTINGS))
         return not message.startswith(self.ROUTINE)
 
 
@@ -450,9 +457,12 @@ def configure(config: Any) -> Any:
     config.KernelManager.transport = "ipc"
     # Voila serves images beside the notebooks at /voila/files/ without a login; the apps use none.
     config.VoilaConfiguration.file_allowlist = []
-    # Jupyter Server's request log, which hides tokens in addresses (tornado's would log them);
-    # ping timeout equal to the interval (tornado warns on the first page when it is longer).
-    config.Voila.tornado_settings = {"log_function": _log_request, "ws_ping_timeout": 30_000}
+    # Jupyter Server's request log, which hides tokens in addresses (tornado's would log them).
+    # The kernel websocket's keep-alive keeps Jupyter Server's defaults: a ping every 30 s and the
+    # page dropped after 90 s without an answer. A timeout equal to the interval drops every page
+    # whose ping timer fires a millisecond late, as it does on a loaded server (see QuietLog for
+    # the warning tornado gives about these settings).
+    config.Voila.tornado_settings = {"log_function": _log_request}
     config.Voila.logging_config = {
         "filters": {"planlib_quiet": {"()": f"{__name__}.QuietLog"}},
         "handlers": {"console": {"filters": ["planlib_quiet"]}},

@@ -159,6 +159,24 @@ def test_the_log_keeps_what_an_operator_needs():
     assert shown(logging.ERROR, "Kernel started: but failed")
     hidden = logging.LogRecord("tornado.general", logging.WARNING, "", 0, "403 GET /x?token=%s&a=1 (::1)", ("abc",), None)
     assert QuietLog().filter(hidden) and hidden.getMessage() == "403 GET /x?token=[secret]&a=1 (::1)"
+    assert not shown(logging.WARNING, "The websocket_ping_timeout (90000) cannot be longer than the "
+                                      "websocket_ping_interval (30000).\nSetting websocket_ping_timeout=30000")
+
+
+def test_a_page_on_a_loaded_server_keeps_its_kernel_connection():
+    """Jupyter Server checks, each time it pings a page's kernel websocket, how long ago the page
+    last answered, and drops the page if that is longer than the timeout. A timeout no longer
+    than the interval drops every page whose ping timer fires late (a few milliseconds on a busy
+    server): the lost-connection message on a board member's screen every 30 s."""
+    from jupyter_server.base.websocket import WebSocketMixin
+    from traitlets.config import Config
+
+    class KernelSocket(WebSocketMixin):
+        settings = dict(configure(Config()).Voila.tornado_settings)
+
+    socket = KernelSocket()
+    assert socket.ping_interval > 0
+    assert socket.ping_timeout >= 2 * socket.ping_interval
 
 
 HOSTILE = ['=HYPERLINK("http://evil.example","Open")', "+1+1", "-2+3", "@SUM(A1:A2)"]
