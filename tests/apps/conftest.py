@@ -196,6 +196,16 @@ def is_local(url: str) -> bool:
     return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in LOCAL_HOSTS
 
 
+ENDLESS_ANIMATIONS_JS = """() => document.getAnimations()
+    .filter(a => a.playState === 'running' && a.effect && a.effect.getComputedTiming().iterations === Infinity)
+    .map(a => `${a.animationName || a.id || 'animation'} on ${a.effect.target ? a.effect.target.className.baseVal ?? a.effect.target.className : '?'}`)"""
+"""The page's animations that run forever (a spinner, a shimmer), each named with its element's class.
+
+Such an animation costs the browser a frame on every screen refresh for as long as it runs:
+on a board member's old laptop, or twelve pages on one machine, that is time taken from
+loading the app."""
+
+
 @dataclass
 class Visit:
     """What happened while a page was open: its requests, messages and errors."""
@@ -208,6 +218,11 @@ class Visit:
     failed_requests: list[str] = field(default_factory=list)
     served_html: str = ""
     text: str = ""
+    while_loading: dict[str, Any] = field(default_factory=dict)
+    """Read as soon as the page's HTML had arrived: whether the loading message was there, and
+    the animations running forever (:data:`ENDLESS_ANIMATIONS_JS`)."""
+    endless_animations: list[str] = field(default_factory=list)
+    """The animations running forever once the page had opened."""
     seen: dict[str, dict[str, Any]] = field(default_factory=dict)
     """What ``until`` (``"opened"``) and each step returned, with the page's text after the step."""
     failed: dict[str, BaseException] = field(default_factory=dict)
@@ -275,7 +290,10 @@ def visit(browser: object) -> Callable[..., Visit]:
         context, page, record = recorded_page(browser, url, VIEWPORT)
         try:
             response = page.goto(url, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
+            record.while_loading = page.evaluate(
+                f"() => ({{loading: !!document.querySelector('#loading'), animations: ({ENDLESS_ANIMATIONS_JS})()}})")
             record.seen["opened"] = until(page) or {}
+            record.endless_animations = page.evaluate(ENDLESS_ANIMATIONS_JS)
             record.served_html = response.text() if response is not None else ""
             record.text = page.inner_text("body")
             if screenshot:
