@@ -43,6 +43,7 @@ from planlib.scenario import Scenario
 from planlib.ui import Messages, log_to_server, readable, safe
 from planlib.ui.scenario_controls import LeverControls, guard, note
 from planlib.ui.scenario_store_panel import StorePanel
+from planlib.ui.shared_parts import share_plain_parts
 from planlib.ui.scenario_suggestion import SuggestionPanel
 from planlib.ui.view_link import LinkControl, explorer_query, explorer_settings
 from planlib.present import scenario_figures as tables
@@ -184,6 +185,7 @@ class ScenarioExplorer:
         self.refresh()
         safe(self.compare_messages)(self.store_panel.refresh)()
         self.widget = self._layout()
+        share_plain_parts(self.widget)  # some 250 fewer widget models for the page to build
 
     def _wire(self) -> None:
         """The callbacks a viewer can trigger: each checks what it is sent, and any error is
