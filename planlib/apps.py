@@ -242,7 +242,10 @@ def main(argv: list[str] | None = None) -> None:
     from planlib.serving import security
 
     security.configure(config)  # login off loopback, the Host check, widget messages only, IPC kernels, a quiet log
-    Voila.launch_instance(argv=argv, config=config)
+    from planlib.serving import chart_bundle
+
+    # the chart bundle served once to each page, and the kernels told to point their charts at it
+    chart_bundle.serving_class(Voila).launch_instance(argv=argv, config=config)
 
 
 def voila_env(base: Mapping[str, str] | None = None, plan: str | os.PathLike[str] | None = None) -> dict[str, str]:

@@ -11,12 +11,13 @@ deficiencies can tell apart.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
 
-from planlib.io.cache import read_cached, write_cached
+from planlib.io.cache import cached_file, read_cached, write_cached
 
 EMBED_OPTIONS = {"actions": False}
 """vega-embed options for every chart: no action menu (no export to external websites)."""
@@ -85,7 +86,7 @@ def enable_notebook_charts() -> None:
     alt.renderers.enable(NOTEBOOK_RENDERER)
 
 
-def enable_offline_widgets() -> None:
+def enable_offline_widgets(served_at: str | None = None) -> None:
     """Let live chart widgets (altair's ``JupyterChart``) draw offline, with Vega from vl-convert.
 
     altair builds that JavaScript bundle by starting vl-convert's JavaScript engine in the
@@ -93,20 +94,55 @@ def enable_offline_widgets() -> None:
     it. The bundle is the same for given versions of altair, Vega-Lite and vl-convert, so it is
     built once and kept in planlib's cache (:mod:`planlib.io.cache`) under a name made of those
     versions and a digest of altair's own source; a kernel that finds it there uses it as is.
+
+    Parameters
+    ----------
+    served_at : str, optional
+        Where planlib's server sends the cached bundle to browsers: a path under the server's
+        base URL, ending in ``/`` (the board apps' kernels alone are given one, by
+        :mod:`planlib.serving.chart_bundle`). Each widget then carries a module of a few
+        hundred bytes (:func:`bundle_importer`) instead of the bundle (some 900 KB): every chart
+        of a page imports the same address, which the browser fetches, parses and runs once
+        for the page, rather than once per chart. Without it (JupyterLab, exported notebooks,
+        tests), or if the cache cannot hold the bundle, every widget carries the bundle itself.
     """
     from altair.jupyter import JupyterChart
 
     if getattr(JupyterChart, "_is_offline", False):
         return
     name = _offline_bundle_name()
-    bundle = read_cached(name) if name else None
-    if bundle is None:
-        JupyterChart.enable_offline()
-        if name:
-            write_cached(name, JupyterChart._esm)
-        return
-    JupyterChart._esm = bundle  # what enable_offline() would have built, from the cache
+    if not (served_at and name and cached_file(name)):
+        bundle = read_cached(name) if name else None
+        if bundle is None:
+            JupyterChart.enable_offline()  # builds it
+            bundle = JupyterChart._esm
+            if name:
+                write_cached(name, bundle)
+        JupyterChart._esm = bundle  # what enable_offline() would have built, from the cache
     JupyterChart._is_offline = True
+    if served_at and name and cached_file(name):  # the server can send it: the widgets import it from there
+        JupyterChart._esm = bundle_importer(served_at + name)
+
+
+def bundle_importer(address: str) -> str:
+    """A JavaScript module that stands for the chart bundle served at ``address``.
+
+    ``address`` is a path under the server's base URL, which the module reads from the page's
+    Jupyter configuration (``baseUrl``, as Voila writes it; ``/`` without one). Each chart widget
+    loads its module separately, but the browser imports a given address once per page: the
+    bundle is fetched, parsed and run once, however many charts the page has.
+
+    >>> module = bundle_importer("planlib/charts/jupyter-chart-1.js")
+    >>> '"planlib/charts/jupyter-chart-1.js"' in module, module.rstrip().endswith("export default bundle.default;")
+    (True, True)
+    """
+    return (
+        "// planlib: the offline chart bundle, imported once per page from planlib's server\n"
+        'const config = document.getElementById("jupyter-config-data");\n'
+        'const baseUrl = (config && JSON.parse(config.textContent || "{}").baseUrl) || "/";\n'
+        f"const bundle = await import(new URL({json.dumps(address)}, new URL(baseUrl, document.baseURI)).href);\n"
+        "export default bundle.default;\n"
+    )
 
 
 def _offline_bundle_name() -> str | None:

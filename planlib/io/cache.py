@@ -58,16 +58,34 @@ def _path(name: str) -> Path:
     return cache_folder() / name
 
 
+def cached_file(name: str) -> Path | None:
+    """The file that holds the text cached under ``name``, or None if there is none.
+
+    For a text served as it is (the chart bundle, which planlib's server sends to browsers) or
+    whose presence is all that matters, without reading it.
+
+    >>> cached_file("no-such-entry-0.txt") is None
+    True
+    """
+    path = _path(name)
+    try:
+        if not path.is_file() or not 0 < path.stat().st_size <= MAX_CACHED_BYTES:
+            return None
+    except OSError:
+        return None
+    return path
+
+
 def read_cached(name: str) -> str | None:
     """The text cached under ``name``, or None if there is none (or it cannot be read).
 
     >>> read_cached("no-such-entry-0.txt") is None
     True
     """
-    path = _path(name)
+    path = cached_file(name)
+    if path is None:
+        return None
     try:
-        if not path.is_file() or path.stat().st_size > MAX_CACHED_BYTES:
-            return None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None

@@ -28,6 +28,7 @@ import ipywidgets as widgets
 
 from planlib.charts.base import EMBED_OPTIONS, enable_offline_widgets
 from planlib.present.html import heading, note as note_html
+from planlib.serving import chart_bundle
 
 log = logging.getLogger("planlib.ui")
 
@@ -52,7 +53,7 @@ def log_to_server() -> None:
 
 def enable_charts() -> None:
     """Render altair charts offline (Vega from the local vl-convert bundle, not a CDN)."""
-    enable_offline_widgets()
+    enable_offline_widgets(served_at=chart_bundle.served_at())
     alt.renderers.enable("jupyter", offline=True, embed_options=EMBED_OPTIONS)
 
 
@@ -131,8 +132,13 @@ def validate_choice(value: Any, choices: list[str] | tuple[str, ...], what: str)
 
 
 def live_chart(chart: alt.TopLevelMixin) -> alt.JupyterChart:
-    """A chart widget that can be redrawn in place (``widget.chart = new_chart``), offline."""
-    enable_offline_widgets()  # the bundle from planlib's cache, not built again in every kernel
+    """A chart widget that can be redrawn in place (``widget.chart = new_chart``), offline.
+
+    Its JavaScript is the bundle from planlib's cache (not built again in every kernel); in an
+    app served by planlib's server, a short module that imports the bundle the server serves,
+    once for the whole page (:mod:`planlib.serving.chart_bundle`).
+    """
+    enable_offline_widgets(served_at=chart_bundle.served_at())
     return alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
 
 
