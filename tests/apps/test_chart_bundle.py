@@ -169,3 +169,40 @@ def test_the_bundle_route_keeps_the_servers_host_check(voila_server, explorer_lo
     status = connection.getresponse().status
     connection.close()
     assert status == 403
+
+
+
+IMPORTER_PAGE = """<!doctype html><title>A page</title>
+<script id="jupyter-config-data" type="application/json">{"baseUrl": "/board/apps/"}</script>"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("page_html", "bundle_path"), [
+    (IMPORTER_PAGE, "/board/apps/planlib/charts/"),  # under a prefix, as behind JupyterHub (the README)
+    ("<!doctype html><title>A page</title>", "/planlib/charts/"),  # no configuration: the server's root
+], ids=["base-url", "no-page-config"])
+def test_the_widgets_module_imports_the_bundle_under_the_pages_base_url(browser, page_html, bundle_path):
+    """The module the widgets carry finds the bundle under the base URL the page's configuration gives."""
+    name = _offline_bundle_name()
+    fetched = []
+
+    def answer(route):
+        fetched.append(route.request.url)
+        route.fulfill(body="export default {render: 'drawn'};", content_type="text/javascript")
+
+    context = browser.new_context()
+    try:
+        context.route("http://apps.test/board/apps/voila/render/app.ipynb",
+                      lambda route: route.fulfill(body=page_html, content_type="text/html"))
+        context.route(f"http://apps.test{bundle_path}{name}", answer)
+        page = context.new_page()
+        page.goto("http://apps.test/board/apps/voila/render/app.ipynb")
+        imported = page.evaluate("""async (module) => {
+            const load = () => import(URL.createObjectURL(new Blob([module], {type: "text/javascript"})));
+            const [one, two] = [await load(), await load()];  // two charts, as anywidget loads them
+            return [one.default.render, one.default === two.default];
+        }""", bundle_importer(chart_bundle.ROUTE + name))
+    finally:
+        context.close()
+    assert imported == ["drawn", True]
+    assert fetched == [f"http://apps.test{bundle_path}{name}"]  # once for both
