@@ -206,3 +206,12 @@ def test_the_widgets_module_imports_the_bundle_under_the_pages_base_url(browser,
         context.close()
     assert imported == ["drawn", True]
     assert fetched == [f"http://apps.test{bundle_path}{name}"]  # once for both
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("app", ["overview", "net_benefit_page", "compliance_page", "consultation_page"])
+def test_every_apps_page_fetches_the_bundle_once(request, voila_server, app):
+    """The session's one load of each other app (tests/apps/pages.py): its charts shared one fetch."""
+    visit = request.getfixturevalue(app)
+    assert visit.requests.count(bundle_address(voila_server)) == 1
