@@ -290,7 +290,12 @@ class PlanlibKernelManager(LoggingConfigurable):
             return None
         page = self._pages.get(kernel_id)
         kernel = self._kernels.get(kernel_id)
-        if page is None or kernel is None or getattr(kernel, "execution_state", None) == "dead":
+        if kernel is None:
+            # Shut down since the culler listed the kernels (a page's release, a pool's
+            # replacement): nothing left to cull. Jupyter Server's own check would fail on it
+            # and log the failure as an error with its traceback.
+            return None
+        if page is None or getattr(kernel, "execution_state", None) == "dead":
             return await super().cull_kernel_if_idle(kernel_id)
         if self._kernel_connections.get(kernel_id, 0) or kernel.execution_state == "busy":
             return None

@@ -169,6 +169,11 @@ def test_voila_command_serves_only_the_apps_safely():
     assert voila["allow_template_override"] == "NO" and voila["allow_theme_override"] == "NO"
     assert voila["preheat_kernel"] is True and config["PlanlibKernelManager"]["viewers"] >= 1  # kernels kept ready
     assert config["VoilaExecutor"]["timeout"] > 0
+    # Once a cell has run, Voila waits this long for its output; on a loaded server (a pool
+    # refilling while a board's pages load) nbclient's 4 s default gave up early ("Timeout
+    # waiting for IOPub output" in the 12-viewer bench), and output arriving after is lost: a
+    # preheated kernel whose page would lack its app.
+    assert config["VoilaExecutor"]["iopub_timeout"] >= 30
     assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
     cold = apps.voila_command(port=8877, pool_size=0)
     assert "--VoilaConfiguration.preheat_kernel=False" in cold

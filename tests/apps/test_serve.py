@@ -187,3 +187,25 @@ def test_the_pools_and_the_cap_follow_the_viewers():
     assert {name: size for name, size in sizes.items() if name != BOARD_APP} == dict.fromkeys(
         [name for name in notebooks if name != BOARD_APP], 1)
     assert page_kernel_cap(12) == 24 and page_kernel_cap(1) == 10
+
+
+def test_the_culler_passes_over_a_kernel_shut_down_since_it_listed_them():
+    """The culler lists the kernels, then checks each in turn, waiting between them: a kernel shut
+    down meanwhile (a closed page's, released) must be passed over, not logged as an error with
+    its traceback (seen in the 12-viewer bench's log)."""
+    import asyncio
+    import tempfile
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from planlib.serving.kernels import kernel_manager_factory
+
+    manager_class = kernel_manager_factory(voila_kernel_manager_factory)(AsyncMappingKernelManager, False, 0)
+
+    async def cull_a_kernel_gone() -> None:
+        manager = manager_class(root_dir=tempfile.gettempdir())
+        assert "gone" not in manager._kernels
+        await manager.cull_kernel_if_idle("gone")
+
+    asyncio.run(cull_a_kernel_gone())
