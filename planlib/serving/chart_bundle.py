@@ -62,6 +62,31 @@ def served_at(environ: Mapping[str, str] | None = None) -> str | None:
     return ROUTE if env.get(SERVED_VARIABLE) == ROUTE else None
 
 
+BUILD_BUNDLE = "from planlib.charts.base import enable_offline_widgets; enable_offline_widgets()"
+"""What :func:`ensure_cached` runs in a process of its own: builds the bundle into the cache,
+or finds it there."""
+
+
+def ensure_cached(timeout: float = 600.0) -> bool:
+    """Make sure the chart bundle is in planlib's cache before the server starts its kernels;
+    whether it is.
+
+    On a machine where no kernel has built it yet, the first pool's kernels would otherwise each
+    carry the whole bundle in their charts. It is built in a process of its own (vl-convert's
+    JavaScript engine and its memory do not stay with the server); a bundle already cached is
+    only found there. A failure is no error: the kernels then build it, as outside the server.
+    """
+    import subprocess
+    import sys
+
+    try:
+        subprocess.run([sys.executable, "-c", BUILD_BUNDLE], check=True, timeout=timeout,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return True
+
+
 def handler_class() -> type:
     """The tornado handler that answers :data:`ROUTE` with a cached chart bundle (404 for any other name)."""
     from jupyter_server.base.handlers import JupyterHandler
@@ -120,6 +145,7 @@ def serving_class(voila_class: type) -> type:
 
     class Voila(voila_class):  # the same name: Voila's settings (--Voila.port, voila.json) apply
         def start(self) -> None:
+            ensure_cached()  # before the first kernel, which would otherwise carry the bundle itself
             os.environ[SERVED_VARIABLE] = ROUTE
             super().start()
 

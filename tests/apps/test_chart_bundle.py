@@ -83,6 +83,16 @@ def test_a_served_kernel_that_cannot_keep_the_bundle_sends_it_inline(fresh_chart
     assert fresh_chart_class._esm == "built here"
 
 
+def test_the_server_puts_the_bundle_in_an_empty_cache_before_its_first_kernel(monkeypatch, tmp_path):
+    """On a new machine the first pool's kernels would each carry the whole bundle: the server
+    builds it into the cache as it starts (in a process of its own)."""
+    monkeypatch.setenv("PLANLIB_CACHE", str(tmp_path))
+    assert cached_file(_offline_bundle_name()) is None
+    assert chart_bundle.ensure_cached()
+    bundle = cached_file(_offline_bundle_name())
+    assert bundle is not None and BUNDLE_MARK in bundle.read_text()
+
+
 def test_the_route_serves_every_bundle_name_and_nothing_else():
     assert chart_bundle.BUNDLE_NAME.fullmatch(_offline_bundle_name())
     for name in ("scenarios.db", "jupyter-chart-x.json", ".jupyter-chart-x.js", "jupyter-chart-../x.js"):
