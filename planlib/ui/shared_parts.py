@@ -88,7 +88,8 @@ def share_plain_parts(root: widgets.Widget) -> int:
     shared stay as they are). A layout or style held by anything else than these widgets is
     left alone.
     """
-    plain = [w for w in widgets_under(root) if isinstance(w, PLAIN_KINDS)]
+    tree = list(widgets_under(root))
+    plain = [w for w in tree if isinstance(w, PLAIN_KINDS)]
     shared: dict[tuple[Any, ...], widgets.Widget] = {}
     replaced: dict[str, widgets.Widget] = {}
     for widget in plain:
@@ -103,7 +104,7 @@ def share_plain_parts(root: widgets.Widget) -> int:
     for part in shared.values():
         if not getattr(part, _FROZEN, False):
             _refuse_changes(part)
-    still_used = {getattr(w, trait).model_id for w in widgets_under(root) for trait in ("layout", "style")
+    still_used = {getattr(w, trait).model_id for w in tree for trait in ("layout", "style")
                   if isinstance(getattr(w, trait, None), widgets.Widget)}
     closed = 0
     for model_id, part in replaced.items():
