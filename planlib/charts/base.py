@@ -111,17 +111,19 @@ def enable_offline_widgets(served_at: str | None = None) -> None:
     if getattr(JupyterChart, "_is_offline", False):
         return
     name = _offline_bundle_name()
-    if not (served_at and name and cached_file(name)):
+    served = bool(served_at and name and cached_file(name))  # the server can send it
+    if not served:
         bundle = read_cached(name) if name else None
         if bundle is None:
             JupyterChart.enable_offline()  # builds it
-            bundle = JupyterChart._esm
             if name:
-                write_cached(name, bundle)
-        JupyterChart._esm = bundle  # what enable_offline() would have built, from the cache
+                write_cached(name, JupyterChart._esm)
+                served = bool(served_at and cached_file(name))
+        else:
+            JupyterChart._esm = bundle  # what enable_offline() would have built, from the cache
     JupyterChart._is_offline = True
-    if served_at and name and cached_file(name):  # the server can send it: the widgets import it from there
-        JupyterChart._esm = bundle_importer(served_at + name)
+    if served:  # the widgets import it from the server
+        JupyterChart._esm = bundle_importer(f"{served_at}{name}")
 
 
 def bundle_importer(address: str) -> str:
