@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from planlib.errors import PlanError, PlanlibError, Problem
-from planlib.reports.execute import ReportResult, render_report
+from planlib.reports.execute import Done, ReportResult, render_report
 from planlib.reports.kernels import error_text
 
 
@@ -73,9 +73,6 @@ def shipped_jobs(jobs: list[dict[str, Any]]) -> list[dict[str, Any] | PlanlibErr
         except PlanlibError as exc:
             shipped.append(exc)
     return shipped
-
-
-Done = Callable[[int, ReportResult, dict[str, bytes]], None]
 
 
 def run_on_cluster(jobs: list[dict[str, Any]], scheduler: str, done: Done,

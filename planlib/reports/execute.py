@@ -19,7 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from planlib.errors import PlanError, PlanlibError, Problem
 from planlib.io import write_atomic
@@ -70,6 +70,10 @@ class ReportResult:
     headline: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+
+Done = Callable[[int, ReportResult, dict[str, bytes]], None]
+"""What a batch runner calls as each report ends: the job's number, its result and its files' bytes."""
 
 
 def scenario_label(scenario_path: str | os.PathLike[str]) -> str:

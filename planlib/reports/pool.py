@@ -26,7 +26,7 @@ import sys
 import tempfile
 from typing import Any, Callable
 
-from planlib.reports.execute import ReportResult, render_report
+from planlib.reports.execute import Done, ReportResult, render_report
 from planlib.reports.kernels import WARM
 
 STOP_TIMEOUT_S = 10
@@ -104,9 +104,6 @@ def _warm_worker() -> None:
 def render_job(job: dict[str, Any]) -> tuple[ReportResult, dict[str, bytes]]:
     """One batch job (a plain dict, so that it pickles): the report's result and files' bytes."""
     return render_report(**job)
-
-
-Done = Callable[[int, ReportResult, dict[str, bytes]], None]
 
 
 def run_pool(jobs: list[dict[str, Any]], workers: int, done: Done,
