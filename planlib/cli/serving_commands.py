@@ -8,16 +8,15 @@ from pathlib import Path
 
 import click
 
-from planlib.errors import PlanError
-
+from planlib.apps import DEFAULT_HOST, DEFAULT_PORT
 from planlib.cli.base import _friendly, _shown, main
 
 
 @main.command("serve")
 @click.option("--plan", "plan", type=click.Path(path_type=Path), default=None, metavar="DIR",
               help="The plan folder the apps show (default: the embedded example).")
-@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option("--pool-size", type=click.IntRange(0, 8), default=None,
               help="Preheated kernels kept ready for every app alike (0: none), in place of the sizes --viewers gives.")
 @click.option("--viewers", type=click.IntRange(1, 100), default=None, metavar="N",
