@@ -81,6 +81,7 @@ from benchmarks.bench_apps import (
     CHROMIUM,
     CHROMIUM_ARGS,
     HELLO,
+    QUIET_CPU,
     _cpu_seconds,
     _family,
     _free_port,
@@ -97,23 +98,21 @@ HELLO_TEXT = ".hello"
 GOAL_CHART_S = 10.0
 GOAL_PEAK_GIB = 6.0
 SAMPLE_S = 0.2
-QUIET_CPU = 0.15
-"""The server and its kernels count as quiet when together they use less than this share of one
-core over a second."""
 LOAD_TIMEOUT_S = 240
 READY_TIMEOUT_S = 900
 
 
+def _is_kernel(process: Any) -> bool:
+    """Whether ``process`` is a kernel (``python -m ipykernel_launcher ...``)."""
+    try:
+        return any("ipykernel" in part for part in process.cmdline())
+    except Exception:  # noqa: BLE001 - a process that has just ended is not a kernel
+        return False
+
+
 def _kernels(pid: int) -> list:
-    """The kernel processes under the server (``python -m ipykernel_launcher ...``)."""
-    kernels = []
-    for process in _family(pid):
-        try:
-            if any("ipykernel" in part for part in process.cmdline()):
-                kernels.append(process)
-        except Exception:  # noqa: BLE001 - a process that has just ended is not a kernel
-            continue
-    return kernels
+    """The kernel processes under the server."""
+    return [process for process in _family(pid) if _is_kernel(process)]
 
 
 class Memory:
@@ -137,7 +136,7 @@ class Memory:
             for process in _family(self.pid):
                 try:
                     total += process.memory_info().rss
-                    kernels += any("ipykernel" in part for part in process.cmdline())
+                    kernels += _is_kernel(process)
                 except psutil.Error:
                     continue
             phase = self.phase
@@ -150,14 +149,15 @@ class Memory:
         """The family's summed PSS and RSS now (bytes), and how many kernels it holds."""
         import psutil
 
-        pss = rss = 0
+        pss = rss = kernels = 0
         for process in _family(self.pid):
             try:
                 info = process.memory_full_info()
                 pss, rss = pss + getattr(info, "pss", info.uss), rss + info.rss
+                kernels += _is_kernel(process)
             except psutil.Error:
                 continue
-        return pss, rss, len(_kernels(self.pid))
+        return pss, rss, kernels
 
     def stop(self) -> None:
         self._stop.set()
@@ -490,7 +490,7 @@ class Meeting:
         server_cpu, browser_cpu, own_cpu = _cpu_by_pid(_family(pid)), _cpu_by_pid(_browser()), _own_cpu()
         times, handles = self._run(visit)
         family = _family(pid)
-        kernels = [p for p in family if p.pid in {k.pid for k in _kernels(pid)}]
+        kernels = [p for p in family if _is_kernel(p)]
         self.figures[f"cpu {label}"] = (_cpu_since([p for p in family if p not in kernels], server_cpu),
                                         _cpu_since(kernels, server_cpu), _chromium_cpu(browser_cpu),
                                         _own_cpu() - own_cpu, time.perf_counter() - t0)
