@@ -28,6 +28,17 @@ OPEN_TIMEOUT_S = 5.0
 """How long the kernel tries to reach the server's query socket (as Voila does)."""
 
 
+def preheated(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this kernel was preheated by Voila (its visitor's request still to come), by
+    Voila's own rule for its ``VOILA_PREHEAT`` variable.
+
+    >>> preheated({"VOILA_PREHEAT": "True"}), preheated({"VOILA_PREHEAT": "False"}), preheated({})
+    (True, False, False)
+    """
+    env = os.environ if environ is None else environ
+    return env.get("VOILA_PREHEAT", "False") != "False"
+
+
 def query_url(environ: Mapping[str, str]) -> str:
     """The server's websocket that sends this kernel its visitor's request (Voila's own defaults).
 
@@ -50,7 +61,7 @@ def query_string(environ: MutableMapping[str, str] | None = None) -> str | None:
     helper adds them. A server that cannot be reached leaves them as they were (logged).
     """
     env = os.environ if environ is None else environ
-    if env.get("VOILA_PREHEAT", "False") != "False":
+    if preheated(env):
         from websockets.exceptions import WebSocketException
         from websockets.sync.client import connect  # Voila's own dependency, small
 

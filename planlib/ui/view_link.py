@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -65,6 +64,7 @@ from planlib.levers import (
     levers,
 )
 from planlib.model import Plan
+from planlib.ui.page_request import preheated
 
 log = logging.getLogger("planlib.ui.view_link")
 
@@ -312,7 +312,7 @@ def when_page_opens(read_query: Callable[[], str | None], apply: Callable[[str |
         except Exception:  # noqa: BLE001 - a link must never break the page
             log.exception("could not open the page's link")
 
-    if os.environ.get("VOILA_PREHEAT") == "True":
+    if preheated():
         threading.Thread(target=run, name="planlib-view-link", daemon=True).start()
     else:
         run()
