@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-Loc = tuple[str | int, ...]
+from planlib.model.base import Loc
 
 
 @dataclass(frozen=True)
