@@ -114,8 +114,8 @@ class PortfolioResult:
         )
 
 
-def _left_out_facts(pc: PlanCandidates, i: int, kept: Solution | None, chosen: np.ndarray,
-                    headroom_left: np.ndarray, chosen_owners: set[int] | None = None) -> dict[str, Any]:
+def _left_out_facts(pc: PlanCandidates, i: int, kept: Solution | None, headroom_left: np.ndarray,
+                    chosen_owners: set[int]) -> dict[str, Any]:
     """What keeping commitment ``i`` (left out) would take: ``displaces``, the commitments the best
     portfolio that keeps it gives up (None if it cannot be kept at all), ``brings``, those it would
     bring in with it (what it depends on, say), ``short_in``, the years in
@@ -131,10 +131,9 @@ def _left_out_facts(pc: PlanCandidates, i: int, kept: Solution | None, chosen: n
                                      statutory=c.mandatory | (np.arange(len(c.ids)) == i))
         over = dict(infeasible(forced).shortfall) if len(own) else {}
         return {"displaces": None, "short_in": short, "over_by": over, "brings": []}
-    before = set(c.owner[np.flatnonzero(chosen)].tolist()) if chosen_owners is None else chosen_owners
     after = set(c.owner[np.flatnonzero(kept.chosen)].tolist())
-    return {"displaces": [c.ids[j] for j in sorted(before - after)], "short_in": short, "over_by": {},
-            "brings": [c.ids[j] for j in sorted(after - before - {i})]}
+    return {"displaces": [c.ids[j] for j in sorted(chosen_owners - after)], "short_in": short, "over_by": {},
+            "brings": [c.ids[j] for j in sorted(after - chosen_owners - {i})]}
 
 
 def _by_year(pc: PlanCandidates, chosen_options: np.ndarray) -> pd.DataFrame:
@@ -192,7 +191,7 @@ def _describe(pc: PlanCandidates, solution: Solution, frontier: pd.DataFrame,
             "weighed": selected or i in kept or not worked_out,
         }
         if not selected and i in kept:
-            row.update(_left_out_facts(pc, i, kept[i], solution.chosen, headroom_left, chosen_owners))
+            row.update(_left_out_facts(pc, i, kept[i], headroom_left, chosen_owners))
         for k, y in enumerate(c.years):
             row[f"cost_{y}"] = float(c.cost[o, k]) if o >= 0 else 0.0
         rows.append(row)
