@@ -24,7 +24,6 @@ from typing import Any, Callable
 
 from planlib.errors import PlanError, PlanlibError, Problem
 from planlib.reports.execute import Done, ReportResult, render_report
-from planlib.reports.kernels import error_text
 
 
 def lost_worker_text(tries: int | None) -> str:
@@ -119,4 +118,4 @@ def _lost(exc: BaseException) -> BaseException | str:
     return exc
 
 
-__all__ = ["error_text", "lost_worker_text", "render_shipped", "run_on_cluster", "shipped_jobs"]
+__all__ = ["lost_worker_text", "render_shipped", "run_on_cluster", "shipped_jobs"]
