@@ -38,7 +38,7 @@ from planlib.formats import money
 from planlib.present.html import html_table
 from planlib.present.text import table_csv
 from planlib.reports.content import REPORT_SAMPLES
-from planlib.reports.execute import ReportResult, scenario_label, slugify, write_report_files
+from planlib.reports.execute import ReportResult, save_report, scenario_label, slugify
 from planlib.reports.kernels import error_text
 from planlib.reports.rendering import page_html
 
@@ -98,12 +98,7 @@ def run_batch(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     results: dict[int, ReportResult] = {}
 
     def done(i: int, res: ReportResult, files: dict[str, bytes]) -> None:
-        if res.status == "ok":
-            try:
-                write_report_files(out, files)
-            except Exception as exc:  # noqa: BLE001 - a report that cannot be written is one failed report
-                res.status, res.error, res.files = "failed", error_text(exc), []
-        results[i] = res
+        results[i] = save_report(out, res, files)  # a report that cannot be written is one failed report
         bar.update(1)
 
     try:

@@ -220,11 +220,16 @@ def execute_report(plan_path: str | os.PathLike[str], scenario_path: str | os.Pa
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    result, files = render_report(plan_path, scenario_path, seed=seed, samples=samples, pdf=pdf, slug=slug,
-                                  warm=warm, finance_xlsx=finance_xlsx)
+    return save_report(out, *render_report(plan_path, scenario_path, seed=seed, samples=samples, pdf=pdf, slug=slug,
+                                           warm=warm, finance_xlsx=finance_xlsx))
+
+
+def save_report(out_dir: str | os.PathLike[str], result: ReportResult, files: dict[str, bytes]) -> ReportResult:
+    """Write a report that rendered into ``out_dir`` (:func:`write_report_files`); ``result``,
+    recorded as failed if its files cannot be written (never raised)."""
     if result.status == "ok":
         try:
-            write_report_files(out, files)
+            write_report_files(out_dir, files)
         except Exception as exc:  # noqa: BLE001 - a report's failure is recorded, never raised
             result.status, result.error, result.files = "failed", error_text(exc), []
     return result
