@@ -172,12 +172,14 @@ def _switched_off_dependencies(c: Commitment, loc: Loc, switched_off: dict[str, 
     switching other commitments off unasked. The message names the change that would fix it."""
     if not c.enabled:
         return []
-    fix = (f"{c.id} is a statutory duty, so keep {{off}} on" if c.mandatory else
-           f"switch {c.id} off too (commitments.{c.id}.enabled: false), or keep {{off}} on")
-    return [((*loc, "depends_on"), f"{c.title} ({c.id}) depends on {off_title} ({off!r}), which is switched off. "
-             "A commitment cannot run without what it depends on, and planlib switches nothing off unasked: "
-             + fix.format(off=repr(off)))
-            for off, off_title in ((d, switched_off[d]) for d in c.depends_on if d in switched_off)]
+    problems: Found = []
+    for off in (d for d in c.depends_on if d in switched_off):
+        fix = (f"{c.id} is a statutory duty, so keep {off!r} on" if c.mandatory else
+               f"switch {c.id} off too (commitments.{c.id}.enabled: false), or keep {off!r} on")
+        problems.append(((*loc, "depends_on"), f"{c.title} ({c.id}) depends on {switched_off[off]} ({off!r}), which is "
+                         "switched off. A commitment cannot run without what it depends on, and planlib switches "
+                         f"nothing off unasked: {fix}"))
+    return problems
 
 
 def finance_problems(plan: Plan) -> Found:
